@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "berrys",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "berrys", targets: ["BerrysCLI"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "BerrysDomain", targets: ["BerrysDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // C shims
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .systemLibrary(name: "CLibpq", path: "Sources/CLibpq"),
+
+        // Clients over the C libraries, each connection confined to its own thread.
+        .target(name: "ClientSupport", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "RedisClient", dependencies: ["CHiredis", "ClientSupport", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "PostgresClient", dependencies: ["CLibpq", "ClientSupport", .product(name: "Logging", package: "swift-log")]),
+
+        // JSON values and the JSON Schema subset validator.
+        .target(name: "BerrysJSON"),
+        .target(name: "JSONSchema", dependencies: ["BerrysJSON"]),
+
+        // The event log on Redis Streams.
+        .target(name: "EventLog", dependencies: [
+            "RedisClient", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The Berrys platform's domain: event types, conventions, upcasters.
+        .target(name: "BerrysDomain", dependencies: ["EventLog", "BerrysJSON"]),
+
+        // The command line.
+        .executableTarget(name: "BerrysCLI", dependencies: [
+            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Tests
+        .target(name: "TestSupport", dependencies: ["RedisClient", "PostgresClient", "EventLog", "BerrysDomain"], path: "Tests/TestSupport"),
+        .testTarget(name: "ClientSupportTests", dependencies: ["ClientSupport"]),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BerrysJSON", "TestSupport"]),
+        .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

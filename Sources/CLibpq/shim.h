@@ -1,0 +1,5 @@
+#ifndef BERRYS_CLIBPQ_SHIM_H
+#define BERRYS_CLIBPQ_SHIM_H
+// libpq from Debian's libpq-dev, which installs its headers under /usr/include/postgresql.
+#include <postgresql/libpq-fe.h>
+#endif

@@ -1,0 +1,81 @@
+import CLibpq
+
+/// One statement of a pipeline: SQL and its bind parameters.
+public struct PostgresStatement: Sendable {
+    public var sql: String
+    public var parameters: [any PostgresEncodable]
+
+    /// Creates a statement.
+    public init(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
+        self.sql = sql
+        self.parameters = parameters
+    }
+}
+
+extension PostgresConnection {
+    /// Sends many statements in libpq pipeline mode, one round trip per chunk, and returns
+    /// their results in order.
+    ///
+    /// When one statement fails, the ones after it in the same pipeline are not run and the
+    /// first error is thrown. Run it inside `withTransaction` for all-or-nothing.
+    /// - Parameter chunkSize: statements per synchronisation point (bounds buffered replies).
+    public func pipeline(_ statements: [PostgresStatement], chunkSize: Int = 1000) throws -> [PostgresResult] {
+        var results: [PostgresResult] = []
+        results.reserveCapacity(statements.count)
+        var start = 0
+        while start < statements.count {
+            let chunk = statements[start..<min(start + chunkSize, statements.count)]
+            results += try pipelineChunk(chunk)
+            start += chunkSize
+        }
+        return results
+    }
+
+    private func pipelineChunk(_ statements: ArraySlice<PostgresStatement>) throws -> [PostgresResult] {
+        let connection = try connected()
+        guard PQenterPipelineMode(connection) == 1 else {
+            throw PostgresError(.usage, "cannot enter pipeline mode: \(Self.errorMessage(connection))")
+        }
+        defer { _ = PQexitPipelineMode(connection) }
+        for statement in statements {
+            let texts = statement.parameters.map(\.postgresText)
+            let sent = texts.withCStringArray { values in
+                PQsendQueryParams(connection, statement.sql, Int32(texts.count), nil, values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw brokenOrServerError(nil, sql: statement.sql) }
+        }
+        guard PQpipelineSync(connection) == 1 else { throw brokenOrServerError(nil, sql: "pipeline sync") }
+        return try collectPipelineResults(connection, statements)
+    }
+
+    private func collectPipelineResults(_ connection: OpaquePointer, _ statements: ArraySlice<PostgresStatement>) throws -> [PostgresResult] {
+        var results: [PostgresResult] = []
+        var firstError: PostgresError?
+        var index = statements.startIndex
+        while true {
+            guard let result = PQgetResult(connection) else {
+                if PQstatus(connection) != CONNECTION_OK { throw brokenOrServerError(nil, sql: "pipeline") }
+                continue  // end of one statement's results
+            }
+            let status = PQresultStatus(result)
+            if status == PGRES_PIPELINE_SYNC {
+                PQclear(result)
+                break
+            }
+            let sql = index < statements.endIndex ? statements[index].sql : "pipeline"
+            index += 1
+            if status == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                continue
+            }
+            do {
+                results.append(try consume(result, sql: sql))
+            } catch let error as PostgresError {
+                if error.code == .io { throw error }
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
+        return results
+    }
+}

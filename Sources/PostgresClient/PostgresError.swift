@@ -1,0 +1,35 @@
+/// An error from the PostgreSQL client.
+public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public enum Code: String, Sendable, Hashable {
+        /// The server refused the statement (syntax, constraint, …); the connection is usable.
+        case server = "POSTGRES_SERVER_ERROR"
+        /// The connection broke; it is dropped and reconnected on next use.
+        case io = "POSTGRES_IO_ERROR"
+        /// No connection could be made.
+        case connect = "POSTGRES_CONNECT_FAILED"
+        /// The caller used the API wrongly (e.g. a wrong column name).
+        case usage = "POSTGRES_USAGE_ERROR"
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What happened.
+    public var message: String
+    /// The five-character SQLSTATE for server errors, e.g. `23505` for a unique violation.
+    public var sqlState: String?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, sqlState: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sqlState = sqlState
+    }
+
+    /// True when the failure is about reaching the server, so a retry may succeed.
+    public var isConnectionFailure: Bool { code == .io || code == .connect }
+
+    public var description: String {
+        "\(code.rawValue)\(sqlState.map { " [\($0)]" } ?? ""): \(message)"
+    }
+}

@@ -1,0 +1,32 @@
+/// An error from the Redis client.
+public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is, which says whether the connection can be used again.
+    public enum Code: String, Sendable, Hashable {
+        /// The server answered with an error reply. The connection is still usable.
+        case server = "REDIS_SERVER_ERROR"
+        /// Reading or writing the socket failed. The connection is dropped and reconnected.
+        case io = "REDIS_IO_ERROR"
+        /// No connection could be made.
+        case connect = "REDIS_CONNECT_FAILED"
+        /// A configuration value (such as the URL) is wrong.
+        case configuration = "REDIS_BAD_CONFIGURATION"
+        /// The reply did not have the expected shape.
+        case unexpectedReply = "REDIS_UNEXPECTED_REPLY"
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What happened, in words a user can act on.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// True when the failure is about reaching the server, so a retry may succeed.
+    public var isConnectionFailure: Bool { code == .io || code == .connect }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

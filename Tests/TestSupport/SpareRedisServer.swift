@@ -1,0 +1,40 @@
+import Foundation
+
+/// A private redis-server for tests that stop and restart it (the shared one must stay up).
+///
+/// It runs daemonized and is stopped with `SHUTDOWN NOSAVE`: a child started from a test
+/// thread may inherit a signal mask that blocks SIGTERM, so signals are not relied on.
+public struct SpareRedisServer: Sendable {
+    public let port: Int
+    private let directory: String
+
+    /// Starts a redis-server on a random loopback port in a temporary folder.
+    public init() throws {
+        port = Int.random(in: 20000...29999)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("berrys-redis-\(port)-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try start()
+    }
+
+    /// Starts (again) on the same port and waits until it answers.
+    public func start() throws {
+        try TestServers.run("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "",
+                                             "--appendonly", "no", "--dir", directory, "--daemonize", "yes",
+                                             "--pidfile", "\(directory)/redis.pid", "--logfile", "\(directory)/redis.log"])
+        for _ in 0..<200 {
+            if answers() { return }
+            Thread.sleep(forTimeInterval: 0.025)
+        }
+        throw TestFailure("spare redis-server on port \(port) did not start; see \(directory)/redis.log")
+    }
+
+    /// Stops the server and waits until it no longer answers.
+    public func stop() {
+        _ = try? TestServers.runCapturing("redis-cli", ["-p", String(port), "shutdown", "nosave"])
+        for _ in 0..<200 where answers() { Thread.sleep(forTimeInterval: 0.025) }
+    }
+
+    private func answers() -> Bool {
+        (try? TestServers.runCapturing("redis-cli", ["-p", String(port), "ping"]))?.stdout.contains("PONG") == true
+    }
+}
