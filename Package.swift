@@ -29,7 +29,7 @@ let package = Package(
 
         // The event log on Redis Streams.
         .target(name: "EventLog", dependencies: [
-            "RedisClient", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
+            "RedisClient", "ClientSupport", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
         ]),
 
         // The Berrys platform's domain: event types, conventions, upcasters.

@@ -1,0 +1,38 @@
+import ArgumentParser
+import ClientSupport
+
+/// The `berrys` command.
+@main
+struct Berrys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "berrys",
+        abstract: "The Berrys event backbone: publish events, read the log, check schemas.",
+        discussion: """
+        Configuration comes from the environment (and a .env file in the current folder):
+          BERRYS_REDIS_URL     redis://[user:password@]host:port[/db]  (default: the run command's local server)
+          BERRYS_DATABASE_URL  postgres://user@host:port/db            (default: the run command's local server)
+          BERRYS_NAMESPACE     Redis key prefix (default berrys)
+          BERRYS_PARTITIONS    partitions of a new log (default 4)
+          BERRYS_DEDUP_WINDOW_MS, BERRYS_MAX_PAYLOAD_BYTES, BERRYS_REDIS_RETRY_SECONDS
+          BERRYS_LOG_LEVEL     trace|debug|info|notice|warning|error|critical (default info)
+          BERRYS_LOG_FORMAT    text|json (default text)
+          BERRYS_SCHEMAS_DIR   the schemas folder (default: ./schemas or the repository's)
+        Exit codes: 0 success, 1 an event was refused or a check failed, 64 bad usage,
+        69 Redis unreachable, 78 bad configuration or schemas.
+        """,
+        subcommands: [InitCommand.self, PublishCommand.self, LogCommand.self, SchemasCommand.self, BenchCommand.self])
+
+    static func main() async {
+        ProcessSetup.ignoreBrokenPipes()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import BerrysJSON
+import EventLog
+import Foundation
+import BerrysDomain
+import RedisClient
+
+struct PublishBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Single-event and pipelined publish through berrys_append, next to redis-benchmark XADD.",
+        discussion: "Runs in a throw-away namespace on BERRYS_REDIS_URL and deletes it afterwards.")
+
+    @Option(help: "Events for the pipelined run.") var events: Int = 100_000
+    @Option(help: "Events for the single-event latency run.") var single: Int = 5_000
+    @Option(help: "FCALLs in flight per round trip.") var pipeline: Int = 1000
+
+    func run() async throws {
+        try await reportingFailures {
+            let context = try Context()
+            var settings = context.settings.log
+            settings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+            let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,
+                                              conventions: BerrysConventions(), defaultSource: "berrys-bench")
+            let singleResult: (rate: Double, p50: Double, p99: Double)
+            let pipelined: Double, payload: [(String, String)], raw: Double
+            do {
+                singleResult = try await measureSingle(log)
+                (pipelined, payload) = try await measurePipelined(log)
+                raw = try RedisBenchmark.xadd(configuration: context.redis.configuration, fields: payload,
+                                              key: "\(settings.namespace):raw", requests: events, pipeline: pipeline)
+                try await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
+            } catch {
+                try? await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
+                throw error
+            }
+            print("""
+            publish benchmark (\(events) events, pipeline \(pipeline), entry of \(payload.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }) bytes)
+              single-event publish:     \(Int(singleResult.rate)) events/s, p50 \(format(singleResult.p50)) ms, p99 \(format(singleResult.p99)) ms
+              pipelined publish:        \(Int(pipelined)) events/s (validated, de-duplicated, sequenced)
+              redis-benchmark XADD -P:  \(Int(raw)) requests/s (same fields, same pipeline depth)
+              ratio pipelined / raw:    \(String(format: "%.2f", pipelined / raw))
+            """)
+        }
+    }
+
+    private func measureSingle(_ log: EventLog) async throws -> (rate: Double, p50: Double, p99: Double) {
+        var latencies: [Double] = []
+        latencies.reserveCapacity(single)
+        let started = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<single {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            _ = try await log.append(Self.draft())
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        latencies.sort()
+        return (Double(single) / seconds, latencies[latencies.count / 2], latencies[Int(Double(latencies.count) * 0.99)])
+    }
+
+    private func measurePipelined(_ log: EventLog) async throws -> (rate: Double, fields: [(String, String)]) {
+        let drafts = (0..<events).map { _ in Self.draft() }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var index = 0
+        var sample: [(String, String)] = []
+        while index < drafts.count {
+            let chunk = try drafts[index..<min(index + pipeline, drafts.count)].map { try log.prepare($0) }
+            if sample.isEmpty { sample = chunk[0].fields }
+            let results = try await log.appendBatch(chunk, chunkSize: pipeline)
+            if let failure = results.first(where: { if case .failure = $0 { return true } else { return false } }) {
+                throw EventLogError(.invalidEnvelope, "benchmark append failed: \(failure)")
+            }
+            index += pipeline
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return (Double(events) / seconds, sample)
+    }
+
+    static func draft() -> EventDraft {
+        let agent = UUID().uuidString.lowercased()
+        let data: JSON = .object([
+            "agent_id": .string(agent), "name": .string("Bench agent"), "agent_type": .string("ASSISTANT"),
+            "specializations": .array([.string("benchmarking")]), "configuration": .object(["temperature": .number(0.2)]),
+        ])
+        return EventDraft(type: "agent.created", data: data)
+    }
+
+    private func format(_ milliseconds: Double) -> String { String(format: "%.3f", milliseconds) }
+}
+
+/// Runs `redis-benchmark` for the raw XADD ceiling.
+enum RedisBenchmark {
+    static func xadd(configuration: RedisConfiguration, fields: [(String, String)], key: String,
+                     requests: Int, pipeline: Int) throws -> Double {
+        var arguments = ["redis-benchmark", "-h", configuration.host, "-p", String(configuration.port), "-n", String(requests),
+                         "-P", String(pipeline), "-c", "1", "--csv"]
+        if let password = configuration.password { arguments += ["-a", password] }
+        arguments += ["XADD", key, "*"] + fields.flatMap { [$0.0, $0.1] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // CSV: "test","rps",… then "XADD …","123456.78",…
+        for line in text.split(separator: "\n").dropFirst() {
+            let columns = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if columns.count > 1, let rate = Double(columns[1]) { return rate }
+        }
+        throw EventLogError(.unavailable, "redis-benchmark printed no result (is redis-tools installed?): \(text)")
+    }
+}
+
+/// Deletes every key under a namespace.
+enum BenchKeys {
+    static func delete(prefix: String, redis: RedisPool) async throws {
+        var cursor = "0"
+        repeat {
+            let reply = try await redis.send("SCAN", cursor, "MATCH", "\(prefix):*", "COUNT", "1000")
+            cursor = reply.array?.first?.string ?? "0"
+            let keys = reply.array?.last?.array?.compactMap(\.string) ?? []
+            if !keys.isEmpty { try await redis.send(RedisCommand(["UNLINK"] + keys)) }
+        } while cursor != "0"
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import BerrysJSON
+import EventLog
+import Foundation
+
+struct PublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Validate and publish one event, or a file of CloudEvents JSON lines.",
+        discussion: """
+        One event:   berrys publish agent.created --data '{"agent_id": "…", "name": "A", "agent_type": "ASSISTANT", "specializations": []}'
+        Many events: berrys publish --file events.ndjson   (one CloudEvents JSON object per line; - reads standard input)
+        The subject and partition key follow the domain's conventions when left out.
+        Prints: id, partition, stream id, sequence and whether it was appended or a duplicate.
+        """)
+
+    @Argument(help: "The event type, e.g. agent.created.") var type: String?
+    @Option(help: "The subject (aggregate id); by convention from the payload when left out.") var subject: String?
+    @Option(help: "The payload as JSON text, or @FILE to read it from a file.") var data: String?
+    @Option(help: "The payload's schema version (default: the newest).") var version: Int?
+    @Option(help: "The event id (default: a new UUID). Publishing the same id again is a no-op.") var id: String?
+    @Option(help: "The producer (default berrys-cli).") var source: String = "berrys-cli"
+    @Option(help: "any, none (the subject must be new) or N (the subject's current sequence).") var expect: String = "any"
+    @Option(name: .customLong("partition-key"), help: "The partition key (default: by convention).") var partitionKey: String?
+    @Option(name: .customLong("correlation-id")) var correlationID: String?
+    @Option(name: .customLong("causation-id")) var causationID: String?
+    @Option(help: "A file of CloudEvents JSON lines to publish, pipelined; - for standard input.") var file: String?
+
+    func validate() throws {
+        if file == nil && (type == nil || data == nil) {
+            throw ValidationError("give a type and --data, or --file")
+        }
+        if file != nil && type != nil { throw ValidationError("give either a type or --file, not both") }
+        if ExpectedSequence(expect) == nil { throw ValidationError("--expect must be any, none or a number, got '\(expect)'") }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            let log = try await Context().openLog(source: source)
+            if let file {
+                try await FilePublisher(log: log, expected: ExpectedSequence(expect)!).publish(path: file)
+            } else {
+                try await publishOne(log)
+            }
+        }
+    }
+
+    private func publishOne(_ log: EventLog) async throws {
+        var text = data!
+        if text.hasPrefix("@") { text = try readInput(String(text.dropFirst())) }
+        let payload: JSON
+        do { payload = try JSON(parsing: text) } catch {
+            throw EventLogError(.invalidEnvelope, field: "data", "--data is not valid JSON: \(error)")
+        }
+        let draft = EventDraft(type: type!, data: payload, subject: subject, dataVersion: version, id: id, source: source,
+                               partitionKey: partitionKey, correlationID: correlationID, causationID: causationID)
+        let result = try await log.append(draft, expected: ExpectedSequence(expect)!)
+        print("\(result.duplicate ? "duplicate" : "appended") id=\(result.id) partition=\(result.position.partition) stream_id=\(result.position.streamID) sequence=\(result.sequence)")
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+/// Exit codes scripts can rely on.
+enum ExitCodes {
+    /// An event was refused (invalid, conflict) or a check failed.
+    static let refused: Int32 = 1
+    /// Redis (or PostgreSQL) could not be reached.
+    static let unavailable: Int32 = 69
+    /// The configuration or the schemas folder is wrong.
+    static let configuration: Int32 = 78
+}
+
+/// Runs a command body, printing errors as `berrys: CODE: message` and exiting with the right code.
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as EventLogError {
+        printError("berrys: \(error)")
+        for detail in error.details.dropFirst() where error.details.count > 1 { printError("  \(detail)") }
+        switch error.code {
+        case .unavailable: throw ExitCode(ExitCodes.unavailable)
+        case .registry: throw ExitCode(ExitCodes.configuration)
+        default: throw ExitCode(ExitCodes.refused)
+        }
+    } catch let error as SettingsError {
+        printError("berrys: \(error)")
+        throw ExitCode(ExitCodes.configuration)
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,85 @@
+import EventLog
+import Foundation
+import RedisClient
+
+/// The process configuration, from the environment and an optional `.env` file, checked at start.
+struct Settings {
+    /// The run command's local servers, used when no URL is configured.
+    static let localRedisURL = "redis://127.0.0.1:6381"
+    static let localDatabaseURL = "postgres://berrys@127.0.0.1:54381/berrys"
+
+    var redisURL: String
+    var databaseURL: String
+    var log: EventLogConfiguration
+    var logLevel: String
+    var logFormat: String
+
+    /// Reads the settings.
+    /// - Throws: `SettingsError` naming the variable and what is wrong with it.
+    static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
+                     dotEnvPath: String = ".env") throws -> Settings {
+        let values = readDotEnv(dotEnvPath).merging(environment) { $1 }
+        func integer(_ name: String, _ defaultValue: Int, _ range: ClosedRange<Int>) throws -> Int {
+            guard let text = values[name], !text.isEmpty else { return defaultValue }
+            guard let number = Int(text), range.contains(number) else {
+                throw SettingsError(variable: name, "must be a whole number in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
+            }
+            return number
+        }
+        let redisURL = values["BERRYS_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? localRedisURL
+        do { _ = try RedisConfiguration(url: redisURL) } catch let error as RedisError {
+            throw SettingsError(variable: "BERRYS_REDIS_URL", error.message)
+        }
+        let databaseURL = values["BERRYS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? localDatabaseURL
+        guard databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") else {
+            throw SettingsError(variable: "BERRYS_DATABASE_URL", "must start with postgres:// or postgresql://")
+        }
+        let namespace = values["BERRYS_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? "berrys"
+        guard namespace.range(of: "^[A-Za-z0-9_.-]{1,64}$", options: .regularExpression) != nil else {
+            throw SettingsError(variable: "BERRYS_NAMESPACE", "must be 1-64 characters of A-Z a-z 0-9 _ . -, got '\(namespace)'")
+        }
+        let level = values["BERRYS_LOG_LEVEL"].flatMap { $0.isEmpty ? nil : $0.lowercased() } ?? "info"
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+            throw SettingsError(variable: "BERRYS_LOG_LEVEL", "must be trace, debug, info, notice, warning, error or critical, got '\(level)'")
+        }
+        let format = values["BERRYS_LOG_FORMAT"].flatMap { $0.isEmpty ? nil : $0 } ?? "text"
+        guard ["text", "json"].contains(format) else {
+            throw SettingsError(variable: "BERRYS_LOG_FORMAT", "must be text or json, got '\(format)'")
+        }
+        let log = EventLogConfiguration(
+            namespace: namespace,
+            partitions: try integer("BERRYS_PARTITIONS", 4, 1...1024),
+            deduplicationWindowMilliseconds: try integer("BERRYS_DEDUP_WINDOW_MS", 86_400_000, 0...(365 * 86_400_000)),
+            maximumPayloadBytes: try integer("BERRYS_MAX_PAYLOAD_BYTES", 1 << 20, 1...(64 << 20)),
+            unavailableRetrySeconds: Double(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)))
+        return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format)
+    }
+
+    /// `KEY=value` lines; `#` comments and blank lines ignored; surrounding quotes removed.
+    static func readDotEnv(_ path: String) -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        var values: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
+            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "export ", with: "")
+            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == value.last, first == "\"" || first == "'" {
+                value = String(value.dropFirst().dropLast())
+            }
+            values[key] = value
+        }
+        return values
+    }
+}
+
+/// A configuration variable with a bad value.
+struct SettingsError: Error, CustomStringConvertible {
+    var variable: String
+    var message: String
+    init(variable: String, _ message: String) {
+        self.variable = variable
+        self.message = message
+    }
+    var description: String { "configuration error: \(variable) \(message)" }
+}

@@ -1,0 +1,28 @@
+import EventLog
+import Foundation
+
+/// Finds and loads the Berrys schemas folder.
+public enum BerrysSchemas {
+    /// The schemas folder: `BERRYS_SCHEMAS_DIR`, else `schemas/` in the current folder or in a
+    /// parent of the executable's folder (so a built binary finds the repository's schemas).
+    public static func folder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let configured = environment["BERRYS_SCHEMAS_DIR"] { return URL(fileURLWithPath: configured) }
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(folder)
+            folder = folder.deletingLastPathComponent()
+        }
+        return candidates.map { $0.appendingPathComponent("schemas") }
+            .first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("agent.created").path) }
+    }
+
+    /// Loads the registry with the domain's upcasters.
+    /// - Throws: `EventLogError.registry` when the folder is missing or a schema is wrong.
+    public static func registry(folder: URL? = nil) throws -> SchemaRegistry {
+        guard let folder = folder ?? self.folder() else {
+            throw EventLogError(.registry, "cannot find the schemas folder; set BERRYS_SCHEMAS_DIR")
+        }
+        return try SchemaRegistry.load(from: folder, upcasters: BerrysUpcasters.all)
+    }
+}

@@ -1,0 +1,126 @@
+/// The Redis Function library behind every append: `berrys_append`.
+///
+/// `FCALL berrys_append 1 <ns>:events:{<p>} <expected> <field> <value> [<field> <value> …]`
+///
+/// In one atomic step it checks the envelope fields, checks that the partition is the one
+/// the partition key hashes to, de-duplicates by `id`, enforces the expected sequence,
+/// assigns `sequence` and XADDs. It returns `[stream id, sequence, "appended"|"duplicate"]`.
+/// Errors start with `BERRYS_INVALID` or `BERRYS_CONFLICT`.
+///
+/// Keys it touches, all with the partition's hash tag `{<p>}`:
+/// `<ns>:events:{p}` (the stream), `<ns>:config:{p}` (partition count, de-dup window),
+/// `<ns>:seq:{p}` (hash: subject → "sequence stream-id event-id"),
+/// `<ns>:dedup:{p}:<event id>` (stream id and sequence, expiring after the de-dup window).
+public enum AppendFunction {
+    /// Bumped whenever the Lua source changes; start-up replaces an older library.
+    public static let version = "3"
+
+    /// The library's Lua source.
+    public static let source = #"""
+#!lua name=berrys
+local VERSION = '\#(version)'
+local REQUIRED = {'specversion', 'id', 'source', 'type', 'dataversion', 'subject', 'time', 'datacontenttype', 'data'}
+
+local function invalid(message) return redis.error_reply('BERRYS_INVALID ' .. message) end
+
+-- FNV-1a, 32 bit, over the bytes of s; multiplication split so no double loses precision.
+local function fnv1a32(s)
+  local hash = 2166136261
+  for i = 1, #s do
+    hash = bit.bxor(hash, string.byte(s, i))
+    if hash < 0 then hash = hash + 4294967296 end
+    local high = bit.lshift(hash, 24)
+    if high < 0 then high = high + 4294967296 end
+    hash = (high + hash * 403 + 0) % 4294967296
+  end
+  return hash
+end
+
+local function append(keys, args)
+  local stream = keys[1]
+  local base, tag = string.match(stream or '', '^(.*):events:({[0-9]+})$')
+  if not base then return invalid('key must be <namespace>:events:{<partition>}, got ' .. tostring(stream)) end
+  local partition = tonumber(string.sub(tag, 2, -2))
+  local expected = args[1]
+  if expected == nil then return invalid('missing <expected> argument (any, none or a sequence number)') end
+  if (#args - 1) % 2 ~= 0 or #args < 3 then return invalid('fields must come as field/value pairs') end
+
+  local fields = {}
+  for i = 2, #args, 2 do
+    local name = args[i]
+    if fields[name] ~= nil then return invalid('attribute ' .. name .. ' is given twice') end
+    if not string.match(name, '^[a-z0-9]+$') or #name > 20 then
+      return invalid('attribute name ' .. name .. ' must be lowercase a-z0-9, at most 20 characters')
+    end
+    fields[name] = args[i + 1]
+  end
+  for _, name in ipairs(REQUIRED) do
+    if fields[name] == nil or fields[name] == '' then return invalid('missing required attribute ' .. name) end
+  end
+  if fields.specversion ~= '1.0' then return invalid('specversion must be 1.0, got ' .. fields.specversion) end
+  if fields.sequence ~= nil then return invalid('sequence is assigned by berrys_append and must not be sent') end
+  if not string.match(fields.dataversion, '^[1-9][0-9]*$') then
+    return invalid('dataversion must be a positive integer, got ' .. fields.dataversion)
+  end
+  if not string.match(fields.time, '^%d%d%d%d%-%d%d%-%d%d[Tt]%d%d:%d%d:%d%d') then
+    return invalid('time must be an RFC 3339 timestamp, got ' .. fields.time)
+  end
+  if #fields.subject > 256 then return invalid('subject must be at most 256 bytes') end
+  if fields.datacontenttype ~= 'application/json' then return invalid('datacontenttype must be application/json') end
+  if not pcall(cjson.decode, fields.data) then return invalid('data is not valid JSON') end
+
+  local config = base .. ':config:' .. tag
+  local partitions = tonumber(redis.call('HGET', config, 'partitions'))
+  if not partitions then return invalid('the log is not initialised (no ' .. config .. '); run berrys init') end
+  local key = fields.partitionkey or fields.subject
+  local owner = fnv1a32(key) % partitions
+  if owner ~= partition then
+    return invalid('partition key ' .. key .. ' belongs to partition ' .. owner .. ', not ' .. partition)
+  end
+
+  local seqKey = base .. ':seq:' .. tag
+  local latest = redis.call('HGET', seqKey, fields.subject)
+  local current, latestStreamID, latestID = 0, nil, nil
+  if latest then
+    local s, sid, eid = string.match(latest, '^(%d+) (%S+) (.*)$')
+    current, latestStreamID, latestID = tonumber(s), sid, eid
+  end
+
+  local dedupKey = base .. ':dedup:' .. tag .. ':' .. fields.id
+  if latestID == fields.id then return {latestStreamID, current, 'duplicate'} end
+  local seen = redis.call('GET', dedupKey)
+  if seen then
+    local sid, s = string.match(seen, '^(%S+) (%d+)$')
+    return {sid, tonumber(s), 'duplicate'}
+  end
+
+  if expected == 'none' then
+    if current ~= 0 then
+      return redis.error_reply('BERRYS_CONFLICT subject ' .. fields.subject .. ': expected no events (none), actual sequence ' .. current)
+    end
+  elseif expected ~= 'any' then
+    local wanted = tonumber(expected)
+    if not wanted or not string.match(expected, '^%d+$') then
+      return invalid('expected must be any, none or a sequence number, got ' .. expected)
+    end
+    if wanted ~= current then
+      return redis.error_reply('BERRYS_CONFLICT subject ' .. fields.subject .. ': expected sequence ' .. wanted .. ', actual sequence ' .. current)
+    end
+  end
+
+  local sequence = current + 1
+  local entry = {}
+  for i = 2, #args do entry[#entry + 1] = args[i] end
+  entry[#entry + 1] = 'sequence'
+  entry[#entry + 1] = tostring(sequence)
+  local streamID = redis.call('XADD', stream, '*', unpack(entry))
+  redis.call('HSET', seqKey, fields.subject, sequence .. ' ' .. streamID .. ' ' .. fields.id)
+  local window = tonumber(redis.call('HGET', config, 'dedup_window_ms')) or 86400000
+  if window > 0 then redis.call('SET', dedupKey, streamID .. ' ' .. sequence, 'PX', window) end
+  return {streamID, sequence, 'appended'}
+end
+
+redis.register_function('berrys_append', append)
+redis.register_function{function_name = 'berrys_version', callback = function() return VERSION end, flags = {'no-writes'}}
+"""#
+}

@@ -1,0 +1,36 @@
+import BerrysJSON
+
+/// An event a producer wants to publish; the log fills in what is left out.
+///
+/// Missing `id` ⇒ a random UUID; `source` ⇒ the publisher's default; `time` ⇒ now;
+/// `dataVersion` ⇒ the newest schema version; `subject`/`partitionKey` ⇒ the domain's
+/// conventions for the type.
+public struct EventDraft: Sendable, Hashable {
+    public var type: String
+    public var data: JSON
+    public var subject: String?
+    public var dataVersion: Int?
+    public var id: String?
+    public var source: String?
+    public var time: String?
+    public var partitionKey: String?
+    public var correlationID: String?
+    public var causationID: String?
+    public var extensions: [String: String]
+
+    public init(type: String, data: JSON, subject: String? = nil, dataVersion: Int? = nil, id: String? = nil,
+                source: String? = nil, time: String? = nil, partitionKey: String? = nil,
+                correlationID: String? = nil, causationID: String? = nil, extensions: [String: String] = [:]) {
+        self.type = type
+        self.data = data
+        self.subject = subject
+        self.dataVersion = dataVersion
+        self.id = id
+        self.source = source
+        self.time = time
+        self.partitionKey = partitionKey
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.extensions = extensions
+    }
+}

@@ -1,0 +1,102 @@
+import BerrysJSON
+
+/// One event as stored in the log: CloudEvents 1.0 attributes plus Berrys extensions.
+///
+/// Stored as flat field/value pairs of a Redis stream entry: `specversion id source type
+/// dataversion subject time datacontenttype data sequence` and optionally `partitionkey
+/// correlationid causationid` and other extension attributes.
+public struct EventEnvelope: Sendable, Hashable {
+    public static let specVersion = "1.0"
+    public static let dataContentType = "application/json"
+    /// The attributes every entry has, in the order they are written.
+    public static let coreAttributes = ["specversion", "id", "source", "type", "dataversion", "subject", "time", "datacontenttype", "data"]
+
+    /// Unique id; the idempotency key.
+    public var id: String
+    /// The producer, e.g. `agent-orchestrator`.
+    public var source: String
+    /// The event type, e.g. `agent.created`.
+    public var type: String
+    /// The schema version of `data`.
+    public var dataVersion: Int
+    /// The aggregate the event is about.
+    public var subject: String
+    /// RFC 3339 UTC timestamp.
+    public var time: String
+    /// The payload.
+    public var data: JSON
+    /// The subject's version after this event; assigned by the log.
+    public var sequence: Int?
+    /// The partitioning key when it is not the subject.
+    public var partitionKey: String?
+    public var correlationID: String?
+    public var causationID: String?
+    /// Other CloudEvents extension attributes (lowercase a-z0-9, at most 20 characters).
+    public var extensions: [String: String]
+    /// Where the event is in the log, once read from it.
+    public var position: Position?
+
+    public init(id: String, source: String, type: String, dataVersion: Int, subject: String, time: String, data: JSON,
+                sequence: Int? = nil, partitionKey: String? = nil, correlationID: String? = nil, causationID: String? = nil,
+                extensions: [String: String] = [:], position: Position? = nil) {
+        self.id = id
+        self.source = source
+        self.type = type
+        self.dataVersion = dataVersion
+        self.subject = subject
+        self.time = time
+        self.data = data
+        self.sequence = sequence
+        self.partitionKey = partitionKey
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.extensions = extensions
+        self.position = position
+    }
+
+    /// The key that decides the partition: `partitionkey`, else `subject`.
+    public var effectivePartitionKey: String { partitionKey ?? subject }
+
+    /// The entry's field/value pairs as `berrys_append` takes them (no `sequence`).
+    public var fields: [(String, String)] {
+        var pairs: [(String, String)] = [
+            ("specversion", Self.specVersion), ("id", id), ("source", source), ("type", type),
+            ("dataversion", String(dataVersion)), ("subject", subject), ("time", time),
+            ("datacontenttype", Self.dataContentType), ("data", data.serialized),
+        ]
+        if let partitionKey { pairs.append(("partitionkey", partitionKey)) }
+        if let correlationID { pairs.append(("correlationid", correlationID)) }
+        if let causationID { pairs.append(("causationid", causationID)) }
+        for name in extensions.keys.sorted() { pairs.append((name, extensions[name]!)) }
+        return pairs
+    }
+
+    /// Decodes a stream entry.
+    /// - Throws: `EventLogError.corruptEntry` naming the missing or malformed field.
+    public init(fields: [(String, String)], position: Position?) throws {
+        var values: [String: String] = [:]
+        for (name, value) in fields { values[name] = value }
+        func required(_ name: String) throws -> String {
+            guard let value = values[name], !value.isEmpty else {
+                throw EventLogError(.corruptEntry, field: name, "stream entry \(position.map(String.init(describing:)) ?? "?") has no \(name)")
+            }
+            return value
+        }
+        guard try required("specversion") == Self.specVersion else {
+            throw EventLogError(.corruptEntry, field: "specversion", "specversion must be 1.0")
+        }
+        guard let version = Int(try required("dataversion")), version > 0 else {
+            throw EventLogError(.corruptEntry, field: "dataversion", "dataversion must be a positive integer")
+        }
+        let data: JSON
+        do { data = try JSON(parsing: try required("data")) } catch let error as JSONParseError {
+            throw EventLogError(.corruptEntry, field: "data", "data is not JSON: \(error)")
+        }
+        self.init(id: try required("id"), source: try required("source"), type: try required("type"), dataVersion: version,
+                  subject: try required("subject"), time: try required("time"), data: data,
+                  sequence: values["sequence"].flatMap { Int($0) }, partitionKey: values["partitionkey"],
+                  correlationID: values["correlationid"], causationID: values["causationid"], position: position)
+        let known = Set(Self.coreAttributes + ["sequence", "partitionkey", "correlationid", "causationid"])
+        extensions = values.filter { !known.contains($0.key) }
+    }
+}

@@ -1,0 +1,84 @@
+import ClientSupport
+import RedisClient
+
+extension EventLog {
+    /// Validates and appends one event.
+    /// - Parameter expected: the optimistic-concurrency condition on the subject's sequence.
+    /// - Returns: where it landed; for a duplicate id, where the original is.
+    /// - Throws: `EventLogError` (`.conflict` shows expected vs actual); nothing is written then.
+    ///   Retries while Redis is unreachable (safe: appends are idempotent by id).
+    public func append(_ draft: EventDraft, expected: ExpectedSequence = .any) async throws -> AppendResult {
+        let envelope = try prepare(draft)
+        return try await append(prepared: envelope, expected: expected)
+    }
+
+    /// Appends an already prepared event.
+    public func append(prepared envelope: EventEnvelope, expected: ExpectedSequence = .any) async throws -> AppendResult {
+        let partition = partition(of: envelope)
+        let command = appendCommand(envelope, partition: partition, expected: expected)
+        let reply = try await withRetries { try await redis.withConnection { try await $0.sendReturningErrors(command) } }
+        return try Self.result(of: reply, id: envelope.id, partition: partition)
+    }
+
+    /// Appends many prepared events pipelined, `chunkSize` FCALLs per round trip.
+    /// - Returns: one result per event, in order: the append, or why the function refused it.
+    public func appendBatch(_ envelopes: [EventEnvelope], expected: ExpectedSequence = .any,
+                            chunkSize: Int = 1000) async throws -> [Result<AppendResult, EventLogError>] {
+        var results: [Result<AppendResult, EventLogError>] = []
+        results.reserveCapacity(envelopes.count)
+        var start = 0
+        while start < envelopes.count {
+            let chunk = envelopes[start..<min(start + chunkSize, envelopes.count)]
+            let partitions = chunk.map { partition(of: $0) }
+            let commands = zip(chunk, partitions).map { appendCommand($0, partition: $1, expected: expected) }
+            let replies = try await withRetries { try await redis.pipeline(commands) }
+            for ((envelope, partition), reply) in zip(zip(chunk, partitions), replies) {
+                results.append(Result { try Self.result(of: reply, id: envelope.id, partition: partition) }
+                    .mapError { $0 as? EventLogError ?? EventLogError(.invalidEnvelope, "\($0)") })
+            }
+            start += chunkSize
+        }
+        return results
+    }
+
+    func appendCommand(_ envelope: EventEnvelope, partition: Int, expected: ExpectedSequence) -> RedisCommand {
+        var arguments = ["FCALL", "berrys_append", "1", configuration.streamKey(partition: partition), expected.description]
+        for (name, value) in envelope.fields {
+            arguments.append(name)
+            arguments.append(value)
+        }
+        return RedisCommand(arguments)
+    }
+
+    func withRetries<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
+        let loop = RetryLoop(timeout: configuration.unavailableRetrySeconds)
+        return try await Self.unavailableAsError(redis) {
+            try await loop.run(isRetryable: { ($0 as? RedisError)?.isConnectionFailure == true },
+                               onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(String(format: "%.2f", delay)) s: \(error)") },
+                               operation)
+        }
+    }
+
+    static func result(of reply: RedisValue, id: String, partition: Int) throws -> AppendResult {
+        if case .error(let message) = reply { throw appendError(message) }
+        guard let parts = reply.array, parts.count == 3, let streamText = parts[0].string, let streamID = StreamID(streamText),
+              let sequence = parts[1].int, let status = parts[2].string else {
+            throw EventLogError(.corruptEntry, "unexpected reply from berrys_append: \(reply)")
+        }
+        return AppendResult(id: id, position: Position(partition: partition, streamID: streamID),
+                            sequence: Int(sequence), duplicate: status == "duplicate")
+    }
+
+    static func appendError(_ message: String) -> EventLogError {
+        if message.hasPrefix("BERRYS_CONFLICT ") {
+            return EventLogError(.conflict, field: "expected", String(message.dropFirst("BERRYS_CONFLICT ".count)))
+        }
+        if message.hasPrefix("BERRYS_INVALID ") {
+            return EventLogError(.invalidEnvelope, String(message.dropFirst("BERRYS_INVALID ".count)))
+        }
+        if message.contains("Function not found") {
+            return EventLogError(.registry, "the berrys_append function is not loaded; run berrys init")
+        }
+        return EventLogError(.unavailable, "Redis refused the append: \(message)")
+    }
+}

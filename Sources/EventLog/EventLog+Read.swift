@@ -1,0 +1,61 @@
+import RedisClient
+
+extension EventLog {
+    /// Reads up to `count` events of a partition after `after` (exclusive), oldest first.
+    /// - Parameter upcast: convert payloads to the newest schema version (default true).
+    /// - Throws: `EventLogError.corruptEntry` for an entry that is not a valid envelope.
+    public func read(partition: Int, after: StreamID = .zero, count: Int = 100, upcast: Bool = true) async throws -> [EventEnvelope] {
+        let reply = try await withRetries {
+            try await redis.send("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
+        }
+        return try decodeEntries(reply, partition: partition, upcast: upcast)
+    }
+
+    /// Waits up to `blockMilliseconds` for events of a partition after `after`.
+    public func follow(partition: Int, after: StreamID, count: Int = 100, blockMilliseconds: Int = 1000,
+                       upcast: Bool = true) async throws -> [EventEnvelope] {
+        let key = configuration.streamKey(partition: partition)
+        let reply = try await withRetries {
+            try await redis.withConnection { connection in
+                try await connection.setReplyTimeout(Double(blockMilliseconds) / 1000 + 5)
+                do {
+                    let reply = try await connection.send("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds),
+                                                          "STREAMS", key, after.description)
+                    try await connection.setReplyTimeout(nil)
+                    return reply
+                } catch {
+                    try? await connection.setReplyTimeout(nil)
+                    throw error
+                }
+            }
+        }
+        guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
+        return try decodeEntries(first[1], partition: partition, upcast: upcast)
+    }
+
+    /// The newest entry id of a partition, or `.zero` when it is empty.
+    public func lastStreamID(partition: Int) async throws -> StreamID {
+        let reply = try await withRetries {
+            try await redis.send("XREVRANGE", configuration.streamKey(partition: partition), "+", "-", "COUNT", "1")
+        }
+        return reply.array?.first?.array?.first?.string.flatMap(StreamID.init) ?? .zero
+    }
+
+    func decodeEntries(_ reply: RedisValue, partition: Int, upcast: Bool) throws -> [EventEnvelope] {
+        try (reply.array ?? []).map { entry in
+            guard let parts = entry.array, parts.count == 2, let idText = parts[0].string, let streamID = StreamID(idText),
+                  let flat = parts[1].array else {
+                throw EventLogError(.corruptEntry, "unexpected stream entry shape: \(entry)")
+            }
+            var fields: [(String, String)] = []
+            fields.reserveCapacity(flat.count / 2)
+            var index = 0
+            while index + 1 < flat.count {
+                fields.append((flat[index].string ?? "", flat[index + 1].string ?? ""))
+                index += 2
+            }
+            let envelope = try EventEnvelope(fields: fields, position: Position(partition: partition, streamID: streamID))
+            return upcast ? try registry.upcast(envelope) : envelope
+        }
+    }
+}

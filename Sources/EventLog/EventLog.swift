@@ -1,0 +1,100 @@
+import BerrysJSON
+import ClientSupport
+import Foundation
+import Logging
+import RedisClient
+
+/// The event log on Redis Streams: validated, idempotent, optimistically concurrent appends
+/// through `berrys_append`, and reads by partition, upcast on the way out.
+public struct EventLog: Sendable {
+    public let configuration: EventLogConfiguration
+    public let registry: SchemaRegistry
+    public let conventions: any EventConventions
+    /// The partition count of this log (from its metadata).
+    public let partitioner: Partitioner
+    /// The `source` of events whose draft has none.
+    public let defaultSource: String
+    let redis: RedisPool
+    let logger: Logger
+
+    /// Opens a log: loads or upgrades the append function and reads (or creates) the metadata.
+    /// - Parameters:
+    ///   - create: create the metadata when the log does not exist yet (as `berrys init` does).
+    /// - Throws: `EventLogError.unavailable` when Redis cannot be reached in time.
+    public static func open(redis: RedisPool, configuration: EventLogConfiguration, registry: SchemaRegistry,
+                            conventions: any EventConventions = NoConventions(), defaultSource: String = "berrys",
+                            create: Bool = true, logger: Logger = Logger(label: "berrys.eventlog")) async throws -> EventLog {
+        let retry = RetryLoop(timeout: configuration.unavailableRetrySeconds)
+        let partitions = try await Self.unavailableAsError(redis) {
+            try await retry.run(isRetryable: { ($0 as? RedisError)?.isConnectionFailure == true },
+                                onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(String(format: "%.2f", delay)) s: \(error)") }) {
+                try await LogSetup(redis: redis, configuration: configuration).prepare(create: create)
+            }
+        }
+        return EventLog(configuration: configuration, registry: registry, conventions: conventions,
+                        partitioner: Partitioner(partitions: partitions), defaultSource: defaultSource, redis: redis, logger: logger)
+    }
+
+    /// Fills in a draft's defaults and checks it completely: envelope, conventions, schema, size.
+    /// - Throws: `EventLogError` naming the attribute or payload field and the rule.
+    public func prepare(_ draft: EventDraft) throws -> EventEnvelope {
+        let version = try draft.dataVersion ?? registry.newestVersion(of: draft.type)
+            ?? { throw EventLogError(.unknownType, field: "type", "unknown event type '\(draft.type)' (see berrys schemas list)") }()
+        try registry.validate(type: draft.type, version: version, data: draft.data)
+        let (_, newestData) = try registry.upcast(type: draft.type, version: version, data: draft.data)
+        let subject = try conventionalValue(given: draft.subject, expected: conventions.subject(type: draft.type, data: newestData),
+                                            attribute: "subject", type: draft.type)
+        guard let subject else {
+            throw EventLogError(.invalidEnvelope, field: "subject", "subject is required for \(draft.type)")
+        }
+        var partitionKey = try conventionalValue(given: draft.partitionKey, expected: conventions.partitionKey(type: draft.type, data: newestData),
+                                                 attribute: "partitionkey", type: draft.type)
+        if partitionKey == subject { partitionKey = nil }
+        let envelope = EventEnvelope(
+            id: draft.id ?? UUID().uuidString.lowercased(), source: draft.source ?? defaultSource, type: draft.type,
+            dataVersion: version, subject: subject, time: draft.time ?? Timestamp.now(), data: draft.data,
+            partitionKey: partitionKey, correlationID: draft.correlationID, causationID: draft.causationID,
+            extensions: draft.extensions)
+        try EnvelopeRules.check(envelope, maximumPayloadBytes: configuration.maximumPayloadBytes)
+        return envelope
+    }
+
+    private func conventionalValue(given: String?, expected: String?, attribute: String, type: String) throws -> String? {
+        guard let expected else { return given }
+        if let given, given != expected {
+            throw EventLogError(.invalidEnvelope, field: attribute,
+                                "\(attribute) of \(type) must be '\(expected)' (the domain's convention), got '\(given)'")
+        }
+        return expected
+    }
+
+    /// The partition an event belongs to.
+    public func partition(of envelope: EventEnvelope) -> Int {
+        partitioner.partition(for: envelope.effectivePartitionKey)
+    }
+
+    /// Converts Redis connection failures that outlasted the retries into `.unavailable`.
+    static func unavailableAsError<T: Sendable>(_ redis: RedisPool, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RedisError where error.isConnectionFailure {
+            throw EventLogError(.unavailable, "Redis at \(redis.configuration.host):\(redis.configuration.port) is unreachable: \(error.message)")
+        }
+    }
+}
+
+/// RFC 3339 timestamps in UTC with milliseconds.
+public enum Timestamp {
+    /// Now, e.g. `2026-11-25T13:45:00.123Z`.
+    public static func now() -> String { format(Date()) }
+
+    /// Formats a date.
+    public static func format(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        let milliseconds = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
+    }
+}

@@ -1,0 +1,29 @@
+/// The settings of one event log.
+public struct EventLogConfiguration: Sendable, Hashable {
+    /// Prefix of every Redis key (default `berrys`).
+    public var namespace: String
+    /// Partitions of a new log; an existing log keeps the count it was created with.
+    public var partitions: Int
+    /// How long an event id is remembered for de-duplication, in milliseconds (default 24 h).
+    public var deduplicationWindowMilliseconds: Int
+    /// The largest `data` accepted, in bytes (default 1 MiB).
+    public var maximumPayloadBytes: Int
+    /// How long publishing retries while Redis is unreachable, in seconds.
+    public var unavailableRetrySeconds: Double
+
+    public init(namespace: String = "berrys", partitions: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000,
+                maximumPayloadBytes: Int = 1 << 20, unavailableRetrySeconds: Double = 10) {
+        self.namespace = namespace
+        self.partitions = partitions
+        self.deduplicationWindowMilliseconds = deduplicationWindowMilliseconds
+        self.maximumPayloadBytes = maximumPayloadBytes
+        self.unavailableRetrySeconds = unavailableRetrySeconds
+    }
+
+    /// The stream key of a partition, `<ns>:events:{<p>}`.
+    public func streamKey(partition: Int) -> String { "\(namespace):events:{\(partition)}" }
+    /// The per-partition settings read by the append function.
+    func configKey(partition: Int) -> String { "\(namespace):config:{\(partition)}" }
+    /// The log's metadata hash.
+    var metaKey: String { "\(namespace):meta" }
+}

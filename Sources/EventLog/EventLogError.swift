@@ -1,0 +1,48 @@
+import JSONSchema
+
+/// Why an event was refused or the log could not be used; each has a code scripts can match.
+public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// A CloudEvents attribute is missing or malformed (`field` names it).
+        case invalidEnvelope = "BERRYS_INVALID"
+        /// The payload does not match its schema (`details` lists JSON Pointers and rules).
+        case schemaViolation = "BERRYS_SCHEMA_VIOLATION"
+        /// No schema exists for this event type.
+        case unknownType = "BERRYS_UNKNOWN_TYPE"
+        /// The event type has no schema of this version.
+        case unknownVersion = "BERRYS_UNKNOWN_VERSION"
+        /// The payload is over the configured size limit.
+        case payloadTooLarge = "BERRYS_PAYLOAD_TOO_LARGE"
+        /// The expected sequence did not match the subject's actual sequence.
+        case conflict = "BERRYS_CONFLICT"
+        /// Redis could not be reached within the retry time.
+        case unavailable = "BERRYS_UNAVAILABLE"
+        /// The schemas folder or an upcaster is wrong; the registry refuses to start.
+        case registry = "BERRYS_REGISTRY"
+        /// A stored entry could not be decoded.
+        case corruptEntry = "BERRYS_CORRUPT_ENTRY"
+    }
+
+    public var code: Code
+    /// The attribute or payload field at fault, when there is one (`subject`, `/data/name`).
+    public var field: String?
+    public var message: String
+    /// Every individual problem, e.g. each schema violation.
+    public var details: [String]
+
+    public init(_ code: Code, field: String? = nil, _ message: String, details: [String] = []) {
+        self.code = code
+        self.field = field
+        self.message = message
+        self.details = details
+    }
+
+    /// A schema violation built from validator errors.
+    public static func schemaViolation(type: String, version: Int, _ errors: [ValidationError]) -> EventLogError {
+        EventLogError(.schemaViolation, field: "data" + (errors.first?.instancePath ?? ""),
+                      "data does not match schema \(type) v\(version): " + errors.map(\.description).joined(separator: "; "),
+                      details: errors.map(\.description))
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,44 @@
+import RedisClient
+
+/// Creates a log's metadata and loads the append function, idempotently.
+struct LogSetup {
+    let redis: RedisPool
+    let configuration: EventLogConfiguration
+
+    /// Makes sure the function is current and the metadata exists; returns the partition count.
+    func prepare(create: Bool) async throws -> Int {
+        try await loadFunctionIfNeeded()
+        if let stored = try await redis.send("HGET", configuration.metaKey, "partitions").int {
+            try await writePartitionConfig(partitions: Int(stored))
+            return Int(stored)
+        }
+        guard create else {
+            throw EventLogError(.registry, "no event log in namespace '\(configuration.namespace)'; run berrys init")
+        }
+        guard configuration.partitions > 0, configuration.partitions <= 1024 else {
+            throw EventLogError(.registry, field: "BERRYS_PARTITIONS", "partitions must be 1…1024, got \(configuration.partitions)")
+        }
+        // HSETNX: when two processes create the log at once, the first count wins.
+        try await redis.send("HSETNX", configuration.metaKey, "partitions", String(configuration.partitions))
+        try await redis.send("HSETNX", configuration.metaKey, "created", Timestamp.now())
+        let partitions = Int(try await redis.send("HGET", configuration.metaKey, "partitions").int ?? Int64(configuration.partitions))
+        try await writePartitionConfig(partitions: partitions)
+        return partitions
+    }
+
+    private func writePartitionConfig(partitions: Int) async throws {
+        let commands = (0..<partitions).map {
+            RedisCommand("HSET", configuration.configKey(partition: $0), "partitions", String(partitions),
+                         "dedup_window_ms", String(configuration.deduplicationWindowMilliseconds))
+        }
+        for reply in try await redis.pipeline(commands) {
+            if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
+    }
+
+    private func loadFunctionIfNeeded() async throws {
+        let loaded = try? await redis.send("FCALL_RO", "berrys_version", "0").string
+        guard loaded != AppendFunction.version else { return }
+        try await redis.send("FUNCTION", "LOAD", "REPLACE", AppendFunction.source)
+    }
+}

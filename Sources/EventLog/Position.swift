@@ -1,0 +1,56 @@
+/// Where an event sits in the log: its partition and its Redis stream id.
+///
+/// Its text form `<partition>-<stream id>` (e.g. `2-1732540000000-0`) is the token clients
+/// pass around for read-your-writes.
+public struct Position: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var partition: Int
+    public var streamID: StreamID
+
+    public init(partition: Int, streamID: StreamID) {
+        self.partition = partition
+        self.streamID = streamID
+    }
+
+    /// Parses `<partition>-<milliseconds>-<sequence>`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", maxSplits: 1)
+        guard parts.count == 2, let partition = Int(parts[0]), partition >= 0,
+              let streamID = StreamID(String(parts[1])) else { return nil }
+        self.init(partition: partition, streamID: streamID)
+    }
+
+    public var description: String { "\(partition)-\(streamID)" }
+
+    public static func < (lhs: Position, rhs: Position) -> Bool {
+        (lhs.partition, lhs.streamID) < (rhs.partition, rhs.streamID)
+    }
+}
+
+/// A Redis stream entry id, `<milliseconds>-<sequence>`.
+public struct StreamID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var milliseconds: UInt64
+    public var sequence: UInt64
+
+    /// The id before every entry (`0-0`).
+    public static let zero = StreamID(milliseconds: 0, sequence: 0)
+
+    public init(milliseconds: UInt64, sequence: UInt64) {
+        self.milliseconds = milliseconds
+        self.sequence = sequence
+    }
+
+    /// Parses `<ms>-<seq>` (or `<ms>`, meaning sequence 0).
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let ms = UInt64(parts[0]) else { return nil }
+        let seq = parts.count == 2 ? UInt64(parts[1]) : 0
+        guard let seq else { return nil }
+        self.init(milliseconds: ms, sequence: seq)
+    }
+
+    public var description: String { "\(milliseconds)-\(sequence)" }
+
+    public static func < (lhs: StreamID, rhs: StreamID) -> Bool {
+        (lhs.milliseconds, lhs.sequence) < (rhs.milliseconds, rhs.sequence)
+    }
+}
