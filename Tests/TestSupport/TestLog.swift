@@ -1,0 +1,19 @@
+import BerrysDomain
+import EventLog
+import RedisClient
+
+/// An event log in a namespace of its own on the test Redis server.
+public enum TestLog {
+    /// The Berrys schemas of this repository, with the domain's upcasters.
+    public static let registry: SchemaRegistry = try! BerrysSchemas.registry(
+        folder: TestServers.projectRoot.appendingPathComponent("schemas"))
+
+    /// Opens a fresh log with the Berrys schemas and conventions.
+    public static func open(partitions: Int = 4, poolSize: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000) async throws -> EventLog {
+        let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("log"), partitions: partitions,
+                                                  deduplicationWindowMilliseconds: deduplicationWindowMilliseconds,
+                                                  unavailableRetrySeconds: 2)
+        return try await EventLog.open(redis: RedisPool(configuration: TestServers.redisConfiguration, size: poolSize),
+                                       configuration: configuration, registry: registry, conventions: BerrysConventions())
+    }
+}
