@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EventLog
 
 struct LogCommand: AsyncParsableCommand {
@@ -45,10 +46,12 @@ struct LogCommand: AsyncParsableCommand {
                 if let last = events.last?.position { after = last.streamID }
                 if events.count < batch { break }
             }
+            fflush(nil)  // nil flushes every stream; `stdout` is not concurrency-safe to name
             guard follow else { return }
             while !Task.isCancelled {
                 let events = try await log.follow(partition: partition, after: after, upcast: !raw)
                 for event in events { print(event.cloudEvent.serialized) }
+                fflush(nil)  // nil flushes every stream; `stdout` is not concurrency-safe to name
                 if let last = events.last?.position { after = last.streamID }
             }
         }

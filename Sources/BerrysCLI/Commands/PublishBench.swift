@@ -105,10 +105,11 @@ enum RedisBenchmark {
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        // CSV: "test","rps",… then "XADD …","123456.78",…
-        for line in text.split(separator: "\n").dropFirst() {
+        // CSV: "test","rps",avg,min,p50,p95,p99,max; the test column holds the command (with commas),
+        // so the rate is read as the seventh column from the end.
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
             let columns = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-            if columns.count > 1, let rate = Double(columns[1]) { return rate }
+            if columns.count >= 8, let rate = Double(columns[columns.count - 7]) { return rate }
         }
         throw EventLogError(.unavailable, "redis-benchmark printed no result (is redis-tools installed?): \(text)")
     }
