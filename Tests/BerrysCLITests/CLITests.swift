@@ -1,0 +1,102 @@
+import BerrysJSON
+import Foundation
+import TestSupport
+import Testing
+
+/// The `berrys` executable end to end, against the test Redis, each test in its own namespace.
+@Suite struct CLITests {
+    let namespace = TestServers.uniqueNamespace("cli")
+
+    func berrys(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
+        var environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_NAMESPACE": namespace,
+                           "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
+        environment.merge(extra) { $1 }
+        return try TestServers.runCapturing(binary, arguments, input: input, environment: environment)
+    }
+
+    static func project(_ id: String) -> String { #"{"project_id":"\#(id)","name":"Survey"}"# }
+
+    @Test func publishPrintsWhereTheEventLandedAndReadPrintsIt() throws {
+        let id = UUID().uuidString.lowercased()
+        let published = try berrys(["publish", "project.created", "--data", Self.project(id), "--id", "p-\(id)", "--expect", "none"])
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.hasPrefix("appended id=p-\(id) partition="))
+        #expect(published.stdout.contains("sequence=1"))
+        let again = try berrys(["publish", "project.created", "--data", Self.project(id), "--id", "p-\(id)"])
+        #expect(again.stdout.hasPrefix("duplicate id=p-\(id)"))
+        let read = try berrys(["log", "read"])
+        #expect(read.status == 0)
+        let lines = read.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let event = try JSON(parsing: String(lines[0]))
+        #expect(event["id"] == .string("p-\(id)"))
+        #expect(event["data"]?["project_id"] == .string(id))
+    }
+
+    @Test func invalidPayloadExitsOneNamingThePointer() throws {
+        let result = try berrys(["publish", "project.created", "--data", #"{"project_id":"nope"}"#])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("BERRYS_SCHEMA_VIOLATION"))
+        #expect(result.stderr.contains("/project_id: must be a valid uuid"))
+        #expect(result.stderr.contains("/name: required property missing"))
+        #expect(try berrys(["log", "read"]).stdout.isEmpty)
+    }
+
+    @Test func conflictExitsOneShowingExpectedAndActual() throws {
+        let id = UUID().uuidString.lowercased()
+        _ = try berrys(["publish", "project.created", "--data", Self.project(id)])
+        let result = try berrys(["publish", "project.created", "--data", Self.project(id), "--expect", "3"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("expected sequence 3, actual sequence 1"))
+    }
+
+    @Test func fileOfCloudEventsReportsRejectedLinesAndPublishesTheRest() throws {
+        func line(_ id: String, data: String) -> String {
+            #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"project.created","data":\#(data)}"#
+        }
+        let ids = (0..<3).map { _ in UUID().uuidString.lowercased() }
+        let file = [line("a-\(ids[0])", data: Self.project(ids[0])), line("bad", data: #"{"project_id":1}"#),
+                    "not json", line("a-\(ids[1])", data: Self.project(ids[1])), line("a-\(ids[0])", data: Self.project(ids[0])),
+                    line("a-\(ids[2])", data: Self.project(ids[2]))].joined(separator: "\n")
+        let result = try berrys(["publish", "--file", "-"], input: file)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("published 3, duplicates 1, rejected 2"))
+        #expect(result.stderr.contains("line 2: rejected"))
+        #expect(result.stderr.contains("line 3: rejected"))
+        #expect(try berrys(["log", "read"]).stdout.split(separator: "\n").count == 3)
+    }
+
+    @Test func schemasCommands() throws {
+        let list = try berrys(["schemas", "list"])
+        #expect(list.stdout.contains("agent.created\tversions v1,v2\tnewest v2"))
+        #expect(try berrys(["schemas", "check"]).status == 0)
+        let example = TestServers.projectRoot.appendingPathComponent("schemas/agent.created/examples/v1.valid.json").path
+        #expect(try berrys(["schemas", "validate", "agent.created", "--version", "1", example]).status == 0)
+        let invalid = try berrys(["schemas", "validate", "agent.created", example])
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.contains("/specializations: required property missing"))
+    }
+
+    @Test func badConfigurationExitsSeventyEightNamingTheVariable() throws {
+        let result = try berrys(["init"], environment: ["BERRYS_PARTITIONS": "many"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("BERRYS_PARTITIONS"))
+    }
+
+    @Test func unreachableRedisExitsSixtyNineAfterRetrying() throws {
+        let result = try berrys(["publish", "project.created", "--data", Self.project(UUID().uuidString.lowercased())],
+                                environment: ["BERRYS_REDIS_URL": "redis://127.0.0.1:1", "BERRYS_REDIS_RETRY_SECONDS": "1"])
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("BERRYS_UNAVAILABLE"))
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        for command in [[], ["init"], ["publish"], ["log", "read"], ["schemas", "validate"], ["bench", "publish"]] {
+            let result = try berrys(command + ["--help"])
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE"), "\(command)")
+        }
+    }
+}
