@@ -9,29 +9,31 @@
 ///
 /// Keys it touches, all with the partition's hash tag `{<p>}`:
 /// `<ns>:events:{p}` (the stream), `<ns>:config:{p}` (partition count, de-dup window),
-/// `<ns>:seq:{p}` (hash: subject → "sequence stream-id event-id"),
+/// `<ns>:seq:{p}` (hash: subject → "sequence stream-id s|k event-id", `k` when the subject's
+/// latest event had an explicit partition key),
 /// `<ns>:dedup:{p}:<event id>` (stream id and sequence, expiring after the de-dup window).
 public enum AppendFunction {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "3"
+    public static let version = "5"
 
     /// The library's Lua source.
     public static let source = #"""
 #!lua name=berrys
 local VERSION = '\#(version)'
 local REQUIRED = {'specversion', 'id', 'source', 'type', 'dataversion', 'subject', 'time', 'datacontenttype', 'data'}
+local KNOWN = {specversion = true, id = true, source = true, type = true, dataversion = true, subject = true, time = true,
+               datacontenttype = true, data = true, partitionkey = true, correlationid = true, causationid = true}
 
 local function invalid(message) return redis.error_reply('BERRYS_INVALID ' .. message) end
 
--- FNV-1a, 32 bit, over the bytes of s; multiplication split so no double loses precision.
+-- FNV-1a, 32 bit, over the bytes of s; the multiplication by 16777619 = 2^24 + 403 is split
+-- so that no intermediate value exceeds 2^53 and loses precision.
 local function fnv1a32(s)
+  local bxor, lshift, byte = bit.bxor, bit.lshift, string.byte  -- 'bit' exists only at call time
   local hash = 2166136261
   for i = 1, #s do
-    hash = bit.bxor(hash, string.byte(s, i))
-    if hash < 0 then hash = hash + 4294967296 end
-    local high = bit.lshift(hash, 24)
-    if high < 0 then high = high + 4294967296 end
-    hash = (high + hash * 403 + 0) % 4294967296
+    hash = bxor(hash, byte(s, i)) % 4294967296
+    hash = (lshift(hash, 24) % 4294967296 + hash * 403) % 4294967296
   end
   return hash
 end
@@ -49,7 +51,7 @@ local function append(keys, args)
   for i = 2, #args, 2 do
     local name = args[i]
     if fields[name] ~= nil then return invalid('attribute ' .. name .. ' is given twice') end
-    if not string.match(name, '^[a-z0-9]+$') or #name > 20 then
+    if not KNOWN[name] and (not string.match(name, '^[a-z0-9]+$') or #name > 20) then
       return invalid('attribute name ' .. name .. ' must be lowercase a-z0-9, at most 20 characters')
     end
     fields[name] = args[i + 1]
@@ -67,23 +69,33 @@ local function append(keys, args)
   end
   if #fields.subject > 256 then return invalid('subject must be at most 256 bytes') end
   if fields.datacontenttype ~= 'application/json' then return invalid('datacontenttype must be application/json') end
-  if not pcall(cjson.decode, fields.data) then return invalid('data is not valid JSON') end
-
-  local config = base .. ':config:' .. tag
-  local partitions = tonumber(redis.call('HGET', config, 'partitions'))
-  if not partitions then return invalid('the log is not initialised (no ' .. config .. '); run berrys init') end
-  local key = fields.partitionkey or fields.subject
-  local owner = fnv1a32(key) % partitions
-  if owner ~= partition then
-    return invalid('partition key ' .. key .. ' belongs to partition ' .. owner .. ', not ' .. partition)
+  -- Clients check data against its JSON Schema; here only its outer shape (a JSON object or
+  -- array), since a full parse would double the function's cost. Consumers re-validate.
+  if not string.match(fields.data, '^%s*[{%[]') or not string.match(fields.data, '[}%]]%s*$') then
+    return invalid('data must be a JSON object or array')
   end
 
+  local config = base .. ':config:' .. tag
+  local settings = redis.call('HMGET', config, 'partitions', 'dedup_window_ms')
+  local partitions = tonumber(settings[1])
+  if not partitions then return invalid('the log is not initialised (no ' .. config .. '); run berrys init') end
   local seqKey = base .. ':seq:' .. tag
   local latest = redis.call('HGET', seqKey, fields.subject)
-  local current, latestStreamID, latestID = 0, nil, nil
+  local current, latestStreamID, latestKeyKind, latestID = 0, nil, nil, nil
   if latest then
-    local s, sid, eid = string.match(latest, '^(%d+) (%S+) (.*)$')
-    current, latestStreamID, latestID = tonumber(s), sid, eid
+    local s, sid, kind, eid = string.match(latest, '^(%d+) (%S+) ([sk]) (.*)$')
+    current, latestStreamID, latestKeyKind, latestID = tonumber(s), sid, kind, eid
+  end
+
+  -- The subject's first event here proved that the subject hashes to this partition, so a
+  -- later event keyed by its subject needs no hash; an explicit partition key always does.
+  local keyKind = fields.partitionkey and 'k' or 's'
+  if not (keyKind == 's' and latestKeyKind == 's') then
+    local key = fields.partitionkey or fields.subject
+    local owner = fnv1a32(key) % partitions
+    if owner ~= partition then
+      return invalid('partition key ' .. key .. ' belongs to partition ' .. owner .. ', not ' .. partition)
+    end
   end
 
   local dedupKey = base .. ':dedup:' .. tag .. ':' .. fields.id
@@ -109,13 +121,9 @@ local function append(keys, args)
   end
 
   local sequence = current + 1
-  local entry = {}
-  for i = 2, #args do entry[#entry + 1] = args[i] end
-  entry[#entry + 1] = 'sequence'
-  entry[#entry + 1] = tostring(sequence)
-  local streamID = redis.call('XADD', stream, '*', unpack(entry))
-  redis.call('HSET', seqKey, fields.subject, sequence .. ' ' .. streamID .. ' ' .. fields.id)
-  local window = tonumber(redis.call('HGET', config, 'dedup_window_ms')) or 86400000
+  local streamID = redis.call('XADD', stream, '*', 'sequence', tostring(sequence), unpack(args, 2))
+  redis.call('HSET', seqKey, fields.subject, sequence .. ' ' .. streamID .. ' ' .. keyKind .. ' ' .. fields.id)
+  local window = tonumber(settings[2]) or 86400000
   if window > 0 then redis.call('SET', dedupKey, streamID .. ' ' .. sequence, 'PX', window) end
   return {streamID, sequence, 'appended'}
 end

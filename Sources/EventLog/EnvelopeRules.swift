@@ -26,7 +26,7 @@ enum EnvelopeRules {
                 throw EventLogError(.invalidEnvelope, field: name, "\(name) is set by the log and cannot be given as an extension")
             }
         }
-        let size = envelope.data.serialized.utf8.count
+        let size = envelope.dataText.utf8.count
         guard size <= maximumPayloadBytes else {
             throw EventLogError(.payloadTooLarge, field: "data", "data is \(size) bytes, over the limit of \(maximumPayloadBytes) bytes")
         }

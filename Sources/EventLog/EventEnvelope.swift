@@ -24,7 +24,9 @@ public struct EventEnvelope: Sendable, Hashable {
     /// RFC 3339 UTC timestamp.
     public var time: String
     /// The payload.
-    public var data: JSON
+    public var data: JSON { didSet { dataText = data.serialized } }
+    /// The payload as JSON text: as stored when read from the log, else serialized once.
+    public private(set) var dataText: String
     /// The subject's version after this event; assigned by the log.
     public var sequence: Int?
     /// The partitioning key when it is not the subject.
@@ -46,6 +48,7 @@ public struct EventEnvelope: Sendable, Hashable {
         self.subject = subject
         self.time = time
         self.data = data
+        self.dataText = data.serialized
         self.sequence = sequence
         self.partitionKey = partitionKey
         self.correlationID = correlationID
@@ -62,7 +65,7 @@ public struct EventEnvelope: Sendable, Hashable {
         var pairs: [(String, String)] = [
             ("specversion", Self.specVersion), ("id", id), ("source", source), ("type", type),
             ("dataversion", String(dataVersion)), ("subject", subject), ("time", time),
-            ("datacontenttype", Self.dataContentType), ("data", data.serialized),
+            ("datacontenttype", Self.dataContentType), ("data", dataText),
         ]
         if let partitionKey { pairs.append(("partitionkey", partitionKey)) }
         if let correlationID { pairs.append(("correlationid", correlationID)) }
@@ -88,14 +91,16 @@ public struct EventEnvelope: Sendable, Hashable {
         guard let version = Int(try required("dataversion")), version > 0 else {
             throw EventLogError(.corruptEntry, field: "dataversion", "dataversion must be a positive integer")
         }
+        let text = try required("data")
         let data: JSON
-        do { data = try JSON(parsing: try required("data")) } catch let error as JSONParseError {
+        do { data = try JSON(parsing: text) } catch let error as JSONParseError {
             throw EventLogError(.corruptEntry, field: "data", "data is not JSON: \(error)")
         }
         self.init(id: try required("id"), source: try required("source"), type: try required("type"), dataVersion: version,
                   subject: try required("subject"), time: try required("time"), data: data,
                   sequence: values["sequence"].flatMap { Int($0) }, partitionKey: values["partitionkey"],
                   correlationID: values["correlationid"], causationID: values["causationid"], position: position)
+        dataText = text
         let known = Set(Self.coreAttributes + ["sequence", "partitionkey", "correlationid", "causationid"])
         extensions = values.filter { !known.contains($0.key) }
     }

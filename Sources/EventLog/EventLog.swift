@@ -90,11 +90,24 @@ public enum Timestamp {
 
     /// Formats a date.
     public static func format(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        let milliseconds = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
+        let since1970 = date.timeIntervalSince1970
+        var seconds = time_t(since1970.rounded(.down))
+        let milliseconds = min(999, Int((since1970 - Double(seconds)) * 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
+        var text = ""
+        text.reserveCapacity(24)
+        func append(_ value: Int, digits: Int) {
+            let string = String(value)
+            text += String(repeating: "0", count: max(0, digits - string.count)) + string
+        }
+        append(Int(parts.tm_year) + 1900, digits: 4); text += "-"
+        append(Int(parts.tm_mon) + 1, digits: 2); text += "-"
+        append(Int(parts.tm_mday), digits: 2); text += "T"
+        append(Int(parts.tm_hour), digits: 2); text += ":"
+        append(Int(parts.tm_min), digits: 2); text += ":"
+        append(Int(parts.tm_sec), digits: 2); text += "."
+        append(milliseconds, digits: 3); text += "Z"
+        return text
     }
 }

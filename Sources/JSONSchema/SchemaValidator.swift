@@ -104,12 +104,14 @@ struct SchemaValidator {
     }
 
     private mutating func validateString(_ text: String, _ node: SchemaNode, at path: String) {
-        let length = text.unicodeScalars.count
-        if let minimum = node.minLength, length < minimum {
-            fail(path, "minLength", "must be at least \(minimum) characters long, is \(length)")
-        }
-        if let maximum = node.maxLength, length > maximum {
-            fail(path, "maxLength", "must be at most \(maximum) characters long, is \(length)")
+        if node.minLength != nil || node.maxLength != nil {
+            let length = text.unicodeScalars.count
+            if let minimum = node.minLength, length < minimum {
+                fail(path, "minLength", "must be at least \(minimum) characters long, is \(length)")
+            }
+            if let maximum = node.maxLength, length > maximum {
+                fail(path, "maxLength", "must be at most \(maximum) characters long, is \(length)")
+            }
         }
         if let pattern = node.pattern, !pattern.matches(text) {
             fail(path, "pattern", "must match pattern \(pattern.source)")

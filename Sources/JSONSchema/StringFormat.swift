@@ -19,10 +19,10 @@ public enum StringFormat: String, Sendable, CaseIterable {
 /// The grammar checks behind `StringFormat`, on ASCII bytes.
 enum FormatRules {
     static func isUUID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard bytes.count == 36 else { return false }
         for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
                 guard byte == UInt8(ascii: "-") else { return false }
             } else if !isHexDigit(byte) {
                 return false

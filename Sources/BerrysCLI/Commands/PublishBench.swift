@@ -14,6 +14,7 @@ struct PublishBench: AsyncParsableCommand {
     @Option(help: "Events for the pipelined run.") var events: Int = 100_000
     @Option(help: "Events for the single-event latency run.") var single: Int = 5_000
     @Option(help: "FCALLs in flight per round trip.") var pipeline: Int = 1000
+    @Option(help: "Concurrent publishers (connections) in the pipelined run.") var publishers: Int = 2
 
     func run() async throws {
         try await reportingFailures {
@@ -23,12 +24,19 @@ struct PublishBench: AsyncParsableCommand {
             let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,
                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
             let singleResult: (rate: Double, p50: Double, p99: Double)
-            let pipelined: Double, payload: [(String, String)], raw: Double
+            let pipelined: Double, payload: [(String, String)], raw: Double, prepareRate: Double
+            let fcallMicroseconds: Double, xaddMicroseconds: Double, dedupBytes: Double
             do {
+                prepareRate = try measurePrepare(log)
                 singleResult = try await measureSingle(log)
-                (pipelined, payload) = try await measurePipelined(log)
-                raw = try RedisBenchmark.xadd(configuration: context.redis.configuration, fields: payload,
-                                              key: "\(settings.namespace):raw", requests: events, pipeline: pipeline)
+                ((pipelined, payload), fcallMicroseconds) = try await RedisServerStats.microsecondsPerCall("fcall", redis: context.redis) {
+                    try await measurePipelined(log)
+                }
+                dedupBytes = try await RedisServerStats.averageKeyBytes(pattern: "\(settings.namespace):dedup:*", sample: 2000, redis: context.redis)
+                (raw, xaddMicroseconds) = try await RedisServerStats.microsecondsPerCall("xadd", redis: context.redis) {
+                    try RedisBenchmark.xadd(configuration: context.redis.configuration, fields: payload,
+                                            key: "\(settings.namespace):raw", requests: events, pipeline: pipeline)
+                }
                 try await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
             } catch {
                 try? await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
@@ -37,9 +45,12 @@ struct PublishBench: AsyncParsableCommand {
             print("""
             publish benchmark (\(events) events, pipeline \(pipeline), entry of \(payload.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }) bytes)
               single-event publish:     \(Int(singleResult.rate)) events/s, p50 \(format(singleResult.p50)) ms, p99 \(format(singleResult.p99)) ms
-              pipelined publish:        \(Int(pipelined)) events/s (validated, de-duplicated, sequenced)
+              pipelined publish:        \(Int(pipelined)) events/s (validated, de-duplicated, sequenced; \(publishers) publishers)
+              client-side validation:   \(Int(prepareRate)) events/s (envelope + schema, no I/O)
               redis-benchmark XADD -P:  \(Int(raw)) requests/s (same fields, same pipeline depth)
               ratio pipelined / raw:    \(String(format: "%.2f", pipelined / raw))
+              Redis CPU per call:       berrys_append \(format(fcallMicroseconds)) µs, XADD \(format(xaddMicroseconds)) µs (INFO commandstats)
+              de-dup memory:            \(Int(dedupBytes)) bytes per remembered id (MEMORY USAGE) ≈ \(Int(dedupBytes)) MB per million events in the window
             """)
         }
     }
@@ -58,22 +69,37 @@ struct PublishBench: AsyncParsableCommand {
         return (Double(single) / seconds, latencies[latencies.count / 2], latencies[Int(Double(latencies.count) * 0.99)])
     }
 
-    private func measurePipelined(_ log: EventLog) async throws -> (rate: Double, fields: [(String, String)]) {
-        let drafts = (0..<events).map { _ in Self.draft() }
+    private func measurePrepare(_ log: EventLog) throws -> Double {
+        let drafts = (0..<min(events, 50_000)).map { _ in Self.draft() }
         let started = DispatchTime.now().uptimeNanoseconds
+        for draft in drafts { _ = try log.prepare(draft) }
+        return Double(drafts.count) / (Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
+    private func measurePipelined(_ log: EventLog) async throws -> (rate: Double, fields: [(String, String)]) {
+        let perPublisher = (0..<publishers).map { _ in (0..<(events / publishers)).map { _ in Self.draft() } }
+        let sample = try log.prepare(Self.draft()).fields
+        let started = DispatchTime.now().uptimeNanoseconds
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for drafts in perPublisher {
+                group.addTask { try await Self.publish(drafts, to: log, pipeline: pipeline) }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return (Double(perPublisher.reduce(0) { $0 + $1.count }) / seconds, sample)
+    }
+
+    private static func publish(_ drafts: [EventDraft], to log: EventLog, pipeline: Int) async throws {
         var index = 0
-        var sample: [(String, String)] = []
         while index < drafts.count {
             let chunk = try drafts[index..<min(index + pipeline, drafts.count)].map { try log.prepare($0) }
-            if sample.isEmpty { sample = chunk[0].fields }
             let results = try await log.appendBatch(chunk, chunkSize: pipeline)
             if let failure = results.first(where: { if case .failure = $0 { return true } else { return false } }) {
                 throw EventLogError(.invalidEnvelope, "benchmark append failed: \(failure)")
             }
             index += pipeline
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return (Double(events) / seconds, sample)
     }
 
     static func draft() -> EventDraft {

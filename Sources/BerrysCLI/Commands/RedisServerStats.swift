@@ -1,0 +1,43 @@
+import RedisClient
+
+/// What Redis itself reports, for benchmarks: per-command CPU time and key memory.
+enum RedisServerStats {
+    /// Calls and microseconds spent so far in one command (`INFO commandstats`).
+    static func commandTime(_ command: String, redis: RedisPool) async throws -> (calls: Double, microseconds: Double) {
+        let info = try await redis.send("INFO", "commandstats").string ?? ""
+        let prefix = "cmdstat_\(command.lowercased()):"
+        guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix(prefix) }) else { return (0, 0) }
+        var calls = 0.0, microseconds = 0.0
+        for pair in line.dropFirst(prefix.count).split(separator: ",") {
+            let parts = pair.split(separator: "=")
+            guard parts.count == 2, let value = Double(parts[1]) else { continue }
+            if parts[0] == "calls" { calls = value }
+            if parts[0] == "usec" { microseconds = value }
+        }
+        return (calls, microseconds)
+    }
+
+    /// Server microseconds per call of `command` while `body` runs.
+    static func microsecondsPerCall<T>(_ command: String, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
+        let before = try await commandTime(command, redis: redis)
+        let result = try await body()
+        let after = try await commandTime(command, redis: redis)
+        let calls = after.calls - before.calls
+        return (result, calls > 0 ? (after.microseconds - before.microseconds) / calls : 0)
+    }
+
+    /// The average `MEMORY USAGE` of up to `sample` keys matching `pattern`.
+    static func averageKeyBytes(pattern: String, sample: Int, redis: RedisPool) async throws -> Double {
+        var keys: [String] = []
+        var cursor = "0"
+        repeat {
+            let reply = try await redis.send("SCAN", cursor, "MATCH", pattern, "COUNT", "1000")
+            cursor = reply.array?.first?.string ?? "0"
+            keys += reply.array?.last?.array?.compactMap(\.string) ?? []
+        } while cursor != "0" && keys.count < sample
+        guard !keys.isEmpty else { return 0 }
+        let sizes = try await redis.pipeline(keys.prefix(sample).map { RedisCommand("MEMORY", "USAGE", $0, "SAMPLES", "0") })
+        let total = sizes.compactMap(\.int).reduce(0, +)
+        return Double(total) / Double(min(sample, keys.count))
+    }
+}
