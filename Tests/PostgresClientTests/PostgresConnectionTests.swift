@@ -106,3 +106,19 @@ import Testing
         #expect(try await pool.query("SELECT count(DISTINCT n) FROM k").scalar == "100")
     }
 }
+
+@Suite struct PostgresReconnectTests {
+    /// The server ends the session (as on a restart or failover): the failing call reports an
+    /// I/O error, and the next call reconnects by itself.
+    @Test func reconnectsAfterTheServerDropsTheSession() async throws {
+        let url = try await TestServers.freshDatabase()
+        let connection = PostgresConnection(conninfo: url)
+        let admin = PostgresConnection(conninfo: url)
+        let pid = try await connection.query("SELECT pg_backend_pid()").scalar!
+        try await admin.query("SELECT pg_terminate_backend($1::int)", [pid])
+        let error = await #expect(throws: PostgresError.self) { try await connection.query("SELECT 1") }
+        #expect(error?.isConnectionFailure == true)
+        #expect(try await connection.query("SELECT 41 + 1").scalar == "42")
+        #expect(try await connection.query("SELECT pg_backend_pid()").scalar != pid)
+    }
+}
