@@ -29,10 +29,11 @@ local function invalid(message) return redis.error_reply('BERRYS_INVALID ' .. me
 -- FNV-1a, 32 bit, over the bytes of s; the multiplication by 16777619 = 2^24 + 403 is split
 -- so that no intermediate value exceeds 2^53 and loses precision.
 local function fnv1a32(s)
-  local bxor, lshift, byte = bit.bxor, bit.lshift, string.byte  -- 'bit' exists only at call time
+  local bxor, lshift = bit.bxor, bit.lshift  -- 'bit' exists only at call time
+  local bytes = {string.byte(s, 1, -1)}
   local hash = 2166136261
-  for i = 1, #s do
-    hash = bxor(hash, byte(s, i)) % 4294967296
+  for i = 1, #bytes do
+    hash = bxor(hash, bytes[i]) % 4294967296
     hash = (lshift(hash, 24) % 4294967296 + hash * 403) % 4294967296
   end
   return hash
