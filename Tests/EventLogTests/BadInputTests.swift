@@ -67,3 +67,27 @@ import Testing
         #expect(Date().timeIntervalSince(started) >= 0.5)
     }
 }
+
+@Suite struct SubjectLimitTests {
+    @Test func subjectOver256BytesIsRefusedByTheClient() async throws {
+        let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("subject"), unavailableRetrySeconds: 2)
+        let log = try await EventLog.open(redis: .init(configuration: TestServers.redisConfiguration), configuration: configuration,
+                                          registry: TestLog.registry)
+        let draft = EventDraft(type: "project.created", data: .object(["project_id": .string(UUID().uuidString.lowercased()), "name": .string("p")]),
+                               subject: String(repeating: "s", count: 257))
+        let error = await #expect(throws: EventLogError.self) { try await log.append(draft) }
+        #expect(error?.field == "subject")
+        #expect(error?.message.contains("at most 256 bytes") == true)
+    }
+
+    @Test func subjectOver256BytesIsRefusedByTheFunction() async throws {
+        let log = try await TestLog.open(partitions: 1)
+        let output = try TestServers.run("redis-cli", ["-u", TestServers.redisURL, "FCALL", "berrys_append", "1",
+                                                       log.configuration.streamKey(partition: 0), "any",
+                                                       "specversion", "1.0", "id", "x", "source", "s", "type", "t", "dataversion", "1",
+                                                       "subject", String(repeating: "s", count: 257), "time", "2026-11-25T13:45:00Z",
+                                                       "datacontenttype", "application/json", "data", "{}"])
+        #expect(output.contains("BERRYS_INVALID subject must be at most 256 bytes"))
+        #expect(try await log.read(partition: 0).isEmpty)
+    }
+}
