@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C shims
@@ -35,15 +36,24 @@ let package = Package(
         // The Berrys platform's domain: event types, conventions, upcasters.
         .target(name: "BerrysDomain", dependencies: ["EventLog", "BerrysJSON"]),
 
+        // Read models in PostgreSQL, built from the log.
+        .target(name: "Projections", dependencies: [
+            "EventLog", "PostgresClient", "BerrysJSON", "ClientSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [
-            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema",
+            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["RedisClient", "PostgresClient", "EventLog", "BerrysDomain"], path: "Tests/TestSupport"),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "ClientSupportTests", dependencies: ["ClientSupport"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),

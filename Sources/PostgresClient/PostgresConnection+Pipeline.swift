@@ -4,12 +4,21 @@ import CLibpq
 public struct PostgresStatement: Sendable {
     public var sql: String
     public var parameters: [any PostgresEncodable]
+    /// The parameters' type OIDs (e.g. `PostgresType.jsonb`), or empty to let the server infer them.
+    public var types: [UInt32]
 
     /// Creates a statement.
-    public init(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
+    public init(_ sql: String, _ parameters: [any PostgresEncodable] = [], types: [UInt32] = []) {
         self.sql = sql
         self.parameters = parameters
+        self.types = types
     }
+}
+
+/// Type OIDs for bind parameters.
+public enum PostgresType {
+    public static let text: UInt32 = 25
+    public static let jsonb: UInt32 = 3802
 }
 
 extension PostgresConnection {
@@ -40,7 +49,11 @@ extension PostgresConnection {
         for statement in statements {
             let texts = statement.parameters.map(\.postgresText)
             let sent = texts.withCStringArray { values in
-                PQsendQueryParams(connection, statement.sql, Int32(texts.count), nil, values, nil, nil, 0)
+                statement.types.isEmpty
+                    ? PQsendQueryParams(connection, statement.sql, Int32(texts.count), nil, values, nil, nil, 0)
+                    : statement.types.withUnsafeBufferPointer { types in
+                        PQsendQueryParams(connection, statement.sql, Int32(texts.count), types.baseAddress, values, nil, nil, 0)
+                    }
             }
             guard sent == 1 else { throw brokenOrServerError(nil, sql: statement.sql) }
         }
@@ -70,8 +83,9 @@ extension PostgresConnection {
             }
             do {
                 results.append(try consume(result, sql: sql))
-            } catch let error as PostgresError {
+            } catch var error as PostgresError {
                 if error.code == .io { throw error }
+                error.statementIndex = index - 1  // absolute: the chunk is a slice of the whole list
                 firstError = firstError ?? error
             }
         }

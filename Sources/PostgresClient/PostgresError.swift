@@ -18,12 +18,15 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     public var message: String
     /// The five-character SQLSTATE for server errors, e.g. `23505` for a unique violation.
     public var sqlState: String?
+    /// In a pipeline, the index of the statement that failed.
+    public var statementIndex: Int?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, sqlState: String? = nil) {
+    public init(_ code: Code, _ message: String, sqlState: String? = nil, statementIndex: Int? = nil) {
         self.code = code
         self.message = message
         self.sqlState = sqlState
+        self.statementIndex = statementIndex
     }
 
     /// True when the failure is about reaching the server, so a retry may succeed.

@@ -1,0 +1,58 @@
+import PostgresClient
+
+/// The platform schema `berrys`, as versioned migrations.
+///
+/// `berrys migrate` applies the missing ones in one transaction under an advisory lock, so it
+/// is safe to run concurrently and repeatedly. Downgrades are not provided: a migration only
+/// adds, and `DROP SCHEMA berrys CASCADE` (plus the `proj_*` schemas and `read`) resets a
+/// database completely, after which the read models are rebuilt from the log.
+public enum Migrations {
+    /// (version, name, SQL), in order; never edit a released one, add a new one.
+    public static let all: [(version: Int, name: String, sql: String)] = [
+        (1, "projection catalog and checkpoints", """
+        CREATE SCHEMA IF NOT EXISTS read;
+        CREATE TABLE berrys.projections (
+            name text NOT NULL,
+            version int NOT NULL,
+            checksum text NOT NULL,
+            state text NOT NULL CHECK (state IN ('building', 'live', 'retired', 'faulted')),
+            schema_name text NOT NULL,
+            started_at timestamptz NOT NULL DEFAULT now(),
+            finished_at timestamptz,
+            error text,
+            faulted_event_id text,
+            faulted_position text,
+            PRIMARY KEY (name, version)
+        );
+        CREATE TABLE berrys.checkpoints (
+            projection text NOT NULL,
+            version int NOT NULL,
+            partition int NOT NULL,
+            stream_id text NOT NULL DEFAULT '0-0',
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (projection, version, partition),
+            FOREIGN KEY (projection, version) REFERENCES berrys.projections (name, version) ON DELETE CASCADE
+        );
+        """),
+    ]
+
+    /// Applies the missing migrations; returns the versions it applied.
+    public static func run(on connection: PostgresConnection) async throws -> [Int] {
+        try await connection.withTransaction { conn in
+            try conn.query("SELECT pg_advisory_xact_lock(hashtext('berrys.migrate'))")
+            try conn.execute("""
+                CREATE SCHEMA IF NOT EXISTS berrys;
+                CREATE TABLE IF NOT EXISTS berrys.schema_migrations (
+                    version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            let applied = Set(try conn.query("SELECT version FROM berrys.schema_migrations").values.compactMap { $0[0].flatMap { Int($0) } })
+            var done: [Int] = []
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                try conn.execute(migration.sql)
+                try conn.query("INSERT INTO berrys.schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name])
+                done.append(migration.version)
+            }
+            return done
+        }
+    }
+}

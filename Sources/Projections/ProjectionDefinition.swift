@@ -1,0 +1,85 @@
+import BerrysJSON
+import Foundation
+
+/// A read model declared under `projections/<name>/`.
+///
+/// Files: `projection.json` (name, version, description, handles, options), `schema.sql` (its
+/// tables, unqualified), and `handlers/<event type>.sql` (statements run with `$1` = the event
+/// as jsonb). A projection that handles `"*"` has one handler, `handlers/all.sql`, run for every event.
+public struct ProjectionDefinition: Sendable, Hashable {
+    public var name: String
+    public var version: Int
+    public var description: String
+    /// The event types it handles, or `["*"]` for all.
+    public var handles: [String]
+    /// Events per transaction when live.
+    public var batchSize: Int
+    public var schemaSQL: String
+    /// Handler statements by event type (`*` for the catch-all handler).
+    public var handlers: [String: [String]]
+    /// A digest of every file; a change without a version bump is refused.
+    public var checksum: String
+
+    /// The PostgreSQL schema this version lives in, `proj_<name>_v<version>`.
+    public var schemaName: String { "proj_\(name)_v\(version)" }
+
+    /// The handler statements for an event type, or nil when it does not handle it.
+    public func statements(for type: String) -> [String]? {
+        handlers[type] ?? handlers["*"]
+    }
+
+    /// Loads every projection folder under `folder`.
+    /// - Throws: `ProjectionError.definition` naming the file and the problem.
+    public static func loadAll(from folder: URL, knownTypes: Set<String>? = nil) throws -> [ProjectionDefinition] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return try names.sorted().filter { name in
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).appendingPathComponent("projection.json").path)
+        }.map { try load(from: folder.appendingPathComponent($0), knownTypes: knownTypes) }
+    }
+
+    /// Loads one projection folder.
+    public static func load(from folder: URL, knownTypes: Set<String>? = nil) throws -> ProjectionDefinition {
+        func read(_ relative: String) throws -> String {
+            let url = folder.appendingPathComponent(relative)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw ProjectionError(.definition, "cannot read \(url.path)")
+            }
+            return text
+        }
+        let manifestText = try read("projection.json")
+        let manifest: JSON
+        do { manifest = try JSON(parsing: manifestText) } catch {
+            throw ProjectionError(.definition, "\(folder.lastPathComponent)/projection.json: \(error)")
+        }
+        let place = "\(folder.lastPathComponent)/projection.json"
+        guard let name = manifest["name"]?.stringValue, name.range(of: "^[a-z][a-z0-9_]{0,40}$", options: .regularExpression) != nil else {
+            throw ProjectionError(.definition, "\(place): name must be lowercase a-z0-9_ (at most 41 characters, starting with a letter)")
+        }
+        guard let version = manifest["version"]?.intValue, version > 0 else {
+            throw ProjectionError(.definition, "\(place): version must be a positive integer")
+        }
+        guard let handles = manifest["handles"]?.arrayValue?.compactMap(\.stringValue), !handles.isEmpty else {
+            throw ProjectionError(.definition, "\(place): handles must be a non-empty array of event types")
+        }
+        let batchSize = manifest["options"]?["batch_size"]?.intValue ?? 500
+        guard (1...100_000).contains(batchSize) else { throw ProjectionError(.definition, "\(place): options.batch_size must be 1…100000") }
+        if let knownTypes {
+            for type in handles where type != "*" && !knownTypes.contains(type) {
+                throw ProjectionError(.definition, "\(place): handles unknown event type '\(type)'")
+            }
+        }
+        let schemaSQL = try read("schema.sql")
+        var handlers: [String: [String]] = [:]
+        var files = [manifestText, schemaSQL]
+        for type in handles {
+            let file = type == "*" ? "handlers/all.sql" : "handlers/\(type).sql"
+            let sql = try read(file)
+            files += [file, sql]
+            handlers[type] = SQLStatements.split(sql)
+            guard !(handlers[type]!.isEmpty) else { throw ProjectionError(.definition, "\(name)/\(file) has no statement") }
+        }
+        return ProjectionDefinition(name: name, version: version, description: manifest["description"]?.stringValue ?? "",
+                                    handles: handles, batchSize: batchSize, schemaSQL: schemaSQL, handlers: handlers,
+                                    checksum: Checksum.fnv1a64(files))
+    }
+}

@@ -1,0 +1,25 @@
+/// Why a projection could not be loaded, registered or applied.
+public struct ProjectionError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// A file under `projections/` is missing or malformed.
+        case definition = "PROJECTION_BAD_DEFINITION"
+        /// The SQL changed but `version` did not.
+        case changedWithoutVersionBump = "PROJECTION_CHANGED_WITHOUT_VERSION_BUMP"
+        /// A handler failed on an event; the projection is faulted.
+        case faulted = "PROJECTION_FAULTED"
+        /// No such projection.
+        case unknown = "PROJECTION_UNKNOWN"
+        /// Someone else holds the projection (another replay or projector).
+        case busy = "PROJECTION_BUSY"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

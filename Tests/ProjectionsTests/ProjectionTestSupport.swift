@@ -1,0 +1,66 @@
+import EventLog
+import Foundation
+import PostgresClient
+@testable import Projections
+import TestSupport
+import Testing
+
+/// A fresh database with the platform schema, and helpers to run the projector in tests.
+struct ProjectionHarness {
+    let log: EventLog
+    let pool: PostgresPool
+    let url: String
+
+    static func make(partitions: Int = 4) async throws -> ProjectionHarness {
+        let url = try await TestServers.freshDatabase()
+        let pool = PostgresPool(conninfo: url, size: 12)
+        _ = try await pool.withConnection { try await Migrations.run(on: $0) }
+        return ProjectionHarness(log: try await TestLog.open(partitions: partitions), pool: pool, url: url)
+    }
+
+    /// Writes a projection folder into a temporary directory and loads it.
+    static func definition(name: String, version: Int = 1, handles: [String: String], schema: String, batchSize: Int = 500) throws -> ProjectionDefinition {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("proj-\(UUID().uuidString)").appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("handlers"), withIntermediateDirectories: true)
+        let types = handles.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+        try #"{"name": "\#(name)", "version": \#(version), "description": "test", "handles": [\#(types)], "options": {"batch_size": \#(batchSize)}}"#
+            .write(to: folder.appendingPathComponent("projection.json"), atomically: true, encoding: .utf8)
+        try schema.write(to: folder.appendingPathComponent("schema.sql"), atomically: true, encoding: .utf8)
+        for (type, sql) in handles {
+            let file = type == "*" ? "all" : type
+            try sql.write(to: folder.appendingPathComponent("handlers/\(file).sql"), atomically: true, encoding: .utf8)
+        }
+        return try ProjectionDefinition.load(from: folder)
+    }
+
+    /// The repository's archive projection.
+    static var archive: ProjectionDefinition {
+        get throws { try ProjectionDefinition.load(from: TestServers.projectRoot.appendingPathComponent("projections/archive")) }
+    }
+
+    /// Runs the projector until every definition's checkpoints reach the head of the log
+    /// (or it faults), then stops it.
+    func project(_ definitions: [ProjectionDefinition], timeout: Double = 20) async throws {
+        let projector = Projector(log: log, pool: pool, definitions: definitions)
+        let task = Task { try await projector.run() }
+        defer { task.cancel() }
+        let catalog = ProjectionCatalog(pool: pool)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            var done = true
+            for definition in definitions {
+                let state = try await pool.query("SELECT state FROM berrys.projections WHERE name = $1 AND version = $2",
+                                                 [definition.name, definition.version]).scalar
+                if state == "faulted" { continue }
+                let checkpoints = try await catalog.checkpoints(definition)
+                for partition in 0..<log.partitioner.partitions {
+                    let head = try await log.lastStreamID(partition: partition)
+                    if (checkpoints[partition] ?? .zero) < head { done = false }
+                }
+            }
+            if done { task.cancel(); _ = await task.result; return }
+        }
+        throw TestFailure("projector did not catch up within \(timeout) s")
+    }
+}

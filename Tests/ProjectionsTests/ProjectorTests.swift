@@ -1,0 +1,86 @@
+import BerrysJSON
+import EventLog
+import Foundation
+import PostgresClient
+@testable import Projections
+import TestSupport
+import Testing
+
+@Suite struct ProjectorTests {
+    static func project(_ id: String = UUID().uuidString.lowercased()) -> EventDraft {
+        EventDraft(type: "project.created", data: .object(["project_id": .string(id), "name": .string("P")]))
+    }
+
+    @Test func archiveKeepsEveryEventAsStored() async throws {
+        let harness = try await ProjectionHarness.make()
+        let agent = UUID().uuidString.lowercased()
+        let v1 = try await harness.log.append(EventDraft(type: "agent.created", data: .object([
+            "agent_id": .string(agent), "name": .string("Old"), "type": .string("RESEARCHER")]), dataVersion: 1))
+        for _ in 0..<50 { _ = try await harness.log.append(Self.project()) }
+        try await harness.project([try ProjectionHarness.archive])
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.events").scalar == "51")
+        let row = try await harness.pool.query("SELECT dataversion, data->>'type', sequence, partition, stream_id FROM read.events WHERE id = $1",
+                                               [v1.id]).values.first
+        #expect(row == ["1", "RESEARCHER", "1", String(v1.position.partition), v1.position.streamID.description])
+    }
+
+    @Test func handlersSeeUpcastDataAndApplyExactlyOnceAcrossRestarts() async throws {
+        let harness = try await ProjectionHarness.make()
+        let counting = try ProjectionHarness.definition(
+            name: "counting", handles: ["project.created": """
+                INSERT INTO counts (subject, n) VALUES ($1->>'subject', 1)
+                ON CONFLICT (subject) DO UPDATE SET n = counts.n + 1;
+                UPDATE totals SET n = n + 1
+                """],
+            schema: "CREATE TABLE counts (subject text PRIMARY KEY, n int NOT NULL); CREATE TABLE totals (n int NOT NULL); INSERT INTO totals VALUES (0);",
+            batchSize: 7)
+        let ids = (0..<300).map { _ in UUID().uuidString.lowercased() }
+        _ = try await harness.log.appendBatch(try ids.map { try harness.log.prepare(Self.project($0)) })
+
+        // Run briefly and stop part-way, several times; then to the end.
+        for _ in 0..<3 {
+            let task = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [counting]).run() }
+            try await Task.sleep(nanoseconds: 60_000_000)
+            task.cancel()
+            _ = await task.result
+        }
+        try await harness.project([counting])
+        #expect(try await harness.pool.query("SELECT n FROM read.totals").scalar == "300")
+        #expect(try await harness.pool.query("SELECT count(*), max(n) FROM read.counts").values == [["300", "1"]])
+    }
+
+    @Test func handlerErrorFaultsThatProjectionOnlyWithAClearError() async throws {
+        let harness = try await ProjectionHarness.make()
+        let broken = try ProjectionHarness.definition(
+            name: "broken", handles: ["project.created": "INSERT INTO strict (n) VALUES (($1->'data'->>'missing')::int)"],
+            schema: "CREATE TABLE strict (n int NOT NULL)")
+        let bad = try await harness.log.append(Self.project())
+        for _ in 0..<20 { _ = try await harness.log.append(Self.project()) }
+        try await harness.project([broken, try ProjectionHarness.archive])
+        let row = try await harness.pool.query("SELECT state, faulted_event_id, error FROM berrys.projections WHERE name = 'broken'").rows[0]
+        #expect(try row.text("state") == "faulted")
+        let faultedID = try row.text("faulted_event_id")
+        #expect(faultedID != nil)
+        #expect(try row.text("error")?.contains("null value in column \"n\"") == true)
+        #expect(try row.text("error")?.contains(faultedID ?? "?") == true)
+        _ = bad
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.events").scalar == "21")
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.strict").scalar == "0")
+    }
+
+    @Test func changedSQLWithoutVersionBumpIsRefused() async throws {
+        let harness = try await ProjectionHarness.make()
+        let first = try ProjectionHarness.definition(name: "evolving", handles: ["project.created": "INSERT INTO t VALUES (1)"],
+                                                     schema: "CREATE TABLE t (n int)")
+        try await ProjectionCatalog(pool: harness.pool).register(first, partitions: 4)
+        var changed = try ProjectionHarness.definition(name: "evolving", handles: ["project.created": "INSERT INTO t VALUES (2)"],
+                                                       schema: "CREATE TABLE t (n int)")
+        let error = await #expect(throws: ProjectionError.self) {
+            try await ProjectionCatalog(pool: harness.pool).register(changed, partitions: 4)
+        }
+        #expect(error?.code == .changedWithoutVersionBump)
+        #expect(error?.message.contains("bump \"version\"") == true)
+        changed.version = 2
+        #expect(try await ProjectionCatalog(pool: harness.pool).register(changed, partitions: 4) == "building")
+    }
+}
