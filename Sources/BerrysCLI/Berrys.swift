@@ -17,10 +17,12 @@ struct Berrys: AsyncParsableCommand {
           BERRYS_LOG_LEVEL     trace|debug|info|notice|warning|error|critical (default info)
           BERRYS_LOG_FORMAT    text|json (default text)
           BERRYS_SCHEMAS_DIR   the schemas folder (default: ./schemas or the repository's)
+          BERRYS_PROJECTIONS_DIR  the projections folder (default: ./projections or the repository's)
         Exit codes: 0 success, 1 an event was refused or a check failed, 64 bad usage,
         69 Redis unreachable, 78 bad configuration or schemas.
         """,
-        subcommands: [InitCommand.self, PublishCommand.self, LogCommand.self, SchemasCommand.self, BenchCommand.self])
+        subcommands: [InitCommand.self, PublishCommand.self, LogCommand.self, SchemasCommand.self, MigrateCommand.self,
+                      ProjectCommand.self, ProjectionsCommand.self, BenchCommand.self])
 
     static func main() async {
         ProcessSetup.ignoreBrokenPipes()

@@ -59,3 +59,20 @@ extension EventLog {
         }
     }
 }
+
+extension EventLog {
+    /// How many events a partition holds after `after`, counting at most `limit`, and the
+    /// first of them. (Redis cannot count from a position without reading the entries, so
+    /// the count stops at the limit.)
+    public func count(partition: Int, after: StreamID, limit: Int = 10_000) async throws -> (count: Int, firstID: StreamID?, capped: Bool) {
+        let key = configuration.streamKey(partition: partition)
+        let reply = try await withRetries {
+            try await redis.withConnection { connection in
+                try await connection.send(RedisCommand("XRANGE", key, "(\(after)", "+", "COUNT", String(limit)))
+            }
+        }
+        let entries = reply.array ?? []
+        let first = entries.first?.array?.first?.string.flatMap(StreamID.init)
+        return (entries.count, first, entries.count == limit)
+    }
+}

@@ -74,6 +74,8 @@ public actor PostgresConnection {
             PQfinish(made)
             throw PostgresError(.connect, "cannot connect to PostgreSQL (\(Self.redacted(conninfo))): \(reason)")
         }
+        // Server notices ("already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(made, { _, _ in }, nil)
         connection = made
         return made
     }

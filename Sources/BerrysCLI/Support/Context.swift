@@ -1,6 +1,8 @@
 import BerrysDomain
 import EventLog
 import Logging
+import PostgresClient
+import Projections
 import RedisClient
 
 /// What a command needs, built from the settings: the Redis pool and the opened log.
@@ -14,6 +16,23 @@ struct Context {
         LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         redis = RedisPool(configuration: try RedisConfiguration(url: settings.redisURL), size: redisPoolSize)
         registry = try BerrysSchemas.registry()
+    }
+
+    /// A PostgreSQL pool on `BERRYS_DATABASE_URL`.
+    func postgres(size: Int = 8) -> PostgresPool {
+        PostgresPool(conninfo: settings.databaseURL, size: size)
+    }
+
+    /// The projections declared under the projections folder, checked against the schemas.
+    func definitions(only: [String] = []) throws -> [ProjectionDefinition] {
+        guard let folder = ProjectionFolder.locate() else {
+            throw ProjectionError(.definition, "cannot find the projections folder; set BERRYS_PROJECTIONS_DIR")
+        }
+        let all = try ProjectionDefinition.loadAll(from: folder, knownTypes: Set(registry.types))
+        for name in only where !all.contains(where: { $0.name == name }) {
+            throw ProjectionError(.unknown, "no projection named '\(name)' in \(folder.path) (have: \(all.map(\.name).joined(separator: ", ")))")
+        }
+        return only.isEmpty ? all : all.filter { only.contains($0.name) }
     }
 
     /// Opens the event log (creating it when `create`).

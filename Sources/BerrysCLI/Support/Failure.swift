@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import PostgresClient
+import Projections
 
 /// Exit codes scripts can rely on.
 enum ExitCodes {
@@ -27,6 +29,12 @@ func reportingFailures(_ body: () async throws -> Void) async throws {
     } catch let error as SettingsError {
         printError("berrys: \(error)")
         throw ExitCode(ExitCodes.configuration)
+    } catch let error as ProjectionError {
+        printError("berrys: \(error)")
+        throw ExitCode(error.code == .definition || error.code == .changedWithoutVersionBump ? ExitCodes.configuration : ExitCodes.refused)
+    } catch let error as PostgresError {
+        printError("berrys: \(error)")
+        throw ExitCode(error.isConnectionFailure ? ExitCodes.unavailable : ExitCodes.refused)
     }
 }
 

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Logging
+import Projections
+import ServiceLifecycle
+
+struct ProjectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "project",
+        abstract: "Run the live projector: keep the read models in PostgreSQL up to date with the log (Ctrl-C or SIGTERM stops it).")
+
+    @Option(name: .customLong("only"), parsing: .upToNextOption, help: "Only these projections (default: all).")
+    var only: [String] = []
+
+    func run() async throws {
+        try await reportingFailures {
+            let context = try Context(redisPoolSize: 16)
+            let pool = context.postgres(size: 16)
+            _ = try await pool.withConnection { try await Migrations.run(on: $0) }
+            let definitions = try context.definitions(only: only)
+            let log = try await context.openLog(create: true)
+            let logger = Logger(label: "berrys.projector")
+            logger.info("projecting \(definitions.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")) over \(log.partitioner.partitions) partitions")
+            let group = ServiceGroup(configuration: .init(
+                services: [Projector(log: log, pool: pool, definitions: definitions, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}

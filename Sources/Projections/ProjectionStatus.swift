@@ -1,0 +1,47 @@
+import EventLog
+import Foundation
+import PostgresClient
+
+/// One projection version's state and how far behind the log it is.
+public struct ProjectionStatus: Sendable {
+    public var name: String
+    public var version: Int
+    public var state: String
+    public var error: String?
+    /// Checkpoint per partition.
+    public var positions: [Int: StreamID]
+    /// Events the log has beyond the checkpoints (all partitions), counted up to 10,000 per partition.
+    public var lagEvents: Int
+    /// True when a partition's count stopped at its limit (the lag is at least `lagEvents`).
+    public var lagCapped: Bool
+    /// Age of the oldest event not yet applied, in seconds (0 when caught up).
+    public var lagSeconds: Double
+
+    /// Every registered projection version with its lag against the log.
+    public static func all(pool: PostgresPool, log: EventLog) async throws -> [ProjectionStatus] {
+        let rows = try await pool.query("SELECT name, version, state, error FROM berrys.projections ORDER BY name, version").rows
+        var result: [ProjectionStatus] = []
+        for row in rows {
+            guard let name = try row.text("name"), let version = try row.int("version") else { continue }
+            let checkpoints = try await pool.query("SELECT partition, stream_id FROM berrys.checkpoints WHERE projection = $1 AND version = $2",
+                                                   [name, version]).values
+            var positions: [Int: StreamID] = [:]
+            for value in checkpoints {
+                if let partition = value[0].flatMap({ Int($0) }), let id = value[1].flatMap(StreamID.init) { positions[partition] = id }
+            }
+            var lagEvents = 0
+            var capped = false
+            var oldest: UInt64?
+            for partition in 0..<log.partitioner.partitions {
+                let behind = try await log.count(partition: partition, after: positions[partition] ?? .zero)
+                lagEvents += behind.count
+                capped = capped || behind.capped
+                if let first = behind.firstID { oldest = min(oldest ?? first.milliseconds, first.milliseconds) }
+            }
+            let lagSeconds = oldest.map { max(0, Date().timeIntervalSince1970 - Double($0) / 1000) } ?? 0
+            result.append(ProjectionStatus(name: name, version: version, state: try row.text("state") ?? "?", error: try row.text("error"),
+                                           positions: positions, lagEvents: lagEvents, lagCapped: capped, lagSeconds: lagSeconds))
+        }
+        return result
+    }
+}
