@@ -12,25 +12,36 @@ extension EventLog {
     }
 
     /// Waits up to `blockMilliseconds` for events of a partition after `after`.
+    /// - Parameter connection: a connection of the caller's own for the blocking read; without
+    ///   one, a pooled connection is held for the whole wait (and publishers may queue behind it).
     public func follow(partition: Int, after: StreamID, count: Int = 100, blockMilliseconds: Int = 1000,
-                       upcast: Bool = true) async throws -> [EventEnvelope] {
+                       upcast: Bool = true, on connection: RedisConnection? = nil) async throws -> [EventEnvelope] {
         let key = configuration.streamKey(partition: partition)
+        let command = RedisCommand("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS", key, after.description)
+        let timeout = Double(blockMilliseconds) / 1000 + 5
         let reply = try await withRetries {
-            try await redis.withConnection { connection in
-                try await connection.setReplyTimeout(Double(blockMilliseconds) / 1000 + 5)
-                do {
-                    let reply = try await connection.send("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds),
-                                                          "STREAMS", key, after.description)
-                    try await connection.setReplyTimeout(nil)
-                    return reply
-                } catch {
-                    try? await connection.setReplyTimeout(nil)
-                    throw error
-                }
-            }
+            if let connection { return try await Self.blockingSend(command, on: connection, timeout: timeout) }
+            return try await redis.withConnection { try await Self.blockingSend(command, on: $0, timeout: timeout) }
         }
         guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
         return try decodeEntries(first[1], partition: partition, upcast: upcast)
+    }
+
+    /// A connection of its own for `follow`, on the log's Redis.
+    public func makeBlockingConnection() -> RedisConnection {
+        RedisConnection(configuration: redis.configuration)
+    }
+
+    private static func blockingSend(_ command: RedisCommand, on connection: RedisConnection, timeout: Double) async throws -> RedisValue {
+        try await connection.setReplyTimeout(timeout)
+        do {
+            let reply = try await connection.send(command)
+            try await connection.setReplyTimeout(nil)
+            return reply
+        } catch {
+            try? await connection.setReplyTimeout(nil)
+            throw error
+        }
     }
 
     /// The newest entry id of a partition, or `.zero` when it is empty.

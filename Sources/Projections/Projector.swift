@@ -68,12 +68,13 @@ struct PartitionLoop {
 
     func run() async throws {
         let applier = BatchApplier(definition: definition, registry: log.registry)
+        let blocking = log.makeBlockingConnection()
         var after = start
         while !Task.isCancelled, await !faults.contains(definition.name) {
             var events = try await log.read(partition: partition, after: after, count: definition.batchSize, upcast: false)
             if events.isEmpty {
                 events = try await log.follow(partition: partition, after: after, count: definition.batchSize,
-                                              blockMilliseconds: 500, upcast: false)
+                                              blockMilliseconds: 500, upcast: false, on: blocking)
             }
             guard let last = events.last?.position else { continue }
             do {

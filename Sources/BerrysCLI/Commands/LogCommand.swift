@@ -48,8 +48,9 @@ struct LogCommand: AsyncParsableCommand {
             }
             fflush(nil)  // nil flushes every stream; `stdout` is not concurrency-safe to name
             guard follow else { return }
+            let blocking = log.makeBlockingConnection()
             while !Task.isCancelled {
-                let events = try await log.follow(partition: partition, after: after, upcast: !raw)
+                let events = try await log.follow(partition: partition, after: after, upcast: !raw, on: blocking)
                 for event in events { print(event.cloudEvent.serialized) }
                 fflush(nil)  // nil flushes every stream; `stdout` is not concurrency-safe to name
                 if let last = events.last?.position { after = last.streamID }

@@ -1,0 +1,42 @@
+import EventLog
+import Foundation
+import PostgresClient
+
+/// Read-your-writes: waits until a projection's live version has applied a given position,
+/// woken by the projector's NOTIFY on each checkpoint (no polling loop).
+public struct ProjectionWaiter: Sendable {
+    let conninfo: String
+
+    /// - Parameter conninfo: the database the projector writes to.
+    public init(conninfo: String) {
+        self.conninfo = conninfo
+    }
+
+    /// Waits until projection `name` (its live version) has applied `position`.
+    /// - Returns: true when reached, false when `timeout` seconds passed first.
+    public func wait(projection name: String, reached position: Position, timeout: Double) async throws -> Bool {
+        let connection = PostgresConnection(conninfo: conninfo)
+        return try await connection.waitForCheckpoint(name: name, position: position, timeout: timeout)
+    }
+}
+
+extension PostgresConnection {
+    /// LISTENs first, then checks, so a checkpoint committed in between is not missed.
+    func waitForCheckpoint(name: String, position: Position, timeout: Double) throws -> Bool {
+        try listen(BatchApplier.channel(name))
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let reached = try query("""
+                SELECT c.stream_id FROM berrys.checkpoints c
+                JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
+                WHERE p.name = $1 AND p.state = 'live' AND c.partition = $2
+                """, [name, position.partition]).scalar.flatMap(StreamID.init)
+            if let reached, reached >= position.streamID { return true }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return false }
+            // Any notification on the channel may be ours; re-check the checkpoint after it.
+            while let note = try waitForNotification(timeout: deadline.timeIntervalSinceNow), Position(note.payload)?.partition != position.partition {}
+            if deadline.timeIntervalSinceNow <= 0 { return false }
+        }
+    }
+}
