@@ -2,23 +2,28 @@ import EventLog
 import PostgresClient
 
 /// Applies a batch of one partition's events to one projection version in one transaction:
-/// the handlers' statements (pipelined), then the checkpoint and a notification — so an event
-/// is applied exactly once however often it is delivered.
+/// the checkpoint moves from `from` to the batch's last position (only if it still is at
+/// `from`), the handlers' statements run (pipelined), and a notification goes out — so an
+/// event is applied exactly once however often it is delivered, even with two projectors.
 struct BatchApplier: Sendable {
     let definition: ProjectionDefinition
     let registry: SchemaRegistry
+    /// Events an operator skipped explicitly (`berrys projections skip`).
+    var skipped: Set<Position> = []
 
     /// The NOTIFY channel of a projection; the payload is the position it reached.
     static func channel(_ name: String) -> String { "berrys_projection_\(name)" }
 
     /// - Parameter events: events as stored (not upcast); each is upcast for the handlers.
     /// - Throws: `HandlerFailure` naming the event whose handler failed (nothing is committed).
-    func apply(_ events: [EventEnvelope], partition: Int, on connection: PostgresConnection) async throws {
+    /// - Throws: `CheckpointMoved` when another projector applied this range first.
+    func apply(_ events: [EventEnvelope], partition: Int, from previous: StreamID, on connection: PostgresConnection) async throws {
         guard let last = events.last?.position else { return }
         var statements: [PostgresStatement] = []
         var owners: [Int] = []
         for (index, event) in events.enumerated() {
             guard let handler = definition.statements(for: event.type) else { continue }
+            if let position = event.position, skipped.contains(position) { continue }
             let json = try ProjectionEvent.json(event, registry: registry)
             for sql in handler {
                 statements.append(PostgresStatement(sql, [json], types: [PostgresType.jsonb]))
@@ -30,12 +35,14 @@ struct BatchApplier: Sendable {
         let owner = owners
         do {
             try await connection.withTransaction { conn in
+                // Moving the checkpoint first locks its row: a second projector waits here, then finds it moved.
+                let moved = try conn.query("""
+                    UPDATE berrys.checkpoints SET stream_id = $5, updated_at = now()
+                    WHERE projection = $1 AND version = $2 AND partition = $3 AND stream_id = $4
+                    """, [definition.name, definition.version, partition, previous.description, last.streamID.description])
+                guard moved.affectedRows == 1 else { throw CheckpointMoved() }
                 try conn.execute("SET LOCAL search_path TO \(try conn.quotedIdentifier(definition.schemaName)), public")
                 if !batch.isEmpty { _ = try conn.pipeline(batch) }
-                try conn.query("""
-                    UPDATE berrys.checkpoints SET stream_id = $4, updated_at = now()
-                    WHERE projection = $1 AND version = $2 AND partition = $3
-                    """, [definition.name, definition.version, partition, last.streamID.description])
                 try conn.notify(Self.channel(definition.name), payload: last.description)
             }
         } catch let error as PostgresError where error.code == .server && error.statementIndex != nil {
@@ -44,6 +51,9 @@ struct BatchApplier: Sendable {
         }
     }
 }
+
+/// The checkpoint was not where this projector left it: someone else applied the range.
+struct CheckpointMoved: Error {}
 
 /// A handler statement failed on an event.
 struct HandlerFailure: Error {

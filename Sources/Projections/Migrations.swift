@@ -22,6 +22,7 @@ public enum Migrations {
             error text,
             faulted_event_id text,
             faulted_position text,
+            definition jsonb NOT NULL,
             PRIMARY KEY (name, version)
         );
         CREATE TABLE berrys.checkpoints (
@@ -31,6 +32,16 @@ public enum Migrations {
             stream_id text NOT NULL DEFAULT '0-0',
             updated_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (projection, version, partition),
+            FOREIGN KEY (projection, version) REFERENCES berrys.projections (name, version) ON DELETE CASCADE
+        );
+        CREATE TABLE berrys.skipped_events (
+            projection text NOT NULL,
+            version int NOT NULL,
+            position text NOT NULL,
+            skipped_by text NOT NULL,
+            skipped_at timestamptz NOT NULL DEFAULT now(),
+            reason text,
+            PRIMARY KEY (projection, version, position),
             FOREIGN KEY (projection, version) REFERENCES berrys.projections (name, version) ON DELETE CASCADE
         );
         """),

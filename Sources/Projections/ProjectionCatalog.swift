@@ -1,3 +1,4 @@
+import BerrysJSON
 import EventLog
 import PostgresClient
 
@@ -32,15 +33,16 @@ public struct ProjectionCatalog: Sendable {
             try conn.execute(definition.schemaSQL)
             try conn.execute("RESET search_path")
             try conn.query("""
-                INSERT INTO berrys.projections (name, version, checksum, state, schema_name) VALUES ($1, $2, $3, 'building', $4)
-                """, [definition.name, definition.version, definition.checksum, definition.schemaName])
+                INSERT INTO berrys.projections (name, version, checksum, state, schema_name, definition)
+                VALUES ($1, $2, $3, 'building', $4, $5::jsonb)
+                """, [definition.name, definition.version, definition.checksum, definition.schemaName, definition.stored.serialized])
             for partition in 0..<partitions {
                 try conn.query("INSERT INTO berrys.checkpoints (projection, version, partition) VALUES ($1, $2, $3)",
                                [definition.name, definition.version, partition])
             }
             let live = try conn.query("SELECT 1 FROM berrys.projections WHERE name = $1 AND state IN ('live', 'faulted')", [definition.name])
             guard live.values.isEmpty else { return "building" }
-            try Self.pointViews(conn, name: definition.name, to: definition.schemaName, from: nil)
+            try Self.pointViews(conn, to: definition.schemaName, from: nil)
             try conn.query("UPDATE berrys.projections SET state = 'live' WHERE name = $1 AND version = $2", [definition.name, definition.version])
             return "live"
         }
@@ -65,9 +67,56 @@ public struct ProjectionCatalog: Sendable {
             """, [definition.name, definition.version, error, eventID, position?.description])
     }
 
-    /// Re-points every `read.<table>` view of a projection at `schema`, dropping views of
-    /// tables the previous version had and this one lacks. Runs inside the caller's transaction.
-    static func pointViews(_ conn: isolated PostgresConnection, name: String, to schema: String, from previous: String?) throws {
+    /// The versions that are live (or faulted while live), as the catalog stored them.
+    public func liveVersions(names: [String]) async throws -> [ProjectionDefinition] {
+        let rows = try await pool.query("""
+            SELECT name, version, checksum, definition::text AS definition FROM berrys.projections
+            WHERE state = 'live' AND name = ANY($1::text[])
+            """, ["{" + names.map { "\"\($0)\"" }.joined(separator: ",") + "}"]).rows
+        return try rows.map { row in
+            try ProjectionDefinition(name: try row.text("name") ?? "", version: try row.int("version") ?? 0,
+                                     checksum: try row.text("checksum") ?? "", stored: JSON(parsing: try row.text("definition") ?? "{}"))
+        }
+    }
+
+    /// The state of one version, or nil when it is not registered.
+    public func state(of definition: ProjectionDefinition) async throws -> String? {
+        try await pool.query("SELECT state FROM berrys.projections WHERE name = $1 AND version = $2",
+                             [definition.name, definition.version]).scalar
+    }
+
+    /// Makes a built version live in one transaction: its `read.*` views replace the live
+    /// version's, which becomes `retired`. Readers never see a missing or half-built table.
+    public func switchOver(to definition: ProjectionDefinition) async throws {
+        try await pool.withTransaction { conn in
+            try conn.query("SELECT pg_advisory_xact_lock(hashtext('berrys.projection.' || $1))", [definition.name])
+            let previous = try conn.query("SELECT schema_name FROM berrys.projections WHERE name = $1 AND state IN ('live', 'faulted') AND version <> $2",
+                                          [definition.name, definition.version]).scalar
+            try Self.pointViews(conn, to: definition.schemaName, from: previous)
+            try conn.query("""
+                UPDATE berrys.projections SET state = 'retired', finished_at = now()
+                WHERE name = $1 AND state IN ('live', 'faulted') AND version <> $2
+                """, [definition.name, definition.version])
+            try conn.query("UPDATE berrys.projections SET state = 'live', finished_at = now(), error = NULL WHERE name = $1 AND version = $2",
+                           [definition.name, definition.version])
+        }
+    }
+
+    /// Drops the schemas of retired versions; returns what it dropped.
+    public func prune() async throws -> [String] {
+        try await pool.withTransaction { conn in
+            let schemas = try conn.query("SELECT schema_name FROM berrys.projections WHERE state = 'retired'").values.compactMap { $0[0] }
+            for schema in schemas { try conn.execute("DROP SCHEMA IF EXISTS \(try conn.quotedIdentifier(schema)) CASCADE") }
+            try conn.query("DELETE FROM berrys.projections WHERE state = 'retired'")
+            return schemas
+        }
+    }
+
+    /// Re-points the `read.<table>` views of a projection at `schema`, dropping views of tables
+    /// the previous version had and this one lacks. Runs inside the caller's transaction.
+    /// `CREATE OR REPLACE VIEW` keeps each view's identity, so concurrent readers just see the
+    /// new rows; only a view whose columns changed is dropped and created again.
+    static func pointViews(_ conn: isolated PostgresConnection, to schema: String, from previous: String?) throws {
         let tables = try conn.query("""
             SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1
             """, [schema]).values.compactMap { $0[0] }
@@ -78,8 +127,16 @@ public struct ProjectionCatalog: Sendable {
             }
         }
         for table in tables {
-            let quoted = try conn.quotedIdentifier(table)
-            try conn.execute("DROP VIEW IF EXISTS read.\(quoted); CREATE VIEW read.\(quoted) AS SELECT * FROM \(try conn.quotedIdentifier(schema)).\(quoted)")
+            let view = "read.\(try conn.quotedIdentifier(table))"
+            let source = "\(try conn.quotedIdentifier(schema)).\(try conn.quotedIdentifier(table))"
+            try conn.execute("SAVEPOINT point_view")
+            do {
+                try conn.execute("CREATE OR REPLACE VIEW \(view) AS SELECT * FROM \(source)")
+                try conn.execute("RELEASE SAVEPOINT point_view")
+            } catch let error as PostgresError where error.code == .server {
+                try conn.execute("ROLLBACK TO SAVEPOINT point_view")
+                try conn.execute("DROP VIEW IF EXISTS \(view); CREATE VIEW \(view) AS SELECT * FROM \(source)")
+            }
         }
     }
 }
