@@ -87,3 +87,10 @@ extension EventLog {
         return (entries.count, first, entries.count == limit)
     }
 }
+
+extension EventLog {
+    /// The number of entries in a partition's stream.
+    public func length(partition: Int) async throws -> Int64 {
+        try await withRetries { try await redis.send("XLEN", configuration.streamKey(partition: partition)).int ?? 0 }
+    }
+}

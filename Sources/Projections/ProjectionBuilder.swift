@@ -1,0 +1,132 @@
+import EventLog
+import Foundation
+import Logging
+import PostgresClient
+
+/// How far a build is, for progress bars.
+public struct BuildProgress: Sendable {
+    public var applied: Int
+    /// Events in the log when the build started (all partitions).
+    public var total: Int
+    public var eventsPerSecond: Double
+    /// Checkpoint per partition.
+    public var positions: [Int: StreamID]
+    /// Seconds left at the current rate.
+    public var secondsLeft: Double?
+}
+
+/// Builds a projection version from its checkpoints (position 0 for a new version) to the head
+/// of the log in large batches, then switches it live. Resumable: its checkpoints are
+/// committed with every batch, so a killed build continues where it stopped.
+public struct ProjectionBuilder: Sendable {
+    let log: EventLog
+    let pool: PostgresPool
+    let definition: ProjectionDefinition
+    let batchSize: Int
+    let logger: Logger
+
+    public init(log: EventLog, pool: PostgresPool, definition: ProjectionDefinition, batchSize: Int = 5000,
+                logger: Logger = Logger(label: "berrys.replay")) {
+        self.log = log
+        self.pool = pool
+        self.definition = definition
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    /// Builds and switches over.
+    /// - Parameter progress: called about once a second, and once at the end.
+    /// - Returns: how many events were applied in this run.
+    /// - Throws: `ProjectionError` `.busy` (another build or projector holds it), `.faulted`.
+    @discardableResult
+    public func run(progress: @escaping @Sendable (BuildProgress) -> Void = { _ in }) async throws -> Int {
+        let catalog = ProjectionCatalog(pool: pool)
+        let state = try await catalog.register(definition, partitions: log.partitioner.partitions)
+        guard state == "building" || state == "live" else {
+            throw ProjectionError(.busy, "\(definition.name) v\(definition.version) is \(state): \(state == "faulted" ? "fix the cause, then berrys projections resume \(definition.name)" : "bump its version to rebuild it")")
+        }
+        let lock = PostgresConnection(conninfo: pool.conninfo)
+        let key = "berrys.build.\(definition.name).v\(definition.version)"
+        guard try await lock.query("SELECT pg_try_advisory_lock(hashtext($1))", [key]).scalar == "t" else {
+            throw ProjectionError(.busy, "another replay of \(definition.name) v\(definition.version) is running")
+        }
+        let counter = BuildCounter(total: try await totalEvents())
+        let reporter = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                progress(await counter.snapshot())
+            }
+        }
+        defer { reporter.cancel() }
+        try await applyAll(catalog: catalog, counter: counter)
+        if state == "building" {
+            try await catalog.switchOver(to: definition)
+            logger.info("\(definition.name) v\(definition.version) is live")
+        }
+        _ = try await lock.query("SELECT pg_advisory_unlock(hashtext($1))", [key])
+        let final = await counter.snapshot()
+        progress(final)
+        return final.applied
+    }
+
+    private func totalEvents() async throws -> Int {
+        var total = 0
+        for partition in 0..<log.partitioner.partitions {
+            total += Int(try await log.length(partition: partition))
+        }
+        return total
+    }
+
+    /// Every partition in parallel until each has nothing left to read.
+    private func applyAll(catalog: ProjectionCatalog, counter: BuildCounter) async throws {
+        let checkpoints = try await catalog.checkpoints(definition)
+        var applier = BatchApplier(definition: definition, registry: log.registry)
+        applier.skipped = try await catalog.skippedPositions(definition)
+        let frozen = applier
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for partition in 0..<log.partitioner.partitions {
+                let start = checkpoints[partition] ?? .zero
+                group.addTask {
+                    var after = start
+                    while !Task.isCancelled {
+                        let events = try await log.read(partition: partition, after: after, count: batchSize, upcast: false)
+                        guard let last = events.last?.position else { return }
+                        do {
+                            let from = after
+                            try await pool.withConnection { try await frozen.apply(events, partition: partition, from: from, on: $0) }
+                        } catch let failure as HandlerFailure {
+                            try await catalog.record(failure, in: definition, logger: logger)
+                            throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(failure.event.type) handler failed on event \(failure.event.id) at \(failure.event.position.map { "\($0)" } ?? "?"): \(failure.message)")
+                        }
+                        after = last.streamID
+                        await counter.add(events.count, partition: partition, position: after)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+/// Counts applied events across partition tasks.
+actor BuildCounter {
+    private let total: Int
+    private let started = Date()
+    private var applied = 0
+    private var positions: [Int: StreamID] = [:]
+
+    init(total: Int) {
+        self.total = total
+    }
+
+    func add(_ count: Int, partition: Int, position: StreamID) {
+        applied += count
+        positions[partition] = position
+    }
+
+    func snapshot() -> BuildProgress {
+        let rate = Double(applied) / max(Date().timeIntervalSince(started), 0.001)
+        let left = total > applied && rate > 0 ? Double(total - applied) / rate : nil
+        return BuildProgress(applied: applied, total: total, eventsPerSecond: rate, positions: positions, secondsLeft: left)
+    }
+}
