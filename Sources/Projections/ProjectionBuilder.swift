@@ -23,14 +23,18 @@ public struct ProjectionBuilder: Sendable {
     let pool: PostgresPool
     let definition: ProjectionDefinition
     let batchSize: Int
+    let partitionOrder: [Int]?
     let logger: Logger
 
+    /// - Parameter partitionOrder: apply the partitions one after another in this order
+    ///   (default: all in parallel); used to prove results do not depend on the interleaving.
     public init(log: EventLog, pool: PostgresPool, definition: ProjectionDefinition, batchSize: Int = 5000,
-                logger: Logger = Logger(label: "berrys.replay")) {
+                partitionOrder: [Int]? = nil, logger: Logger = Logger(label: "berrys.replay")) {
         self.log = log
         self.pool = pool
         self.definition = definition
         self.batchSize = batchSize
+        self.partitionOrder = partitionOrder
         self.logger = logger
     }
 
@@ -83,27 +87,37 @@ public struct ProjectionBuilder: Sendable {
         var applier = BatchApplier(definition: definition, registry: log.registry)
         applier.skipped = try await catalog.skippedPositions(definition)
         let frozen = applier
+        if let partitionOrder {
+            for partition in partitionOrder {
+                try await applyPartition(partition, from: checkpoints[partition] ?? .zero, applier: frozen, catalog: catalog, counter: counter)
+            }
+            return
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for partition in 0..<log.partitioner.partitions {
                 let start = checkpoints[partition] ?? .zero
-                group.addTask {
-                    var after = start
-                    while !Task.isCancelled {
-                        let events = try await log.read(partition: partition, after: after, count: batchSize, upcast: false)
-                        guard let last = events.last?.position else { return }
-                        do {
-                            let from = after
-                            try await pool.withConnection { try await frozen.apply(events, partition: partition, from: from, on: $0) }
-                        } catch let failure as HandlerFailure {
-                            try await catalog.record(failure, in: definition, logger: logger)
-                            throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(failure.event.type) handler failed on event \(failure.event.id) at \(failure.event.position.map { "\($0)" } ?? "?"): \(failure.message)")
-                        }
-                        after = last.streamID
-                        await counter.add(events.count, partition: partition, position: after)
-                    }
-                }
+                group.addTask { try await applyPartition(partition, from: start, applier: frozen, catalog: catalog, counter: counter) }
             }
             try await group.waitForAll()
+        }
+    }
+
+    /// One partition from `start` until there is nothing left to read.
+    private func applyPartition(_ partition: Int, from start: StreamID, applier: BatchApplier, catalog: ProjectionCatalog,
+                                counter: BuildCounter) async throws {
+        var after = start
+        while !Task.isCancelled {
+            let events = try await log.read(partition: partition, after: after, count: batchSize, upcast: false)
+            guard let last = events.last?.position else { return }
+            do {
+                let from = after
+                try await pool.withConnection { try await applier.apply(events, partition: partition, from: from, on: $0) }
+            } catch let failure as HandlerFailure {
+                try await catalog.record(failure, in: definition, logger: logger)
+                throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(failure.event.type) handler failed on event \(failure.event.id) at \(failure.event.position.map { "\($0)" } ?? "?"): \(failure.message)")
+            }
+            after = last.streamID
+            await counter.add(events.count, partition: partition, position: after)
         }
     }
 }

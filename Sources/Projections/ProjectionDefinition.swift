@@ -29,16 +29,23 @@ public struct ProjectionDefinition: Sendable, Hashable {
     }
 
     /// Loads every projection folder under `folder`.
+    /// - Parameters:
+    ///   - knownTypes: event types that exist; a handler for another type is refused.
+    ///   - referenceData: SQL the application provides by name (e.g. the domain's state-machine
+    ///     tables); a manifest's `reference_data` list appends it to the version's schema, and it
+    ///     counts in the checksum, so changed reference data also needs a version bump.
     /// - Throws: `ProjectionError.definition` naming the file and the problem.
-    public static func loadAll(from folder: URL, knownTypes: Set<String>? = nil) throws -> [ProjectionDefinition] {
+    public static func loadAll(from folder: URL, knownTypes: Set<String>? = nil,
+                               referenceData: [String: String] = [:]) throws -> [ProjectionDefinition] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return try names.sorted().filter { name in
             FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).appendingPathComponent("projection.json").path)
-        }.map { try load(from: folder.appendingPathComponent($0), knownTypes: knownTypes) }
+        }.map { try load(from: folder.appendingPathComponent($0), knownTypes: knownTypes, referenceData: referenceData) }
     }
 
     /// Loads one projection folder.
-    public static func load(from folder: URL, knownTypes: Set<String>? = nil) throws -> ProjectionDefinition {
+    public static func load(from folder: URL, knownTypes: Set<String>? = nil,
+                            referenceData: [String: String] = [:]) throws -> ProjectionDefinition {
         func read(_ relative: String) throws -> String {
             let url = folder.appendingPathComponent(relative)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
@@ -68,7 +75,15 @@ public struct ProjectionDefinition: Sendable, Hashable {
                 throw ProjectionError(.definition, "\(place): handles unknown event type '\(type)'")
             }
         }
-        let schemaSQL = try read("schema.sql")
+        // Reference data comes first, so the projection's own functions and views can use it.
+        var schemaSQL = ""
+        for name in manifest["reference_data"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+            guard let sql = referenceData[name] else {
+                throw ProjectionError(.definition, "\(place): unknown reference_data '\(name)' (known: \(referenceData.keys.sorted().joined(separator: ", ")))")
+            }
+            schemaSQL += "-- reference data: \(name)\n" + sql + "\n"
+        }
+        schemaSQL += try read("schema.sql")
         var handlers: [String: [String]] = [:]
         var files = [manifestText, schemaSQL]
         for type in handles {

@@ -1,3 +1,4 @@
+import BerrysDomain
 import EventLog
 import Foundation
 import PostgresClient
@@ -33,6 +34,14 @@ struct ProjectionHarness {
         return try ProjectionDefinition.load(from: folder)
     }
 
+    /// The repository's platform projection (the Berrys read models).
+    static var platform: ProjectionDefinition {
+        get throws {
+            try ProjectionDefinition.load(from: TestServers.projectRoot.appendingPathComponent("projections/platform"),
+                                          knownTypes: Set(TestLog.registry.types), referenceData: TransitionsSQL.referenceData)
+        }
+    }
+
     /// The repository's archive projection.
     static var archive: ProjectionDefinition {
         get throws { try ProjectionDefinition.load(from: TestServers.projectRoot.appendingPathComponent("projections/archive")) }
@@ -42,12 +51,16 @@ struct ProjectionHarness {
     /// (or it faults), then stops it.
     func project(_ definitions: [ProjectionDefinition], timeout: Double = 20) async throws {
         let projector = Projector(log: log, pool: pool, definitions: definitions)
-        let task = Task { try await projector.run() }
+        let outcome = Outcome()
+        let task = Task {
+            do { try await projector.run() } catch { await outcome.fail(error) }
+        }
         defer { task.cancel() }
         let catalog = ProjectionCatalog(pool: pool)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             try await Task.sleep(nanoseconds: 50_000_000)
+            if let failure = await outcome.error { throw failure }
             var done = true
             for definition in definitions {
                 let state = try await pool.query("SELECT state FROM berrys.projections WHERE name = $1 AND version = $2",
@@ -63,4 +76,10 @@ struct ProjectionHarness {
         }
         throw TestFailure("projector did not catch up within \(timeout) s")
     }
+}
+
+/// The error a background task ended with, if any.
+actor Outcome {
+    private(set) var error: (any Error)?
+    func fail(_ error: any Error) { self.error = error }
 }

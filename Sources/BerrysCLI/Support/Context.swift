@@ -28,7 +28,8 @@ struct Context {
         guard let folder = ProjectionFolder.locate() else {
             throw ProjectionError(.definition, "cannot find the projections folder; set BERRYS_PROJECTIONS_DIR")
         }
-        let all = try ProjectionDefinition.loadAll(from: folder, knownTypes: Set(registry.types))
+        let all = try ProjectionDefinition.loadAll(from: folder, knownTypes: Set(registry.types),
+                                                   referenceData: TransitionsSQL.referenceData)
         for name in only where !all.contains(where: { $0.name == name }) {
             throw ProjectionError(.unknown, "no projection named '\(name)' in \(folder.path) (have: \(all.map(\.name).joined(separator: ", ")))")
         }

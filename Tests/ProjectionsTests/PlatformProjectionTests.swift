@@ -1,0 +1,70 @@
+import BerrysDomain
+import BerrysJSON
+import EventLog
+import Foundation
+import PostgresClient
+@testable import Projections
+import TestSupport
+import Testing
+
+/// The Berrys read models: a scenario of events ⇒ the expected rows.
+@Suite struct PlatformProjectionTests {
+    static func statusChange(_ agent: String, _ from: (AgentStatus, AgentStateDetail), _ to: (AgentStatus, AgentStateDetail),
+                             reason: String? = nil) throws -> EventDraft {
+        try AgentStatusChanged(agentID: agent, previousStatus: from.0, newStatus: to.0, previousStateDetail: from.1,
+                               newStateDetail: to.1, reason: reason).draft()
+    }
+
+    @Test func agentLifecycleScenario() async throws {
+        let harness = try await ProjectionHarness.make()
+        let agent = UUID().uuidString.lowercased()
+        let log = harness.log
+        // v1 event: upcast to v2 for the handler (type → agent_type, specializations = []).
+        _ = try await log.append(EventDraft(type: "agent.created", data: .object([
+            "agent_id": .string(agent), "name": .string("Ada"), "type": .string("RESEARCHER")]), dataVersion: 1))
+        _ = try await log.append(try Self.statusChange(agent, (.inactive, .created), (.inactive, .initializing)))
+        _ = try await log.append(try Self.statusChange(agent, (.inactive, .initializing), (.inactive, .ready)))
+        let forbidden = try await log.append(try Self.statusChange(agent, (.inactive, .ready), (.busy, .ready)))
+        let stale = try await log.append(try Self.statusChange(agent, (.inactive, .created), (.inactive, .initializing)))
+        _ = try await log.append(try Self.statusChange(agent, (.inactive, .ready), (.active, .active), reason: "assigned work"))
+        _ = try await log.append(try AgentSpecializationAdded(agentID: agent, specialization: "search").draft())
+        _ = try await log.append(try AgentSpecializationAdded(agentID: agent, specialization: "summaries").draft())
+        _ = try await log.append(try AgentSpecializationRemoved(agentID: agent, specialization: "search").draft())
+        _ = try await log.append(try AgentUpdated(agentID: agent, changes: AgentChanges(name: "Ada L.")).draft())
+        try await harness.project([try ProjectionHarness.platform])
+
+        let row = try await harness.pool.query("""
+            SELECT name, agent_type, status, state_detail, array_to_string(specializations, ','), version FROM read.agents WHERE id = $1::uuid
+            """, [agent]).values
+        #expect(row == [["Ada L.", "RESEARCHER", "ACTIVE", "ACTIVE", "summaries", "10"]])
+        let history = try await harness.pool.query("""
+            SELECT from_status || '/' || from_state_detail || '>' || to_status || '/' || to_state_detail
+            FROM read.agent_state_history WHERE agent_id = $1::uuid ORDER BY sequence
+            """, [agent]).values.map { $0[0] ?? "" }
+        #expect(history == ["INACTIVE/CREATED>INACTIVE/INITIALIZING", "INACTIVE/INITIALIZING>INACTIVE/READY", "INACTIVE/READY>ACTIVE/ACTIVE"])
+        let rejected = try await harness.pool.query("SELECT event_id, reason FROM read.rejected_events ORDER BY position").values
+        #expect(rejected.count == 2)
+        #expect(rejected.contains(where: { $0 == [forbidden.id, "agent status INACTIVE → BUSY is not allowed"] }))
+        #expect(rejected.contains(where: { $0 == [stale.id, "agent is INACTIVE/READY, but the event says it was INACTIVE/CREATED"] }))
+    }
+
+    @Test func statusChangeForAnUnknownAgentIsRejected() async throws {
+        let harness = try await ProjectionHarness.make()
+        let ghost = UUID().uuidString.lowercased()
+        _ = try await harness.log.append(try Self.statusChange(ghost, (.inactive, .created), (.inactive, .initializing)))
+        try await harness.project([try ProjectionHarness.platform])
+        #expect(try await harness.pool.query("SELECT reason FROM read.rejected_events").scalar == "agent \(ghost) does not exist")
+    }
+
+    @Test func transitionsTableMatchesTheSwiftStateMachines() async throws {
+        let harness = try await ProjectionHarness.make()
+        try await ProjectionCatalog(pool: harness.pool).register(try ProjectionHarness.platform, partitions: 4)
+        let rows = try await harness.pool.query("SELECT from_state, to_state FROM proj_platform_v1.transitions WHERE machine = 'agent status'").values
+        let pairs = Set(rows.map { "\($0[0]!)>\($0[1]!)" })
+        var expected: Set<String> = []
+        for from in AgentStatus.allCases {
+            for to in AgentStatus.allCases where AgentStateMachine.status.allows(from, to) { expected.insert("\(from.rawValue)>\(to.rawValue)") }
+        }
+        #expect(pairs == expected)
+    }
+}
