@@ -19,9 +19,11 @@ extension EventLog {
         let key = configuration.streamKey(partition: partition)
         let command = RedisCommand("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS", key, after.description)
         let timeout = Double(blockMilliseconds) / 1000 + 5
-        let reply = try await withRetries {
-            if let connection { return try await Self.blockingSend(command, on: connection, timeout: timeout) }
-            return try await redis.withConnection { try await Self.blockingSend(command, on: $0, timeout: timeout) }
+        let reply: RedisValue
+        if let connection {
+            reply = try await withRetries { try await blockingSend(command, on: connection, timeout: timeout) }
+        } else {
+            reply = try await withRetries { try await redis.withConnection { try await blockingSend(command, on: $0, timeout: timeout) } }
         }
         guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
         return try decodeEntries(first[1], partition: partition, upcast: upcast)
@@ -29,19 +31,7 @@ extension EventLog {
 
     /// A connection of its own for `follow`, on the log's Redis.
     public func makeBlockingConnection() -> RedisConnection {
-        RedisConnection(configuration: redis.configuration)
-    }
-
-    private static func blockingSend(_ command: RedisCommand, on connection: RedisConnection, timeout: Double) async throws -> RedisValue {
-        try await connection.setReplyTimeout(timeout)
-        do {
-            let reply = try await connection.send(command)
-            try await connection.setReplyTimeout(nil)
-            return reply
-        } catch {
-            try? await connection.setReplyTimeout(nil)
-            throw error
-        }
+        redis.makeDedicatedConnection()
     }
 
     /// The newest entry id of a partition, or `.zero` when it is empty.
@@ -68,6 +58,19 @@ extension EventLog {
             let envelope = try EventEnvelope(fields: fields, position: Position(partition: partition, streamID: streamID))
             return upcast ? try registry.upcast(envelope) : envelope
         }
+    }
+}
+
+/// Sends a blocking command with a reply timeout long enough for it, then restores the default.
+private func blockingSend(_ command: RedisCommand, on connection: RedisConnection, timeout: Double) async throws -> RedisValue {
+    try await connection.setReplyTimeout(timeout)
+    do {
+        let reply = try await connection.send(command)
+        try await connection.setReplyTimeout(nil)
+        return reply
+    } catch {
+        try? await connection.setReplyTimeout(nil)
+        throw error
     }
 }
 

@@ -7,23 +7,21 @@ import Foundation
 /// Values only ever travel as bind parameters (`PQexecParams`); results are copied into
 /// `PostgresResult` before libpq frees them. A broken connection reconnects on next use.
 public actor PostgresConnection {
-    private let executor: DedicatedThreadExecutor
+    private let handle: LibpqHandle
     /// The libpq connection string or `postgres://` URL.
     public nonisolated let conninfo: String
-    var connection: OpaquePointer?
+    var connection: OpaquePointer? {
+        get { handle.connection }
+        set { handle.connection = newValue }
+    }
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { handle.executor.asUnownedSerialExecutor() }
 
     /// Creates a connection; it connects on first use.
     /// - Parameter conninfo: a `postgres://user@host:port/db` URL or `key=value` string.
     public init(conninfo: String) {
         self.conninfo = conninfo
-        self.executor = DedicatedThreadExecutor(name: "postgres")
-    }
-
-    isolated deinit {
-        if let connection { PQfinish(connection) }
-        executor.shutdown()
+        self.handle = LibpqHandle(executor: DedicatedThreadExecutor(name: "postgres"))
     }
 
     /// Runs one statement with bind parameters and returns its rows.
@@ -141,5 +139,24 @@ extension Array where Element == String? {
         defer { duplicated.forEach { free($0) } }
         let constant = duplicated.map { $0.map { UnsafePointer($0) } }
         return constant.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// Owns a connection's libpq handle and thread, and frees both when the connection goes away.
+///
+/// `@unchecked Sendable`: `connection` is only read and written by the owning actor, on its
+/// executor's thread; `deinit` runs after the last reference (the actor) is gone, so nothing
+/// can use the handle concurrently with `PQfinish`.
+final class LibpqHandle: @unchecked Sendable {
+    let executor: DedicatedThreadExecutor
+    var connection: OpaquePointer?
+
+    init(executor: DedicatedThreadExecutor) {
+        self.executor = executor
+    }
+
+    deinit {
+        if let connection { PQfinish(connection) }
+        executor.shutdown()
     }
 }

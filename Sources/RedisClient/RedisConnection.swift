@@ -8,22 +8,20 @@ import Foundation
 /// executor). A broken connection is reconnected on the next command; replies are copied
 /// into `RedisValue`s before hiredis frees them.
 public actor RedisConnection {
-    private let executor: DedicatedThreadExecutor
+    private let handle: HiredisHandle
     /// The configuration this connection uses.
     public let configuration: RedisConfiguration
-    private var context: UnsafeMutablePointer<redisContext>?
+    private var context: UnsafeMutablePointer<redisContext>? {
+        get { handle.context }
+        set { handle.context = newValue }
+    }
 
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { handle.executor.asUnownedSerialExecutor() }
 
     /// Creates a connection; it connects on the first command.
     public init(configuration: RedisConfiguration) {
         self.configuration = configuration
-        self.executor = DedicatedThreadExecutor(name: "redis \(configuration.host):\(configuration.port)")
-    }
-
-    isolated deinit {
-        if let context { redisFree(context) }
-        executor.shutdown()
+        self.handle = HiredisHandle(executor: DedicatedThreadExecutor(name: "redis \(configuration.host):\(configuration.port)"))
     }
 
     /// True while a live socket is held.
@@ -151,5 +149,24 @@ extension timeval {
     init(seconds: Double) {
         let whole = Int(seconds)
         self.init(tv_sec: whole, tv_usec: Int((seconds - Double(whole)) * 1_000_000))
+    }
+}
+
+/// Owns a connection's hiredis context and thread, and frees both when the connection goes away.
+///
+/// `@unchecked Sendable`: `context` is only read and written by the owning actor, on its
+/// executor's thread; `deinit` runs after the last reference (the actor) is gone, so nothing
+/// can use the context concurrently with `redisFree`.
+final class HiredisHandle: @unchecked Sendable {
+    let executor: DedicatedThreadExecutor
+    var context: UnsafeMutablePointer<redisContext>?
+
+    init(executor: DedicatedThreadExecutor) {
+        self.executor = executor
+    }
+
+    deinit {
+        if let context { redisFree(context) }
+        executor.shutdown()
     }
 }

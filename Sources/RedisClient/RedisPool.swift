@@ -15,6 +15,12 @@ public struct RedisPool: Sendable {
         self.pool = ConnectionPool(size: size) { RedisConnection(configuration: configuration) }
     }
 
+    /// A new connection with the pool's configuration that is not part of the pool, for a
+    /// caller that holds it for long (blocking reads).
+    public func makeDedicatedConnection() -> RedisConnection {
+        RedisConnection(configuration: configuration)
+    }
+
     /// The most connections this pool opens.
     public var size: Int { pool.size }
 

@@ -3,5 +3,5 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks against the limits of Redis measured in the same run.",
-        subcommands: [PublishBench.self])
+        subcommands: [PublishBench.self, ReplayBench.self])
 }

@@ -1,0 +1,83 @@
+import ArgumentParser
+import BerrysDomain
+import BerrysJSON
+import EventLog
+import Foundation
+import PostgresClient
+import Projections
+
+struct ReplayBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Rebuild and live-projection rates over generated Berrys events, next to a raw COPY of the same rows.",
+        discussion: """
+        Publishes --events generated events into a throw-away namespace, then in throw-away databases on the
+        configured PostgreSQL server: (a) rebuilds the archive projection and COPYs the same rows into an identical
+        table, (b) rebuilds all projections together, (c) runs the live projector from scratch. Cleans up afterwards.
+        """)
+
+    @Option(help: "Events to generate.") var events: Int = 1_000_000
+    @Option(help: "Events per rebuild batch.") var batchSize: Int = 5000
+
+    func run() async throws {
+        try await reportingFailures {
+            let context = try Context(redisPoolSize: 8)
+            var settings = context.settings.log
+            settings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+            let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,
+                                              conventions: BerrysConventions(), defaultSource: "berrys-bench")
+            let definitions = try context.definitions()
+            let databases = BenchDatabases(adminURL: context.settings.databaseURL)
+            do {
+                printError("generating \(events) events …")
+                try await BenchWorkload.publish(events, to: log)
+                let report = try await measure(log: log, definitions: definitions, databases: databases)
+                print(report)
+            } catch {
+                try? await databases.dropAll()
+                try? await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
+                throw error
+            }
+            try await databases.dropAll()
+            try await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
+        }
+    }
+
+    private func measure(log: EventLog, definitions: [ProjectionDefinition], databases: BenchDatabases) async throws -> String {
+        guard let archive = definitions.first(where: { $0.name == "archive" }) else {
+            throw ProjectionError(.unknown, "the archive projection is missing")
+        }
+        // (a) archive rebuild vs raw COPY of the same rows.
+        let first = try await databases.make()
+        let archiveSeconds = try await Self.time { try await ProjectionBuilder(log: log, pool: first, definition: archive, batchSize: batchSize).run() }
+        let copySeconds = try await RawCopy.measure(pool: first, from: archive.schemaName)
+        // (b) every projection rebuilt together.
+        let second = try await databases.make()
+        let allSeconds = try await Self.time {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for definition in definitions {
+                    group.addTask { try await ProjectionBuilder(log: log, pool: second, definition: definition, batchSize: batchSize).run() }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // (c) the live projector from position 0, checkpoint per batch.
+        let third = try await databases.make()
+        let liveSeconds = try await Self.time { try await LiveCatchUp.run(log: log, pool: third, definitions: [archive]) }
+        let n = Double(events)
+        return """
+        replay benchmark (\(events) events, \(log.partitioner.partitions) partitions, rebuild batches of \(batchSize))
+          (a) archive rebuild:              \(Int(n / archiveSeconds)) events/s
+              raw COPY of the same rows:    \(Int(n / copySeconds)) rows/s
+              ratio rebuild / COPY:         \(String(format: "%.2f", copySeconds / archiveSeconds))
+          (b) all projections (\(definitions.map(\.name).joined(separator: ", "))) rebuilt together: \(Int(n / allSeconds)) events/s
+          (c) live projector (archive, batches of \(archive.batchSize), checkpoint per batch): \(Int(n / liveSeconds)) events/s
+        """
+    }
+
+    static func time(_ body: () async throws -> Void) async throws -> Double {
+        let started = DispatchTime.now().uptimeNanoseconds
+        try await body()
+        return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    }
+}

@@ -1,0 +1,135 @@
+import BerrysDomain
+import BerrysJSON
+import EventLog
+import Foundation
+import PostgresClient
+import Projections
+
+/// Throw-away databases on the configured server.
+actor BenchDatabases {
+    let adminURL: String
+    private var names: [String] = []
+
+    init(adminURL: String) {
+        self.adminURL = adminURL
+    }
+
+    func make() async throws -> PostgresPool {
+        let name = "berrys_bench_\(UUID().uuidString.prefix(8).lowercased())"
+        try await PostgresConnection(conninfo: adminURL).execute("CREATE DATABASE \(name)")
+        names.append(name)
+        let url = String(adminURL[..<adminURL.lastIndex(of: "/")!]) + "/\(name)"
+        let pool = PostgresPool(conninfo: url, size: 12)
+        _ = try await pool.withConnection { try await Migrations.run(on: $0) }
+        return pool
+    }
+
+    func dropAll() async throws {
+        let admin = PostgresConnection(conninfo: adminURL)
+        for name in names { try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        names.removeAll()
+    }
+}
+
+/// A realistic mix: agents created and moving through their lifecycle, specializations,
+/// projects, plans and tasks.
+enum BenchWorkload {
+    static func publish(_ count: Int, to log: EventLog) async throws {
+        let perPublisher = count / 2
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for publisher in 0..<2 {
+                group.addTask {
+                    var produced = 0
+                    while produced < perPublisher {
+                        let chunk = try drafts(min(1000, perPublisher - produced)).map { try log.prepare($0) }
+                        for result in try await log.appendBatch(chunk) {
+                            if case .failure(let error) = result { throw error }
+                        }
+                        produced += chunk.count
+                        if publisher == 0, produced % 100_000 < 1000 { printError("… \(produced * 2) events") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// `count` events in groups of five per agent.
+    static func drafts(_ count: Int) throws -> [EventDraft] {
+        var drafts: [EventDraft] = []
+        drafts.reserveCapacity(count)
+        while drafts.count < count {
+            let agent = UUID().uuidString.lowercased()
+            drafts.append(try AgentCreated(agentID: agent, name: "Agent \(agent.prefix(6))", agentType: .assistant,
+                                           configuration: .object(["temperature": .number(0.2)]), specializations: ["research"]).draft())
+            drafts.append(try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
+                                                 previousStateDetail: .created, newStateDetail: .initializing).draft())
+            drafts.append(try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
+                                                 previousStateDetail: .initializing, newStateDetail: .ready).draft())
+            drafts.append(try AgentSpecializationAdded(agentID: agent, specialization: "summaries").draft())
+            drafts.append(try ProjectCreated(projectID: UUID().uuidString.lowercased(), name: "Project", ownerID: agent).draft())
+        }
+        return Array(drafts.prefix(count))
+    }
+}
+
+/// COPY of the archive's rows into an identical table: the limit a rebuild is measured against.
+enum RawCopy {
+    /// Seconds the COPY itself took (preparing its input is not counted).
+    static func measure(pool: PostgresPool, from schema: String) async throws -> Double {
+        try await pool.withConnection { connection in
+            try await connection.execute("CREATE TABLE raw_events (LIKE \(schema).events INCLUDING ALL)")
+            let rows = try await connection.query("""
+                SELECT partition, stream_id, id, type, dataversion, subject, sequence, partitionkey, time, source,
+                       correlationid, causationid, data FROM \(schema).events
+                """)
+            var text = ""
+            text.reserveCapacity(rows.values.count * 400)
+            for row in rows.values {
+                text += row.map { $0.map(escape) ?? "\\N" }.joined(separator: "\t")
+                text += "\n"
+            }
+            let bytes = Array(text.utf8)
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try await connection.copyIn("COPY raw_events FROM STDIN", data: bytes)
+            return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        }
+    }
+
+    /// COPY text format escaping.
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// Runs the live projector from position 0 until it has caught up with the log.
+enum LiveCatchUp {
+    static func run(log: EventLog, pool: PostgresPool, definitions: [ProjectionDefinition]) async throws {
+        let projector = Task { try await Projector(log: log, pool: pool, definitions: definitions).run() }
+        defer { projector.cancel() }
+        let catalog = ProjectionCatalog(pool: pool)
+        var heads: [Int: StreamID] = [:]
+        for partition in 0..<log.partitioner.partitions { heads[partition] = try await log.lastStreamID(partition: partition) }
+        while true {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            var done = true
+            for definition in definitions {
+                let checkpoints = try await catalog.checkpoints(definition)
+                for (partition, head) in heads where (checkpoints[partition] ?? .zero) < head { done = false }
+            }
+            if done { break }
+        }
+        projector.cancel()
+        _ = await projector.result
+    }
+}
