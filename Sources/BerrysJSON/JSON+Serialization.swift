@@ -38,6 +38,14 @@ extension JSON {
         return String(number)
     }
 
+    /// `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 2)
+        writeString(text, to: &output)
+        return output
+    }
+
     static func writeString(_ text: String, to output: inout String) {
         output += "\""
         for scalar in text.unicodeScalars {

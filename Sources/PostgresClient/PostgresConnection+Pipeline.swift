@@ -6,12 +6,16 @@ public struct PostgresStatement: Sendable {
     public var parameters: [any PostgresEncodable]
     /// The parameters' type OIDs (e.g. `PostgresType.jsonb`), or empty to let the server infer them.
     public var types: [UInt32]
+    /// When set, the statement is prepared under this name once per connection and then
+    /// executed without being parsed and planned again.
+    public var preparedName: String?
 
     /// Creates a statement.
-    public init(_ sql: String, _ parameters: [any PostgresEncodable] = [], types: [UInt32] = []) {
+    public init(_ sql: String, _ parameters: [any PostgresEncodable] = [], types: [UInt32] = [], preparedName: String? = nil) {
         self.sql = sql
         self.parameters = parameters
         self.types = types
+        self.preparedName = preparedName
     }
 }
 
@@ -42,6 +46,15 @@ extension PostgresConnection {
 
     private func pipelineChunk(_ statements: ArraySlice<PostgresStatement>) throws -> [PostgresResult] {
         let connection = try connected()
+        for (index, statement) in zip(statements.indices, statements) {
+            guard let name = statement.preparedName else { continue }
+            do {
+                try prepareOnce(statement, name: name, on: connection)
+            } catch var error as PostgresError {
+                error.statementIndex = index
+                throw error
+            }
+        }
         guard PQenterPipelineMode(connection) == 1 else {
             throw PostgresError(.usage, "cannot enter pipeline mode: \(Self.errorMessage(connection))")
         }
@@ -49,7 +62,10 @@ extension PostgresConnection {
         for statement in statements {
             let texts = statement.parameters.map(\.postgresText)
             let sent = texts.withCStringArray { values in
-                statement.types.isEmpty
+                if let name = statement.preparedName {
+                    return PQsendQueryPrepared(connection, name, Int32(texts.count), values, nil, nil, 0)
+                }
+                return statement.types.isEmpty
                     ? PQsendQueryParams(connection, statement.sql, Int32(texts.count), nil, values, nil, nil, 0)
                     : statement.types.withUnsafeBufferPointer { types in
                         PQsendQueryParams(connection, statement.sql, Int32(texts.count), types.baseAddress, values, nil, nil, 0)
@@ -59,6 +75,16 @@ extension PostgresConnection {
         }
         guard PQpipelineSync(connection) == 1 else { throw brokenOrServerError(nil, sql: "pipeline sync") }
         return try collectPipelineResults(connection, statements)
+    }
+
+    /// Prepares a named statement the first time this connection sees the name.
+    private func prepareOnce(_ statement: PostgresStatement, name: String, on connection: OpaquePointer) throws {
+        guard !handle.prepared.contains(name) else { return }
+        let result = statement.types.withUnsafeBufferPointer { types in
+            PQprepare(connection, name, statement.sql, Int32(statement.types.count), statement.types.isEmpty ? nil : types.baseAddress)
+        }
+        try consume(result, sql: statement.sql)
+        handle.prepared.insert(name)
     }
 
     private func collectPipelineResults(_ connection: OpaquePointer, _ statements: ArraySlice<PostgresStatement>) throws -> [PostgresResult] {

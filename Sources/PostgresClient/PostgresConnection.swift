@@ -7,7 +7,7 @@ import Foundation
 /// Values only ever travel as bind parameters (`PQexecParams`); results are copied into
 /// `PostgresResult` before libpq frees them. A broken connection reconnects on next use.
 public actor PostgresConnection {
-    private let handle: LibpqHandle
+    let handle: LibpqHandle
     /// The libpq connection string or `postgres://` URL.
     public nonisolated let conninfo: String
     var connection: OpaquePointer? {
@@ -149,7 +149,11 @@ extension Array where Element == String? {
 /// can use the handle concurrently with `PQfinish`.
 final class LibpqHandle: @unchecked Sendable {
     let executor: DedicatedThreadExecutor
-    var connection: OpaquePointer?
+    var connection: OpaquePointer? {
+        didSet { prepared.removeAll() }  // prepared statements belong to one server session
+    }
+    /// Names of the statements prepared on the current session.
+    var prepared: Set<String> = []
 
     init(executor: DedicatedThreadExecutor) {
         self.executor = executor

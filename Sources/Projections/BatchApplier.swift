@@ -25,8 +25,10 @@ struct BatchApplier: Sendable {
             guard let handler = definition.statements(for: event.type) else { continue }
             if let position = event.position, skipped.contains(position) { continue }
             let json = try ProjectionEvent.json(event, registry: registry)
-            for sql in handler {
-                statements.append(PostgresStatement(sql, [json], types: [PostgresType.jsonb]))
+            let key = definition.handlers[event.type] != nil ? event.type : "*"
+            for (number, sql) in handler.enumerated() {
+                statements.append(PostgresStatement(sql, [json], types: [PostgresType.jsonb],
+                                                    preparedName: statementName(key, number)))
                 owners.append(index)
             }
         }
@@ -49,6 +51,14 @@ struct BatchApplier: Sendable {
             let event = events[owner[error.statementIndex!]]
             throw HandlerFailure(event: event, message: error.message)
         }
+    }
+}
+
+extension BatchApplier {
+    /// A prepared-statement name unique to this projection version's handler statement (a
+    /// digest: PostgreSQL cuts names at 63 bytes).
+    func statementName(_ type: String, _ number: Int) -> String {
+        "berrys_" + Checksum.fnv1a64([definition.name, String(definition.version), definition.checksum, type, String(number)])
     }
 }
 
