@@ -45,23 +45,35 @@ CREATE TABLE rejected_events (
     position text NOT NULL
 );
 
--- Why an agent.status_changed event cannot be applied, or NULL when it can.
-CREATE FUNCTION agent_status_change_problem(event jsonb) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT CASE
-        WHEN a.id IS NULL THEN 'agent ' || (event->'data'->>'agent_id') || ' does not exist'
-        WHEN a.status <> event->'data'->>'previous_status' OR a.state_detail <> event->'data'->>'previous_state_detail'
-            THEN 'agent is ' || a.status || '/' || a.state_detail || ', but the event says it was '
-                 || (event->'data'->>'previous_status') || '/' || (event->'data'->>'previous_state_detail')
-        WHEN event->'data'->>'new_status' = a.status AND event->'data'->>'new_state_detail' = a.state_detail
-            THEN 'agent status change changes nothing (' || a.status || '/' || a.state_detail || ')'
-        WHEN event->'data'->>'new_status' <> a.status AND NOT EXISTS (
-                SELECT 1 FROM transitions t WHERE t.machine = 'agent status'
-                AND t.from_state = a.status AND t.to_state = event->'data'->>'new_status')
-            THEN 'agent status ' || a.status || ' → ' || (event->'data'->>'new_status') || ' is not allowed'
-        WHEN event->'data'->>'new_state_detail' <> a.state_detail AND NOT EXISTS (
-                SELECT 1 FROM transitions t WHERE t.machine = 'agent state detail'
-                AND t.from_state = a.state_detail AND t.to_state = event->'data'->>'new_state_detail')
-            THEN 'agent state detail ' || a.state_detail || ' → ' || (event->'data'->>'new_state_detail') || ' is not allowed'
-    END
-    FROM (SELECT 1) one LEFT JOIN agents a ON a.id = (event->'data'->>'agent_id')::uuid
+-- Why an agent.status_changed event cannot be applied, or NULL when it can. (PL/pgSQL, so its
+-- queries are planned once per session rather than on every call.)
+CREATE FUNCTION agent_status_change_problem(event jsonb) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    current_status text;
+    current_detail text;
+    new_status text := event->'data'->>'new_status';
+    new_detail text := event->'data'->>'new_state_detail';
+BEGIN
+    SELECT a.status, a.state_detail INTO current_status, current_detail
+    FROM agents a WHERE a.id = (event->'data'->>'agent_id')::uuid;
+    IF NOT FOUND THEN
+        RETURN 'agent ' || (event->'data'->>'agent_id') || ' does not exist';
+    END IF;
+    IF current_status <> event->'data'->>'previous_status' OR current_detail <> event->'data'->>'previous_state_detail' THEN
+        RETURN 'agent is ' || current_status || '/' || current_detail || ', but the event says it was '
+               || (event->'data'->>'previous_status') || '/' || (event->'data'->>'previous_state_detail');
+    END IF;
+    IF new_status = current_status AND new_detail = current_detail THEN
+        RETURN 'agent status change changes nothing (' || current_status || '/' || current_detail || ')';
+    END IF;
+    IF new_status <> current_status AND NOT EXISTS (
+            SELECT 1 FROM transitions t WHERE t.machine = 'agent status' AND t.from_state = current_status AND t.to_state = new_status) THEN
+        RETURN 'agent status ' || current_status || ' → ' || new_status || ' is not allowed';
+    END IF;
+    IF new_detail <> current_detail AND NOT EXISTS (
+            SELECT 1 FROM transitions t WHERE t.machine = 'agent state detail' AND t.from_state = current_detail AND t.to_state = new_detail) THEN
+        RETURN 'agent state detail ' || current_detail || ' → ' || new_detail || ' is not allowed';
+    END IF;
+    RETURN NULL;
+END
 $$;
