@@ -27,7 +27,47 @@ import Testing
             drafts.append(try AgentUpdated(agentID: agent, changes: AgentChanges(description: "d")).draft())
             drafts.append(ProjectorTests.project())
         }
+        drafts += try planningWorkload(agents: agents)
         for draft in drafts { _ = try await log.append(draft) }
+    }
+
+    /// Templates, executions, projects, plans and tasks, with valid and refused status changes.
+    static func planningWorkload(agents: [String]) throws -> [EventDraft] {
+        var drafts: [EventDraft] = []
+        let id = { UUID().uuidString.lowercased() }
+        let template = id()
+        drafts.append(try AgentTemplateCreated(templateID: template, name: "T", agentType: .researcher, capabilities: ["search"]).draft())
+        drafts.append(try AgentTemplateVersionPublished(templateID: template, versionNumber: 2, content: .object(["p": .string("x")])).draft())
+        let project = id()
+        drafts.append(try ProjectCreated(projectID: project, name: "P").draft())
+        drafts.append(try ProjectStatusChanged(projectID: project, previousStatus: .draft, newStatus: .planning).draft())
+        drafts.append(try ProjectStatusChanged(projectID: project, previousStatus: .planning, newStatus: .archived).draft())  // refused
+        for planIndex in 0..<3 {
+            let plan = id()
+            var tasks: [String] = []
+            for taskIndex in 0..<6 {
+                let task = id()
+                tasks.append(task)
+                drafts.append(try TaskCreated(taskID: task, planID: plan, name: "t\(taskIndex)", priority: .high).draft())
+                drafts.append(try TaskAssigned(taskID: task, planID: plan, agentID: agents[taskIndex % agents.count]).draft())
+                drafts.append(try TaskStatusChanged(taskID: task, planID: plan, previousStatus: .planned, newStatus: .inProgress).draft())
+                let outcome: TaskStatus = taskIndex % 3 == 0 ? .failed : .completed
+                drafts.append(try TaskStatusChanged(taskID: task, planID: plan, previousStatus: .inProgress, newStatus: outcome).draft())
+                drafts.append(try TaskStatusChanged(taskID: task, planID: plan, previousStatus: .planned, newStatus: .ready).draft())  // refused
+                let execution = id()
+                drafts.append(try AgentExecutionQueued(executionID: execution, agentID: agents[0], taskID: task, title: "t", priority: .critical).draft())
+                drafts.append(try AgentExecutionStateChanged(executionID: execution, agentID: agents[0], previousState: .queued, newState: .preparing).draft())
+                drafts.append(try AgentExecutionStateChanged(executionID: execution, agentID: agents[0], previousState: .preparing, newState: .running).draft())
+                drafts.append(try AgentExecutionProgress(executionID: execution, agentID: agents[0], progressPercentage: 50).draft())
+                drafts.append(try AgentExecutionCompleted(executionID: execution, agentID: agents[0], taskID: task, outcome: .completed,
+                                                          result: .object(["ok": .bool(true)])).draft())
+            }
+            drafts.append(try TaskDependencyAdded(taskID: tasks[1], dependsOnTaskID: tasks[0], dependencyType: .finishToStart).draft())
+            // The plan's own events after its tasks': progress must not depend on it.
+            drafts.append(try PlanCreated(planID: plan, projectID: project, name: "plan \(planIndex)").draft())
+            drafts.append(try PlanStatusChanged(planID: plan, previousStatus: .draft, newStatus: .active).draft())
+        }
+        return drafts
     }
 
     static func renamed(_ definition: ProjectionDefinition, version: Int) -> ProjectionDefinition {

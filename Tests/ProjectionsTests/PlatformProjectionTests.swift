@@ -68,3 +68,22 @@ import Testing
         #expect(pairs == expected)
     }
 }
+
+@Suite struct PlanningProjectionTests {
+    @Test func planProgressIsRightWhateverTheOrderOfPlanAndTaskEvents() async throws {
+        let harness = try await ProjectionHarness.make()
+        let agents = [UUID().uuidString.lowercased()]
+        for draft in try DeterminismTests.planningWorkload(agents: agents) { _ = try await harness.log.append(draft) }
+        try await harness.project([try ProjectionHarness.platform])
+        let plans = try await harness.pool.query("SELECT name, status, tasks_total, tasks_completed, tasks_failed FROM read.plans ORDER BY name").values
+        #expect(plans == [["plan 0", "ACTIVE", "6", "4", "2"], ["plan 1", "ACTIVE", "6", "4", "2"], ["plan 2", "ACTIVE", "6", "4", "2"]])
+        #expect(try await harness.pool.query("SELECT status FROM read.projects").scalar == "PLANNING")
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.planning_tasks WHERE assigned_agent_id IS NOT NULL").scalar == "18")
+        #expect(try await harness.pool.query("SELECT count(*), min(state), min(progress) FROM read.agent_executions").values == [["18", "COMPLETED", "100"]])
+        #expect(try await harness.pool.query("SELECT latest_version FROM read.agent_templates").scalar == "2")
+        let reasons = try await harness.pool.query("SELECT reason FROM read.rejected_events ORDER BY reason").values.compactMap { $0[0] }
+        #expect(reasons.count == 19)
+        #expect(reasons.contains("project status PLANNING → ARCHIVED is not allowed"))
+        #expect(reasons.contains { $0.hasSuffix("but the event says it was PLANNED") })
+    }
+}
