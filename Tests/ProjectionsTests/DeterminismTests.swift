@@ -28,7 +28,39 @@ import Testing
             drafts.append(ProjectorTests.project())
         }
         drafts += try planningWorkload(agents: agents)
+        drafts += try messagingWorkload(agents: agents)
         for draft in drafts { _ = try await log.append(draft) }
+    }
+
+    /// Topic subscriptions and messages, models with usage, tools with their runs.
+    static func messagingWorkload(agents: [String]) throws -> [EventDraft] {
+        var drafts: [EventDraft] = []
+        let id = { UUID().uuidString.lowercased() }
+        for agent in agents.prefix(5) { drafts.append(try AgentTopicSubscribed(agentID: agent, topic: "news").draft()) }
+        drafts.append(try AgentTopicUnsubscribed(agentID: agents[4], topic: "news").draft())
+        for index in 0..<4 {
+            let message = id()
+            drafts.append(try AgentMessageSent(messageID: message, fromAgentID: agents[0], routing: .topic("news"), content: "m\(index)", priority: 2).draft())
+            for recipient in agents.prefix(4) {
+                drafts.append(try AgentMessageDelivered(messageID: message, recipientID: recipient, topic: "news").draft())
+            }
+            let direct = id()
+            drafts.append(try AgentMessageSent(messageID: direct, fromAgentID: agents[1], routing: .direct(recipientID: agents[2]), content: "d", priority: 1).draft())
+            drafts.append(try AgentMessageDelivered(messageID: direct, recipientID: agents[2]).draft())
+        }
+        drafts.append(try ModelRegistered(modelID: "anthropic/claude", provider: .anthropic, capabilities: ["chat"]).draft())
+        for index in 0..<10 {
+            drafts.append(try ModelRequestCompleted(requestID: id(), modelID: "anthropic/claude", agentID: agents[index % 3],
+                                                    tokensIn: 100, tokensOut: 20, latencyMs: Double(100 + index), cost: 0.01).draft())
+        }
+        drafts.append(try ModelRequestFailed(requestID: id(), modelID: "anthropic/claude", errorCode: "RATE_LIMITED").draft())
+        let tool = id()
+        drafts.append(try ToolRegistered(toolID: tool, name: "search").draft())
+        drafts.append(try ToolIntegrated(toolID: tool, agentID: agents[0], permissions: ["read"]).draft())
+        for index in 0..<5 {
+            drafts.append(try ToolExecuted(executionID: id(), toolID: tool, agentID: agents[0], success: index != 2, durationMs: 10).draft())
+        }
+        return drafts
     }
 
     /// Templates, executions, projects, plans and tasks, with valid and refused status changes.

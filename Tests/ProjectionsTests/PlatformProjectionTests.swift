@@ -87,3 +87,21 @@ import Testing
         #expect(reasons.contains { $0.hasSuffix("but the event says it was PLANNED") })
     }
 }
+
+@Suite struct MessagingProjectionTests {
+    @Test func inboxSubscriptionsModelUsageAndTools() async throws {
+        let harness = try await ProjectionHarness.make()
+        let agents = (0..<5).map { _ in UUID().uuidString.lowercased() }
+        for agent in agents { _ = try await harness.log.append(try AgentCreated(agentID: agent, name: "a", agentType: .assistant, specializations: []).draft()) }
+        for draft in try DeterminismTests.messagingWorkload(agents: agents) { _ = try await harness.log.append(draft) }
+        try await harness.project([try ProjectionHarness.platform])
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.topic_subscriptions WHERE topic = 'news'").scalar == "4")
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.agent_inbox WHERE recipient_id = $1::uuid", [agents[2]]).scalar == "8")
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.agent_inbox WHERE content IS NULL").scalar == "0")
+        let usage = try await harness.pool.query("""
+            SELECT requests, failures, tokens_in, tokens_out, total_cost, max_latency_ms, average_latency_ms FROM read.model_usage
+            """).values
+        #expect(usage == [["10", "1", "1000", "200", "0.10", "109", "104.5000000000000000"]])
+        #expect(try await harness.pool.query("SELECT executions, failures, array_to_string(permissions, ',') FROM read.agent_tools").values == [["5", "1", "read"]])
+    }
+}

@@ -203,3 +203,86 @@ BEGIN
         tasks_failed = plans.tasks_failed + EXCLUDED.tasks_failed;
 END
 $$;
+
+-- The latest activity of each agent from events of other partitions (executions), kept as a
+-- commutative maximum so agents.last_active_at is right whatever the order.
+CREATE TABLE agent_activity (agent_id uuid PRIMARY KEY, last_active_at timestamptz NOT NULL);
+
+CREATE FUNCTION touch_agent(agent uuid, at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO agent_activity (agent_id, last_active_at) VALUES (agent, at)
+    ON CONFLICT (agent_id) DO UPDATE SET last_active_at = GREATEST(agent_activity.last_active_at, EXCLUDED.last_active_at);
+    UPDATE agents SET last_active_at = GREATEST(last_active_at, at) WHERE id = agent;
+END
+$$;
+
+-- Messages (owned by their partition key: the topic, or the direct recipient), each
+-- recipient's inbox, and topic subscriptions (owned by the topic).
+CREATE TABLE agent_messages (
+    id uuid PRIMARY KEY,
+    from_agent_id uuid NOT NULL,
+    routing_kind text NOT NULL,
+    topic text,
+    recipient_id uuid,
+    content text NOT NULL,
+    priority int NOT NULL,
+    sent_at timestamptz NOT NULL
+);
+CREATE TABLE agent_inbox (
+    message_id uuid NOT NULL,
+    recipient_id uuid NOT NULL,
+    from_agent_id uuid,
+    topic text,
+    content text,
+    priority int,
+    sent_at timestamptz,
+    delivered_at timestamptz NOT NULL,
+    PRIMARY KEY (recipient_id, message_id)
+);
+CREATE TABLE topic_subscriptions (
+    topic text NOT NULL,
+    agent_id uuid NOT NULL,
+    subscribed_at timestamptz NOT NULL,
+    PRIMARY KEY (topic, agent_id)
+);
+
+-- Models and their usage (owned by model_id).
+CREATE TABLE models (
+    id text PRIMARY KEY,
+    provider text NOT NULL,
+    capabilities text[] NOT NULL DEFAULT '{}',
+    context_window int,
+    cost_per_1k_tokens numeric,
+    registered_at timestamptz NOT NULL
+);
+CREATE TABLE model_usage (
+    model_id text PRIMARY KEY,
+    requests bigint NOT NULL DEFAULT 0,
+    failures bigint NOT NULL DEFAULT 0,
+    tokens_in bigint NOT NULL DEFAULT 0,
+    tokens_out bigint NOT NULL DEFAULT 0,
+    total_cost numeric NOT NULL DEFAULT 0,
+    total_latency_ms numeric NOT NULL DEFAULT 0,
+    max_latency_ms numeric NOT NULL DEFAULT 0,
+    average_latency_ms numeric GENERATED ALWAYS AS (CASE WHEN requests > 0 THEN total_latency_ms / requests END) STORED
+);
+
+-- Tools, which agents may use them, and how their runs went (owned by tool_id).
+CREATE TABLE tools (
+    id uuid PRIMARY KEY,
+    name text NOT NULL,
+    category text,
+    version text,
+    capabilities text[] NOT NULL DEFAULT '{}',
+    registered_at timestamptz NOT NULL
+);
+CREATE TABLE agent_tools (
+    tool_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    permissions text[] NOT NULL DEFAULT '{}',
+    integrated_at timestamptz,
+    executions bigint NOT NULL DEFAULT 0,
+    failures bigint NOT NULL DEFAULT 0,
+    total_duration_ms numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (agent_id, tool_id)
+);

@@ -5,5 +5,7 @@ VALUES (($1->'data'->>'agent_id')::uuid, $1->'data'->>'name', $1->'data'->>'desc
         ARRAY(SELECT jsonb_array_elements_text(COALESCE($1->'data'->'specializations', '[]'))),
         ARRAY(SELECT jsonb_array_elements_text(COALESCE($1->'data'->'capabilities', '[]'))),
         $1->'data'->'configuration', ($1->>'sequence')::bigint,
-        ($1->>'time')::timestamptz, ($1->>'time')::timestamptz, ($1->>'time')::timestamptz)
+        ($1->>'time')::timestamptz, ($1->>'time')::timestamptz,
+        GREATEST(($1->>'time')::timestamptz,
+                 (SELECT last_active_at FROM agent_activity WHERE agent_id = ($1->'data'->>'agent_id')::uuid)))
 ON CONFLICT (id) DO NOTHING;

@@ -4,3 +4,4 @@ UPDATE agent_executions SET result = $1->'data'->'result', error_message = $1->'
                             completed_at = COALESCE(completed_at, ($1->>'time')::timestamptz),
                             version = ($1->>'sequence')::bigint
 WHERE id = ($1->'data'->>'execution_id')::uuid AND version < ($1->>'sequence')::bigint;
+SELECT touch_agent(($1->'data'->>'agent_id')::uuid, ($1->>'time')::timestamptz);

@@ -3,3 +3,4 @@ VALUES (($1->'data'->>'execution_id')::uuid, ($1->'data'->>'agent_id')::uuid, ($
         $1->'data'->>'title', $1->'data'->>'description', $1->'data'->>'priority', ($1->'data'->>'deadline')::timestamptz,
         'QUEUED', ($1->>'time')::timestamptz, ($1->>'sequence')::bigint)
 ON CONFLICT (id) DO NOTHING;
+SELECT touch_agent(($1->'data'->>'agent_id')::uuid, ($1->>'time')::timestamptz);

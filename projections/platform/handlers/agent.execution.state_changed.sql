@@ -16,3 +16,4 @@ UPDATE agent_executions SET
     version = ($1->>'sequence')::bigint
 FROM decision
 WHERE decision.problem IS NULL AND agent_executions.id = ($1->'data'->>'execution_id')::uuid;
+SELECT touch_agent(($1->'data'->>'agent_id')::uuid, ($1->>'time')::timestamptz);
