@@ -1,3 +1,4 @@
+import ClientSupport
 import EventLog
 import PostgresClient
 
@@ -35,22 +36,35 @@ struct BatchApplier: Sendable {
         let definition = definition
         let batch = statements
         let owner = owners
-        do {
-            try await connection.withTransaction { conn in
-                // Moving the checkpoint first locks its row: a second projector waits here, then finds it moved.
-                let moved = try conn.query("""
-                    UPDATE berrys.checkpoints SET stream_id = $5, updated_at = now()
-                    WHERE projection = $1 AND version = $2 AND partition = $3 AND stream_id = $4
-                    """, [definition.name, definition.version, partition, previous.description, last.streamID.description])
-                guard moved.affectedRows == 1 else { throw CheckpointMoved() }
-                try conn.execute("SET LOCAL search_path TO \(try conn.quotedIdentifier(definition.schemaName)), public")
-                if !batch.isEmpty { _ = try conn.pipeline(batch) }
-                try conn.notify(Self.channel(definition.name), payload: last.description)
+        var attempt = 0
+        while true {
+            do {
+                try await connection.withTransaction { conn in
+                    // Moving the checkpoint first locks its row: a second projector waits here, then finds it moved.
+                    let moved = try conn.query("""
+                        UPDATE berrys.checkpoints SET stream_id = $5, updated_at = now()
+                        WHERE projection = $1 AND version = $2 AND partition = $3 AND stream_id = $4
+                        """, [definition.name, definition.version, partition, previous.description, last.streamID.description])
+                    guard moved.affectedRows == 1 else { throw CheckpointMoved() }
+                    try conn.execute("SET LOCAL search_path TO \(try conn.quotedIdentifier(definition.schemaName)), public")
+                    if !batch.isEmpty { _ = try conn.pipeline(batch) }
+                    try conn.notify(Self.channel(definition.name), payload: last.description)
+                }
+                return
+            } catch let error as PostgresError where Self.isTransient(error) && attempt < 30 {
+                // Partitions that update the same rows (commutative counters) can deadlock;
+                // the batch rolled back whole, so it is simply applied again.
+                attempt += 1
+                try await Task.sleep(nanoseconds: UInt64(Backoff(initial: 0.005, maximum: 0.5).delay(attempt: attempt) * 1_000_000_000))
+            } catch let error as PostgresError where error.code == .server && error.statementIndex != nil {
+                throw HandlerFailure(event: events[owner[error.statementIndex!]], message: error.message)
             }
-        } catch let error as PostgresError where error.code == .server && error.statementIndex != nil {
-            let event = events[owner[error.statementIndex!]]
-            throw HandlerFailure(event: event, message: error.message)
         }
+    }
+
+    /// Deadlocks and serialization failures: the transaction may succeed when run again.
+    static func isTransient(_ error: PostgresError) -> Bool {
+        error.sqlState == "40P01" || error.sqlState == "40001"
     }
 }
 

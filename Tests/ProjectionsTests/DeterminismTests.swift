@@ -133,7 +133,13 @@ import Testing
                     SELECT count(*) FROM ((SELECT * FROM \(live.schemaName).\(table) EXCEPT SELECT * FROM \(other).\(table))
                     UNION ALL (SELECT * FROM \(other).\(table) EXCEPT SELECT * FROM \(live.schemaName).\(table))) d
                     """).scalar
-                #expect(difference == "0", "\(table): v1 and v\(version) differ")
+                if difference != "0" {
+                    let rows = try await harness.pool.query("""
+                        (SELECT 'v1' AS side, * FROM \(live.schemaName).\(table) EXCEPT SELECT 'v1', * FROM \(other).\(table))
+                        UNION ALL (SELECT 'other', * FROM \(other).\(table) EXCEPT SELECT 'other', * FROM \(live.schemaName).\(table))
+                        """).values
+                    Issue.record("\(table): v1 and v\(version) differ: \(rows)")
+                }
             }
         }
     }

@@ -204,8 +204,9 @@ BEGIN
 END
 $$;
 
--- The latest activity of each agent from events of other partitions (executions), kept as a
--- commutative maximum so agents.last_active_at is right whatever the order.
+-- The latest activity of each agent from events of other partitions (executions, tool runs),
+-- kept as a commutative maximum so agents.last_active_at is right whatever the order. Both
+-- sides upsert this row first; its lock orders them, so neither misses the other's time.
 CREATE TABLE agent_activity (agent_id uuid PRIMARY KEY, last_active_at timestamptz NOT NULL);
 
 CREATE FUNCTION touch_agent(agent uuid, at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
