@@ -13,7 +13,7 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("projections-\(UUID().uuidString)")
         let folder = root.appendingPathComponent("counting")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("handlers"), withIntermediateDirectories: true)
-        try #"{"name": "counting", "version": 1, "description": "counts", "handles": ["project.created"], "options": {"batch_size": 20}}"#
+        try #"{"name": "counting", "version": 1, "description": "counts", "handles": ["project.created"], "options": {"batch_size": 10}}"#
             .write(to: folder.appendingPathComponent("projection.json"), atomically: true, encoding: .utf8)
         try "CREATE TABLE totals (n int NOT NULL); INSERT INTO totals VALUES (0); CREATE TABLE seen (id text PRIMARY KEY);"
             .write(to: folder.appendingPathComponent("schema.sql"), atomically: true, encoding: .utf8)
@@ -27,7 +27,7 @@ import Testing
         let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": database,
                            "BERRYS_NAMESPACE": TestServers.uniqueNamespace("kill"), "BERRYS_PROJECTIONS_DIR": try Self.countingFolder(),
                            "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
-        let events = 3000
+        let events = 6000
         let lines = (0..<events).map { _ in
             let id = UUID().uuidString.lowercased()
             return #"{"specversion":"1.0","id":"\#(id)","source":"t","type":"project.created","data":{"project_id":"\#(id)","name":"p"}}"#
