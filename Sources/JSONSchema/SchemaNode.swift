@@ -39,18 +39,13 @@ final class SchemaNode: Sendable {
     let oneOf: [SchemaNode]
     let not: SchemaNode?
 
-    init(constant: Bool) {
-        self.constant = constant
-        types = nil; enumValues = nil; constValue = nil; ref = nil
-        properties = [:]; additionalProperties = nil; required = []; minProperties = nil; maxProperties = nil
-        dependentRequired = [:]; prefixItems = []; items = nil; minItems = nil; maxItems = nil; uniqueItems = false
-        minLength = nil; maxLength = nil; pattern = nil; format = nil
-        minimum = nil; maximum = nil; exclusiveMinimum = nil; exclusiveMaximum = nil; multipleOf = nil
-        allOf = []; anyOf = []; oneOf = []; not = nil
+    /// A `true`/`false` schema.
+    convenience init(constant: Bool) {
+        self.init(SchemaParts(), constant: constant)
     }
 
-    init(_ parts: SchemaParts) {
-        constant = nil
+    init(_ parts: SchemaParts, constant: Bool? = nil) {
+        self.constant = constant
         types = parts.types; enumValues = parts.enumValues; constValue = parts.constValue; ref = parts.ref
         properties = parts.properties; additionalProperties = parts.additionalProperties; required = parts.required
         minProperties = parts.minProperties; maxProperties = parts.maxProperties; dependentRequired = parts.dependentRequired
