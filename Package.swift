@@ -53,7 +53,7 @@ let package = Package(
 
         // Tests
         .target(name: "TestSupport", dependencies: ["RedisClient", "PostgresClient", "EventLog", "BerrysDomain"], path: "Tests/TestSupport"),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "BerrysJSON", "TestSupport"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "ClientSupportTests", dependencies: ["ClientSupport"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),

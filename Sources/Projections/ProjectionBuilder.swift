@@ -24,17 +24,21 @@ public struct ProjectionBuilder: Sendable {
     let definition: ProjectionDefinition
     let batchSize: Int
     let partitionOrder: [Int]?
+    let source: any EventSource
     let logger: Logger
 
-    /// - Parameter partitionOrder: apply the partitions one after another in this order
-    ///   (default: all in parallel); used to prove results do not depend on the interleaving.
+    /// - Parameters:
+    ///   - partitionOrder: apply the partitions one after another in this order (default: all
+    ///     in parallel); used to prove results do not depend on the interleaving.
+    ///   - source: where events come from (default: the log; `ArchiveSource` for trimmed history).
     public init(log: EventLog, pool: PostgresPool, definition: ProjectionDefinition, batchSize: Int = 5000,
-                partitionOrder: [Int]? = nil, logger: Logger = Logger(label: "berrys.replay")) {
+                partitionOrder: [Int]? = nil, source: (any EventSource)? = nil, logger: Logger = Logger(label: "berrys.replay")) {
         self.log = log
         self.pool = pool
         self.definition = definition
         self.batchSize = batchSize
         self.partitionOrder = partitionOrder
+        self.source = source ?? LogSource(log: log)
         self.logger = logger
     }
 
@@ -107,7 +111,7 @@ public struct ProjectionBuilder: Sendable {
                                 counter: BuildCounter) async throws {
         var after = start
         while !Task.isCancelled {
-            let events = try await log.read(partition: partition, after: after, count: batchSize, upcast: false)
+            let events = try await source.events(partition: partition, after: after, count: batchSize)
             guard let last = events.last?.position else { return }
             do {
                 let from = after

@@ -12,8 +12,12 @@ CREATE TABLE events (
     correlationid text,
     causationid text,
     data jsonb NOT NULL,
+    -- The stream id's two numbers, so history reads back in log order (replay --from-archive).
+    stream_ms bigint GENERATED ALWAYS AS (split_part(stream_id, '-', 1)::bigint) STORED,
+    stream_seq bigint GENERATED ALWAYS AS (split_part(stream_id, '-', 2)::bigint) STORED,
     PRIMARY KEY (partition, stream_id)
 );
+CREATE INDEX events_log_order ON events (partition, stream_ms, stream_seq);
 CREATE INDEX events_subject_sequence ON events (subject, sequence);
 CREATE INDEX events_type ON events (type);
 CREATE INDEX events_time ON events (time);

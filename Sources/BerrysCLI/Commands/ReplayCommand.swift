@@ -15,6 +15,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: "The projection's name.") var name: String
     @Option(help: "The version to build; must be the one in projection.json (the default).") var version: Int?
     @Option(help: "Events per batch (one transaction each).") var batchSize: Int = 5000
+    @Flag(help: "Read the history from the archive projection (read.events) instead of Redis, e.g. after Redis was trimmed.")
+    var fromArchive = false
 
     func run() async throws {
         try await reportingFailures {
@@ -27,7 +29,9 @@ struct ReplayCommand: AsyncParsableCommand {
             _ = try await pool.withConnection { try await Migrations.run(on: $0) }
             let log = try await context.openLog(create: false)
             let bar = ProgressLine()
-            let applied = try await ProjectionBuilder(log: log, pool: pool, definition: definition, batchSize: batchSize).run { bar.show($0) }
+            let source: any EventSource = fromArchive ? ArchiveSource(pool: pool) : LogSource(log: log)
+            let applied = try await ProjectionBuilder(log: log, pool: pool, definition: definition, batchSize: batchSize,
+                                                      source: source).run { bar.show($0) }
             bar.finish()
             print("\(definition.name) v\(definition.version) built (\(applied) events applied in this run) and live")
         }

@@ -1,0 +1,37 @@
+import BerrysJSON
+import EventLog
+import PostgresClient
+
+/// The `archive` projection's `read.events`, in log order: history that was trimmed from Redis
+/// can still be replayed (`berrys replay NAME --from-archive`).
+public struct ArchiveSource: EventSource {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    public func events(partition: Int, after: StreamID, count: Int) async throws -> [EventEnvelope] {
+        let rows = try await pool.query("""
+            SELECT stream_id, id, source, type, dataversion, subject, sequence, partitionkey,
+                   to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time,
+                   correlationid, causationid, data::text AS data
+            FROM read.events
+            WHERE partition = $1 AND (stream_ms, stream_seq) > ($2::bigint, $3::bigint)
+            ORDER BY stream_ms, stream_seq
+            LIMIT $4
+            """, [partition, Int64(after.milliseconds), Int64(after.sequence), count]).rows
+        return try rows.map { row in
+            guard let streamID = try row.text("stream_id").flatMap(StreamID.init), let id = try row.text("id"),
+                  let type = try row.text("type"), let subject = try row.text("subject"),
+                  let version = try row.int("dataversion"), let data = try row.text("data") else {
+                throw ProjectionError(.definition, "read.events has an incomplete row in partition \(partition)")
+            }
+            let key = try row.text("partitionkey")
+            return EventEnvelope(id: id, source: try row.text("source") ?? "", type: type, dataVersion: version, subject: subject,
+                                 time: try row.text("time") ?? "", data: try JSON(parsing: data), sequence: try row.int("sequence"),
+                                 partitionKey: key == subject ? nil : key, correlationID: try row.text("correlationid"),
+                                 causationID: try row.text("causationid"), position: Position(partition: partition, streamID: streamID))
+        }
+    }
+}
