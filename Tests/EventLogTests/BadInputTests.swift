@@ -64,7 +64,8 @@ import Testing
                                         configuration: EventLogConfiguration(unavailableRetrySeconds: 1), registry: registry)
         }
         #expect(error?.code == .unavailable)
-        #expect(Date().timeIntervalSince(started) >= 0.5)
+        // It kept retrying (connecting to port 1 fails at once) before giving up.
+        #expect(Date().timeIntervalSince(started) >= 0.2)
     }
 }
 

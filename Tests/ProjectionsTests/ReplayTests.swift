@@ -56,12 +56,17 @@ import Testing
         _ = try await harness.log.appendBatch(try (0..<2000).map { _ in try harness.log.prepare(ProjectorTests.project()) })
         try await harness.project([try Self.counting(version: 1)])
         let next = try Self.counting(version: 2, extraColumn: true)
-        let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 20).run() }
-        try await Task.sleep(nanoseconds: 150_000_000)
+        let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 5).run() }
+        // Stop it once it has applied something, well before the end.
+        let deadline = Date().addingTimeInterval(10)
+        var midway = 0
+        while midway < 100, Date() < deadline {
+            midway = (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) }) ?? 0
+        }
         first.cancel()
         _ = await first.result
-        let midway = try await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) } ?? 0
-        #expect(midway < 2000)
+        midway = try await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) } ?? 0
+        #expect(midway > 0 && midway < 2000, "stopped at \(midway)")
         try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 500).run()
         #expect(try await harness.pool.query("SELECT count(*) FROM read.projects").scalar == "2000")
         let same = try await harness.pool.query("""
@@ -99,8 +104,13 @@ import Testing
         let harness = try await ProjectionHarness.make()
         _ = try await harness.log.appendBatch(try (0..<3000).map { _ in try harness.log.prepare(ProjectorTests.project()) })
         let definition = try Self.counting(version: 1)
-        let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: definition, batchSize: 10).run() }
-        try await Task.sleep(nanoseconds: 100_000_000)
+        let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: definition, batchSize: 2).run() }
+        // Start the second once the first is under way (it has applied rows, far from done).
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let applied = (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v1.projects").scalar.flatMap { Int($0) }) ?? 0
+            if applied > 0 { break }
+        }
         let error = await #expect(throws: ProjectionError.self) {
             try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: definition).run()
         }
