@@ -40,3 +40,25 @@ extension ProjectionCatalog {
                                  [definition.name, definition.version]).values.compactMap { $0[0].flatMap(Position.init) })
     }
 }
+
+extension ProjectionCatalog {
+    /// For `--rebuild-changed`: a definition whose files changed without a version bump becomes
+    /// a new version (one above the highest registered), unless a version with these exact
+    /// files exists already; an unchanged definition is returned as it is.
+    public func versionForChangedFiles(_ definition: ProjectionDefinition) async throws -> ProjectionDefinition {
+        let rows = try await pool.query("SELECT version, checksum FROM berrys.projections WHERE name = $1", [definition.name]).rows
+        var versions: [(version: Int, checksum: String)] = []
+        for row in rows {
+            if let version = try row.int("version"), let checksum = try row.text("checksum") { versions.append((version, checksum)) }
+        }
+        if let same = versions.first(where: { $0.checksum == definition.checksum }) {
+            var existing = definition
+            existing.version = same.version
+            return existing
+        }
+        guard versions.contains(where: { $0.version == definition.version }) else { return definition }
+        var next = definition
+        next.version = (versions.map(\.version).max() ?? definition.version) + 1
+        return next
+    }
+}

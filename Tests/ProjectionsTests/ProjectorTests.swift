@@ -97,3 +97,23 @@ import Testing
         #expect(try await ProjectionCatalog(pool: harness.pool).register(changed, partitions: 4) == "building")
     }
 }
+
+@Suite struct RebuildChangedTests {
+    @Test func changedFilesBecomeTheNextVersionOnlyWhenAsked() async throws {
+        let harness = try await ProjectionHarness.make()
+        let catalog = ProjectionCatalog(pool: harness.pool)
+        let first = try ProjectionHarness.definition(name: "evolving", handles: ["project.created": "INSERT INTO t VALUES (1)"],
+                                                     schema: "CREATE TABLE t (n int)")
+        #expect(try await catalog.versionForChangedFiles(first).version == 1)
+        try await catalog.register(first, partitions: 4)
+        #expect(try await catalog.versionForChangedFiles(first).version == 1)
+        let changed = try ProjectionHarness.definition(name: "evolving", handles: ["project.created": "INSERT INTO t VALUES (2)"],
+                                                       schema: "CREATE TABLE t (n int)")
+        let next = try await catalog.versionForChangedFiles(changed)
+        #expect(next.version == 2)
+        _ = try await harness.log.append(ProjectorTests.project())
+        try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next).run()
+        #expect(try await harness.pool.query("SELECT n FROM read.t").scalar == "2")
+        #expect(try await catalog.versionForChangedFiles(changed).version == 2)
+    }
+}

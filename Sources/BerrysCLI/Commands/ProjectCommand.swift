@@ -10,13 +10,19 @@ struct ProjectCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("only"), parsing: .upToNextOption, help: "Only these projections (default: all).")
     var only: [String] = []
+    @Flag(help: "When a projection's files changed without a version bump, register them as the next version (build it with berrys replay --rebuild-changed) instead of refusing to start.")
+    var rebuildChanged = false
 
     func run() async throws {
         try await reportingFailures {
             let context = try Context(redisPoolSize: 16)
             let pool = context.postgres(size: 16)
             _ = try await pool.withConnection { try await Migrations.run(on: $0) }
-            let definitions = try context.definitions(only: only)
+            var definitions = try context.definitions(only: only)
+            if rebuildChanged {
+                let catalog = ProjectionCatalog(pool: pool)
+                for index in definitions.indices { definitions[index] = try await catalog.versionForChangedFiles(definitions[index]) }
+            }
             let log = try await context.openLog(create: true)
             let logger = Logger(label: "berrys.projector")
             logger.info("projecting \(definitions.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")) over \(log.partitioner.partitions) partitions")

@@ -15,18 +15,23 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: "The projection's name.") var name: String
     @Option(help: "The version to build; must be the one in projection.json (the default).") var version: Int?
     @Option(help: "Events per batch (one transaction each).") var batchSize: Int = 5000
+    @Flag(help: "When the files changed without a version bump, build them as the next version instead of refusing.")
+    var rebuildChanged = false
     @Flag(help: "Read the history from the archive projection (read.events) instead of Redis, e.g. after Redis was trimmed.")
     var fromArchive = false
 
     func run() async throws {
         try await reportingFailures {
             let context = try Context(redisPoolSize: 8)
-            guard let definition = try context.definitions(only: [name]).first else { return }
+            guard var definition = try context.definitions(only: [name]).first else { return }
             if let version, version != definition.version {
                 throw ProjectionError(.definition, "projections/\(name) declares v\(definition.version); only that version can be built (asked for v\(version))")
             }
             let pool = context.postgres(size: 8)
             _ = try await pool.withConnection { try await Migrations.run(on: $0) }
+            if rebuildChanged {
+                definition = try await ProjectionCatalog(pool: pool).versionForChangedFiles(definition)
+            }
             let log = try await context.openLog(create: false)
             let bar = ProgressLine()
             let source: any EventSource = fromArchive ? ArchiveSource(pool: pool) : LogSource(log: log)
