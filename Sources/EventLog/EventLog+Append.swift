@@ -53,7 +53,7 @@ extension EventLog {
     func withRetries<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
         let loop = RetryLoop(timeout: configuration.unavailableRetrySeconds)
         return try await Self.unavailableAsError(redis) {
-            try await loop.run(isRetryable: { ($0 as? RedisError)?.isConnectionFailure == true },
+            try await loop.run(isRetryable: { ($0 as? RedisError)?.isTransient == true },
                                onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(String(format: "%.2f", delay)) s: \(error)") },
                                operation)
         }

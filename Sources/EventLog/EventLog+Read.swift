@@ -43,6 +43,25 @@ extension EventLog {
     }
 
     func decodeEntries(_ reply: RedisValue, partition: Int, upcast: Bool) throws -> [EventEnvelope] {
+        try decodeLenient(reply, partition: partition).map { entry in
+            switch entry {
+            case .event(let envelope): return upcast ? try registry.upcast(envelope) : envelope
+            case .corrupt(let position, let reason):
+                throw EventLogError(.corruptEntry, field: position.description, "stream entry \(position) is not a valid event: \(reason)")
+            }
+        }
+    }
+
+    /// Reads up to `count` entries of a partition after `after` as stored, keeping entries that
+    /// are not valid envelopes as `.corrupt` instead of failing the whole read.
+    public func readEntries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
+        let reply = try await withRetries {
+            try await redis.send("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
+        }
+        return try decodeLenient(reply, partition: partition)
+    }
+
+    func decodeLenient(_ reply: RedisValue, partition: Int) throws -> [LogEntry] {
         try (reply.array ?? []).map { entry in
             guard let parts = entry.array, parts.count == 2, let idText = parts[0].string, let streamID = StreamID(idText),
                   let flat = parts[1].array else {
@@ -55,8 +74,12 @@ extension EventLog {
                 fields.append((flat[index].string ?? "", flat[index + 1].string ?? ""))
                 index += 2
             }
-            let envelope = try EventEnvelope(fields: fields, position: Position(partition: partition, streamID: streamID))
-            return upcast ? try registry.upcast(envelope) : envelope
+            let position = Position(partition: partition, streamID: streamID)
+            do {
+                return .event(try EventEnvelope(fields: fields, position: position))
+            } catch let error as EventLogError {
+                return .corrupt(position: position, reason: error.message)
+            }
         }
     }
 }

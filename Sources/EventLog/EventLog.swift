@@ -26,7 +26,7 @@ public struct EventLog: Sendable {
                             create: Bool = true, logger: Logger = Logger(label: "berrys.eventlog")) async throws -> EventLog {
         let retry = RetryLoop(timeout: configuration.unavailableRetrySeconds)
         let partitions = try await Self.unavailableAsError(redis) {
-            try await retry.run(isRetryable: { ($0 as? RedisError)?.isConnectionFailure == true },
+            try await retry.run(isRetryable: { ($0 as? RedisError)?.isTransient == true },
                                 onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(String(format: "%.2f", delay)) s: \(error)") }) {
                 try await LogSetup(redis: redis, configuration: configuration).prepare(create: create)
             }
@@ -77,7 +77,7 @@ public struct EventLog: Sendable {
     static func unavailableAsError<T: Sendable>(_ redis: RedisPool, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as RedisError where error.isConnectionFailure {
+        } catch let error as RedisError where error.isTransient {
             throw EventLogError(.unavailable, "Redis at \(redis.configuration.host):\(redis.configuration.port) is unreachable: \(error.message)")
         }
     }

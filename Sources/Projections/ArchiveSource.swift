@@ -11,7 +11,7 @@ public struct ArchiveSource: EventSource {
         self.pool = pool
     }
 
-    public func events(partition: Int, after: StreamID, count: Int) async throws -> [EventEnvelope] {
+    public func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
         let rows = try await pool.query("""
             SELECT stream_id, id, source, type, dataversion, subject, sequence, partitionkey,
                    to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time,
@@ -28,10 +28,10 @@ public struct ArchiveSource: EventSource {
                 throw ProjectionError(.definition, "read.events has an incomplete row in partition \(partition)")
             }
             let key = try row.text("partitionkey")
-            return EventEnvelope(id: id, source: try row.text("source") ?? "", type: type, dataVersion: version, subject: subject,
+            return .event(EventEnvelope(id: id, source: try row.text("source") ?? "", type: type, dataVersion: version, subject: subject,
                                  time: try row.text("time") ?? "", data: try JSON(parsing: data), sequence: try row.int("sequence"),
                                  partitionKey: key == subject ? nil : key, correlationID: try row.text("correlationid"),
-                                 causationID: try row.text("causationid"), position: Position(partition: partition, streamID: streamID))
+                                 causationID: try row.text("causationid"), position: Position(partition: partition, streamID: streamID)))
         }
     }
 }

@@ -17,9 +17,12 @@ struct BatchApplier: Sendable {
 
     /// - Parameter events: events as stored (not upcast); each is upcast for the handlers.
     /// - Throws: `HandlerFailure` naming the event whose handler failed (nothing is committed).
+    /// - Parameter through: where the checkpoint goes (the last entry taken, which may be a
+    ///   skipped corrupt entry after the last event).
     /// - Throws: `CheckpointMoved` when another projector applied this range first.
-    func apply(_ events: [EventEnvelope], partition: Int, from previous: StreamID, on connection: PostgresConnection) async throws {
-        guard let last = events.last?.position else { return }
+    func apply(_ events: [EventEnvelope], partition: Int, from previous: StreamID, through: StreamID,
+               on connection: PostgresConnection) async throws {
+        let last = Position(partition: partition, streamID: through)
         var statements: [PostgresStatement] = []
         var owners: [Int] = []
         for (index, event) in events.enumerated() {

@@ -2,8 +2,8 @@ import EventLog
 
 /// Where a rebuild reads events from: the log itself, or the archive of it in PostgreSQL.
 public protocol EventSource: Sendable {
-    /// Up to `count` events of `partition` after `after`, oldest first, as stored (not upcast).
-    func events(partition: Int, after: StreamID, count: Int) async throws -> [EventEnvelope]
+    /// Up to `count` entries of `partition` after `after`, oldest first, as stored (not upcast).
+    func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry]
 }
 
 /// The Redis log.
@@ -14,7 +14,7 @@ public struct LogSource: EventSource {
         self.log = log
     }
 
-    public func events(partition: Int, after: StreamID, count: Int) async throws -> [EventEnvelope] {
-        try await log.read(partition: partition, after: after, count: count, upcast: false)
+    public func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
+        try await log.readEntries(partition: partition, after: after, count: count)
     }
 }

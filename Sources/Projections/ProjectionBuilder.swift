@@ -111,17 +111,26 @@ public struct ProjectionBuilder: Sendable {
                                 counter: BuildCounter) async throws {
         var after = start
         while !Task.isCancelled {
-            let events = try await source.events(partition: partition, after: after, count: batchSize)
-            guard let last = events.last?.position else { return }
-            do {
-                let from = after
-                try await pool.withConnection { try await applier.apply(events, partition: partition, from: from, on: $0) }
-            } catch let failure as HandlerFailure {
-                try await catalog.record(failure, in: definition, logger: logger)
-                throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(failure.event.type) handler failed on event \(failure.event.id) at \(failure.event.position.map { "\($0)" } ?? "?"): \(failure.message)")
+            let entries = try await source.entries(partition: partition, after: after, count: batchSize)
+            if entries.isEmpty { return }
+            let plan = BatchPlan(entries, skipped: applier.skipped)
+            if let through = plan.through {
+                do {
+                    let from = after
+                    try await pool.withConnection {
+                        try await applier.apply(plan.events, partition: partition, from: from, through: through, on: $0)
+                    }
+                } catch let failure as HandlerFailure {
+                    try await catalog.record(failure, in: definition, logger: logger)
+                    throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(failure.event.type) handler failed on event \(failure.event.id) at \(failure.event.position.map { "\($0)" } ?? "?"): \(failure.message)")
+                }
+                after = through
+                await counter.add(entries.count, partition: partition, position: after)
             }
-            after = last.streamID
-            await counter.add(events.count, partition: partition, position: after)
+            if let fault = plan.fault {
+                let message = try await catalog.record(fault, in: definition, logger: logger)
+                throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(message)")
+            }
         }
     }
 }

@@ -60,7 +60,7 @@ public struct ProjectionCatalog: Sendable {
     }
 
     /// Records that a handler failed on an event; the projection stops until resumed.
-    public func markFaulted(_ definition: ProjectionDefinition, eventID: String, position: Position?, error: String) async throws {
+    public func markFaulted(_ definition: ProjectionDefinition, eventID: String?, position: Position?, error: String) async throws {
         try await pool.query("""
             UPDATE berrys.projections SET state = 'faulted', error = $3, faulted_event_id = $4, faulted_position = $5
             WHERE name = $1 AND version = $2

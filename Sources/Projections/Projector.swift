@@ -143,25 +143,35 @@ struct PartitionLoop {
         let blocking = log.makeBlockingConnection()
         var after = start
         while !Task.isCancelled, await !faults.raised {
-            var events = try await log.read(partition: partition, after: after, count: definition.batchSize, upcast: false)
-            if events.isEmpty {
-                events = try await log.follow(partition: partition, after: after, count: definition.batchSize,
-                                              blockMilliseconds: 500, upcast: false, on: blocking)
-            }
-            guard let last = events.last?.position else { continue }
-            do {
-                let from = after
-                try await pool.withConnection { try await applier.apply(events, partition: partition, from: from, on: $0) }
-            } catch let failure as HandlerFailure {
-                await faults.raise()
-                try await catalog.record(failure, in: definition, logger: logger)
-                return
-            } catch is CheckpointMoved {
-                after = try await catalog.checkpoints(definition)[partition] ?? after
-                logger.warning("projection \(definition.name) v\(definition.version) partition \(partition): another projector moved the checkpoint; continuing from \(after)")
+            let entries = try await log.readEntries(partition: partition, after: after, count: definition.batchSize)
+            if entries.isEmpty {
+                // Wait for the next entry; it is read (and checked) at the top of the loop.
+                _ = try? await log.follow(partition: partition, after: after, count: 1, blockMilliseconds: 500, upcast: false, on: blocking)
                 continue
             }
-            after = last.streamID
+            let plan = BatchPlan(entries, skipped: applier.skipped)
+            if let through = plan.through {
+                do {
+                    let from = after
+                    try await pool.withConnection {
+                        try await applier.apply(plan.events, partition: partition, from: from, through: through, on: $0)
+                    }
+                } catch let failure as HandlerFailure {
+                    await faults.raise()
+                    try await catalog.record(failure, in: definition, logger: logger)
+                    return
+                } catch is CheckpointMoved {
+                    after = try await catalog.checkpoints(definition)[partition] ?? after
+                    logger.warning("projection \(definition.name) v\(definition.version) partition \(partition): another projector moved the checkpoint; continuing from \(after)")
+                    continue
+                }
+                after = through
+            }
+            if let fault = plan.fault {
+                await faults.raise()
+                try await catalog.record(fault, in: definition, logger: logger)
+                return
+            }
         }
     }
 }
@@ -172,5 +182,14 @@ extension ProjectionCatalog {
         let message = "handler \(failure.event.type) failed on event \(failure.event.id) at \(failure.event.position.map { "\($0)" } ?? "?"): \(failure.message)"
         logger.error("projection \(definition.name) v\(definition.version) faulted: \(message)")
         try await markFaulted(definition, eventID: failure.event.id, position: failure.event.position, error: message)
+    }
+
+    /// Marks the version faulted at a stream entry that is not a valid event; returns the message.
+    @discardableResult
+    func record(_ fault: BatchPlan.Fault, in definition: ProjectionDefinition, logger: Logger) async throws -> String {
+        let message = "stream entry \(fault.position) is not a valid event (\(fault.reason)); fix the log or record a skip of it"
+        logger.error("projection \(definition.name) v\(definition.version) faulted: \(message)")
+        try await markFaulted(definition, eventID: nil, position: fault.position, error: message)
+        return message
     }
 }

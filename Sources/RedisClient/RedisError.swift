@@ -28,5 +28,11 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// True when the failure is about reaching the server, so a retry may succeed.
     public var isConnectionFailure: Bool { code == .io || code == .connect }
 
+    /// True when the same command may succeed later: the server is unreachable, or it answered
+    /// that it is not ready (still loading its data, busy with a script, failing over).
+    public var isTransient: Bool {
+        isConnectionFailure || (code == .server && ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN"].contains { message.hasPrefix($0) })
+    }
+
     public var description: String { "\(code.rawValue): \(message)" }
 }

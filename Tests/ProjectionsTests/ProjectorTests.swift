@@ -117,3 +117,31 @@ import Testing
         #expect(try await catalog.versionForChangedFiles(changed).version == 2)
     }
 }
+
+@Suite struct CorruptEntryTests {
+    /// A raw XADD bypassing berrys_append: the projector applies what comes before it, faults
+    /// there with the position, and goes on past it only after an explicit skip.
+    @Test func corruptEntryFaultsUntilSkippedExplicitly() async throws {
+        let harness = try await ProjectionHarness.make(partitions: 1)
+        let counting = try ProjectionHarness.definition(
+            name: "counting", handles: ["project.created": "UPDATE totals SET n = n + 1"],
+            schema: "CREATE TABLE totals (n int NOT NULL); INSERT INTO totals VALUES (0);")
+        for _ in 0..<3 { _ = try await harness.log.append(ProjectorTests.project()) }
+        let raw = try TestServers.run("redis-cli", ["-u", TestServers.redisURL, "XADD", harness.log.configuration.streamKey(partition: 0),
+                                                    "*", "specversion", "1.0", "id", "raw"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<2 { _ = try await harness.log.append(ProjectorTests.project()) }
+        try await harness.project([counting])
+        let row = try await harness.pool.query("SELECT state, faulted_position, error FROM berrys.projections WHERE name = 'counting'").rows[0]
+        #expect(try row.text("state") == "faulted")
+        #expect(try row.text("faulted_position") == "0-\(raw)")
+        #expect(try row.text("error")?.contains("is not a valid event") == true)
+        #expect(try await harness.pool.query("SELECT n FROM read.totals").scalar == "3")
+
+        let catalog = ProjectionCatalog(pool: harness.pool)
+        try await catalog.skip(name: "counting", position: Position("0-\(raw)")!, by: "test", reason: "raw XADD")
+        try await catalog.resume(name: "counting")
+        try await harness.project([counting])
+        #expect(try await harness.pool.query("SELECT n FROM read.totals").scalar == "5")
+        #expect(try await harness.pool.query("SELECT state FROM berrys.projections WHERE name = 'counting'").scalar == "live")
+    }
+}
