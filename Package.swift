@@ -43,6 +43,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // Consumer workers: the delivery decisions (retry, park, claim) and per-key ordering.
+        .target(name: "Workers", dependencies: ["ClientSupport"]),
+
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [
             "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections",
@@ -55,6 +58,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["RedisClient", "PostgresClient", "EventLog", "BerrysDomain"], path: "Tests/TestSupport"),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "ClientSupportTests", dependencies: ["ClientSupport"]),
+        .testTarget(name: "WorkersTests", dependencies: ["Workers", "ClientSupport"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),

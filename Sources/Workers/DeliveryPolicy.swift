@@ -1,0 +1,69 @@
+import ClientSupport
+
+/// How a handler failed, which decides whether it counts against `maxDeliveries`.
+public enum FailureKind: Sendable, Hashable {
+    /// A dependency is unreachable or slow (I/O, timeouts, Redis or PostgreSQL down): retried
+    /// with backoff for as long as it lasts, never counted.
+    case transient
+    /// The handler cannot process this event (it said so, or its data is wrong): counted.
+    case permanent
+    /// The entry is not a valid event at all (bad envelope or schema): parked at once.
+    case invalid
+}
+
+/// Why an event was moved to the dead-letter stream.
+public enum ParkReason: String, Sendable, Hashable {
+    /// It failed permanently `maxDeliveries` times.
+    case maxDeliveries = "max_deliveries"
+    /// It was delivered more than `maxDeliveries` times without a reported failure: it keeps
+    /// killing consumers (crash loop).
+    case crashLoop = "crash_loop"
+    /// It is not a valid event.
+    case invalid
+    /// An earlier event of its partition key is parked; it waits behind it to keep the order.
+    case behindParkedKey = "behind_parked_key"
+}
+
+/// What to do with a delivery after a failure or when it is claimed.
+public enum DeliveryDecision: Sendable, Hashable {
+    /// Run the handler (again) now.
+    case process
+    /// Leave it pending and run it again after this many seconds.
+    case retry(after: Double)
+    /// Move it to the dead-letter stream.
+    case park(ParkReason)
+}
+
+/// The retry and dead-letter rules of a worker, as a pure value: it decides, it does no I/O.
+public struct DeliveryPolicy: Sendable, Hashable {
+    /// Permanent failures (and deliveries) allowed before an event is parked.
+    public var maxDeliveries: Int
+    /// Delays between retries.
+    public var backoff: Backoff
+
+    public init(maxDeliveries: Int = 5, backoff: Backoff = Backoff(initial: 0.1, maximum: 30)) {
+        self.maxDeliveries = max(1, maxDeliveries)
+        self.backoff = backoff
+    }
+
+    /// After the handler failed on the `attempt`-th delivery (1-based) of an event.
+    /// - Parameter random: the jitter source, injectable for tests.
+    public func afterFailure<R: RandomNumberGenerator>(_ kind: FailureKind, attempt: Int, using random: inout R) -> DeliveryDecision {
+        switch kind {
+        case .invalid:
+            return .park(.invalid)
+        case .transient:
+            return .retry(after: backoff.delay(attempt: attempt - 1, using: &random))
+        case .permanent:
+            guard attempt < maxDeliveries else { return .park(.maxDeliveries) }
+            return .retry(after: backoff.delay(attempt: attempt - 1, using: &random))
+        }
+    }
+
+    /// When an idle pending entry is claimed from another consumer: the delivery count from the
+    /// pending list includes deliveries to consumers that died without reporting, so an event
+    /// that keeps killing consumers is parked instead of retried forever.
+    public func onClaim(deliveryCount: Int) -> DeliveryDecision {
+        deliveryCount > maxDeliveries ? .park(.crashLoop) : .process
+    }
+}
