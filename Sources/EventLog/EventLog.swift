@@ -38,8 +38,9 @@ public struct EventLog: Sendable {
     /// Fills in a draft's defaults and checks it completely: envelope, conventions, schema, size.
     /// - Throws: `EventLogError` naming the attribute or payload field and the rule.
     public func prepare(_ draft: EventDraft) throws -> EventEnvelope {
-        let version = try draft.dataVersion ?? registry.newestVersion(of: draft.type)
-            ?? { throw EventLogError(.unknownType, field: "type", "unknown event type '\(draft.type)' (see berrys schemas list)") }()
+        guard let version = draft.dataVersion ?? registry.newestVersion(of: draft.type) else {
+            throw EventLogError(.unknownType, field: "type", "unknown event type '\(draft.type)' (see berrys schemas list)")
+        }
         try registry.validate(type: draft.type, version: version, data: draft.data)
         let (_, newestData) = try registry.upcast(type: draft.type, version: version, data: draft.data)
         let subject = try conventionalValue(given: draft.subject, expected: conventions.subject(type: draft.type, data: newestData),

@@ -53,8 +53,9 @@ struct SchemasCommand: AsyncParsableCommand {
                 do { data = try JSON(parsing: text) } catch {
                     throw EventLogError(.invalidEnvelope, field: "data", "\(file): \(error)")
                 }
-                let version = try version ?? registry.newestVersion(of: type)
-                    ?? { throw EventLogError(.unknownType, field: "type", "unknown event type '\(type)'") }()
+                guard let version = version ?? registry.newestVersion(of: type) else {
+                    throw EventLogError(.unknownType, field: "type", "unknown event type '\(type)' (see berrys schemas list)")
+                }
                 try registry.validate(type: type, version: version, data: data)
                 print("valid: \(type) v\(version)")
             }
