@@ -1,65 +1,31 @@
 import BerrysJSON
 import Foundation
 
-/// One compiled (sub)schema. Immutable after compilation.
+/// One compiled (sub)schema. Immutable after compilation; its keywords are read through
+/// `SchemaParts` (`node.minLength` is `node.keywords.minLength`).
+@dynamicMemberLookup
 final class SchemaNode: Sendable {
     /// `true`/`false` schemas; `nil` for object schemas.
     let constant: Bool?
-    let types: Set<String>?
-    let enumValues: [JSON]?
-    let constValue: JSON?
-    let ref: String?
-
-    let properties: [String: SchemaNode]
-    let additionalProperties: SchemaNode?
-    let required: [String]
-    let minProperties: Int?
-    let maxProperties: Int?
-    let dependentRequired: [String: [String]]
-
-    let prefixItems: [SchemaNode]
-    let items: SchemaNode?
-    let minItems: Int?
-    let maxItems: Int?
-    let uniqueItems: Bool
-
-    let minLength: Int?
-    let maxLength: Int?
-    let pattern: Pattern?
-    let format: StringFormat?
-
-    let minimum: Double?
-    let maximum: Double?
-    let exclusiveMinimum: Double?
-    let exclusiveMaximum: Double?
-    let multipleOf: Double?
-
-    let allOf: [SchemaNode]
-    let anyOf: [SchemaNode]
-    let oneOf: [SchemaNode]
-    let not: SchemaNode?
+    let keywords: SchemaParts
 
     /// A `true`/`false` schema.
     convenience init(constant: Bool) {
         self.init(SchemaParts(), constant: constant)
     }
 
-    init(_ parts: SchemaParts, constant: Bool? = nil) {
+    init(_ keywords: SchemaParts, constant: Bool? = nil) {
         self.constant = constant
-        types = parts.types; enumValues = parts.enumValues; constValue = parts.constValue; ref = parts.ref
-        properties = parts.properties; additionalProperties = parts.additionalProperties; required = parts.required
-        minProperties = parts.minProperties; maxProperties = parts.maxProperties; dependentRequired = parts.dependentRequired
-        prefixItems = parts.prefixItems; items = parts.items; minItems = parts.minItems; maxItems = parts.maxItems
-        uniqueItems = parts.uniqueItems
-        minLength = parts.minLength; maxLength = parts.maxLength; pattern = parts.pattern; format = parts.format
-        minimum = parts.minimum; maximum = parts.maximum
-        exclusiveMinimum = parts.exclusiveMinimum; exclusiveMaximum = parts.exclusiveMaximum; multipleOf = parts.multipleOf
-        allOf = parts.allOf; anyOf = parts.anyOf; oneOf = parts.oneOf; not = parts.not
+        self.keywords = keywords
+    }
+
+    subscript<Value>(dynamicMember keyPath: KeyPath<SchemaParts, Value>) -> Value {
+        keywords[keyPath: keyPath]
     }
 }
 
-/// The keywords of one schema object while it is being compiled.
-struct SchemaParts {
+/// The keywords of one schema object.
+struct SchemaParts: Sendable {
     var types: Set<String>?
     var enumValues: [JSON]?
     var constValue: JSON?
