@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // C shims
@@ -43,8 +44,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Consumer workers: the delivery decisions (retry, park, claim) and per-key ordering.
-        .target(name: "Workers", dependencies: ["ClientSupport"]),
+        // Consumer workers: consumer groups with leases, retries, claims, dead letters.
+        .target(name: "Workers", dependencies: [
+            "EventLog", "RedisClient", "PostgresClient", "ClientSupport", "BerrysJSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
 
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [

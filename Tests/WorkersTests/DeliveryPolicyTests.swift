@@ -56,16 +56,18 @@ struct FixedRandom: RandomNumberGenerator {
         #expect(order.admit(5, key: "a") == .run)
     }
 
-    @Test func parkingAKeyParksItsWaitingAndLaterEventsUntilReleased() {
+    @Test func waitingEventsOfManyKeysComeBackPerKeyInLogOrder() {
         var order = KeyOrder<Int>()
-        #expect(order.admit(1, key: "a") == .run)
-        #expect(order.admit(2, key: "a") == .wait)
-        #expect(order.admit(3, key: "b") == .run)
-        #expect(order.parked(key: "a") == [2])
-        #expect(order.isParked("a"))
-        #expect(order.admit(4, key: "a") == .parkBehind)
-        #expect(order.admit(5, key: "b") == .wait)
-        order.release(key: "a")
-        #expect(order.admit(6, key: "a") == .run)
+        for (entry, key) in [(1, "a"), (2, "b"), (3, "a"), (4, "b"), (5, "a"), (6, "c")] {
+            _ = order.admit(entry, key: key)
+        }
+        #expect(order.waitingCount == 3)
+        #expect(order.busyKeys == ["a", "b", "c"])
+        #expect(order.finished(key: "b") == 4)
+        #expect(order.finished(key: "a") == 3)
+        #expect(order.finished(key: "c") == nil)
+        #expect(order.finished(key: "a") == 5)
+        #expect(order.waitingCount == 0)
+        #expect(order.busyKeys == ["a", "b"])
     }
 }

@@ -1,0 +1,80 @@
+import EventLog
+
+/// One stream entry in a worker's hands: where it came from, its fields as stored, and the
+/// event decoded from them (or why it is not a valid event).
+struct Delivery: Sendable {
+    /// Where the entry is read from.
+    enum Origin: Sendable, Hashable {
+        /// The partition's stream, through the consumer group (acknowledged with XACK).
+        case stream
+        /// The worker's retry stream (entry id there), after `dlq retry` or a drop released it.
+        case retry(entryID: String)
+    }
+
+    /// How the entry is to be handled when its turn comes.
+    enum Mode: Sendable, Hashable {
+        case process
+        /// An earlier event of its key is parked (or being retried): it goes behind it.
+        case parkBehind
+        /// It was claimed after killing consumers more than `maxDeliveries` times.
+        case parkCrashLoop
+    }
+
+    let origin: Origin
+    /// The entry's id in the partition's stream.
+    let streamID: String
+    /// The stored fields, without `dlq_*` bookkeeping.
+    let fields: [(String, String)]
+    /// The event, or why the entry is not one.
+    let event: Result<EventEnvelope, EventLogError>
+    /// The ordering key: the partition key, or a key of its own for an invalid entry.
+    let key: String
+    /// Which delivery this is (1 = first), from the pending list when claimed.
+    var deliveryCount: Int
+    var mode: Mode
+    /// When an earlier attempt failed, kept across re-parking.
+    var firstFailedAt: String?
+
+    /// The partition key as parked (empty for an invalid entry, which blocks nothing).
+    var parkedKey: String { (try? event.get()) == nil ? "" : key }
+
+    /// Decodes stored fields into a delivery, validating envelope and schema.
+    static func decode(fields raw: [(String, String)], streamID: String, partition: Int, origin: Origin,
+                       registry: SchemaRegistry, deliveryCount: Int) -> Delivery {
+        let fields = raw.filter { !$0.0.hasPrefix("dlq_") }
+        let firstFailed = raw.first { $0.0 == "dlq_first_failed_at" }?.1
+        let event: Result<EventEnvelope, EventLogError>
+        do {
+            let position = StreamID(streamID).map { Position(partition: partition, streamID: $0) }
+            let envelope = try EventEnvelope(fields: fields, position: position)
+            try registry.validate(type: envelope.type, version: envelope.dataVersion, data: envelope.data)
+            event = .success(try registry.upcast(envelope))
+        } catch let error as EventLogError {
+            event = .failure(error)
+        } catch {
+            event = .failure(EventLogError(.invalidEnvelope, "\(error)"))
+        }
+        let key = (try? event.get())?.effectivePartitionKey ?? "#invalid:\(streamID)"
+        return Delivery(origin: origin, streamID: streamID, fields: fields, event: event, key: key,
+                        deliveryCount: deliveryCount, mode: .process, firstFailedAt: firstFailed)
+    }
+
+    /// True when the entry is valid but cannot be processed by this build (an unknown type or a
+    /// newer schema version): a permanent failure rather than an invalid entry.
+    var isUnknownToThisBuild: Bool {
+        guard case .failure(let error) = event else { return false }
+        return error.code == .unknownType || error.code == .unknownVersion
+    }
+}
+
+/// How a delivery ended.
+enum DeliveryOutcome: Sendable {
+    /// Handled (or not handled by this worker); a stream entry still needs its XACK.
+    case done(Delivery)
+    /// Moved to the DLQ or behind a key being retried (acknowledged by the move).
+    case parked(Delivery)
+    /// Stopped before finishing (shutdown or lost lease): left pending for redelivery.
+    case abandoned(Delivery)
+    /// Nothing happened: the consumer loop's timer.
+    case tick
+}

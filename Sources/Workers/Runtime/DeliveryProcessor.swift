@@ -1,0 +1,124 @@
+import ClientSupport
+import EventLog
+import Foundation
+import Logging
+import PostgresClient
+import RedisClient
+
+/// Takes one delivery to its end: runs the handler with retries, publishes what it emits with
+/// deterministic ids, and parks it (or parks it behind its key) when the policy says so.
+struct DeliveryProcessor: Sendable {
+    let worker: any Worker
+    let keys: WorkerKeys
+    let log: EventLog
+    let redis: RedisPool
+    let postgres: PostgresPool?
+    let policy: DeliveryPolicy
+    let consumer: String
+    let logger: Logger
+    let metrics: WorkerMetrics
+
+    /// Processes `delivery` according to its mode; never throws (failures become outcomes).
+    func run(_ delivery: Delivery) async -> DeliveryOutcome {
+        do {
+            switch delivery.mode {
+            case .parkBehind:
+                if try await parkBehind(delivery) { return .parked(delivery) }
+            case .parkCrashLoop:
+                try await park(delivery, reason: .crashLoop, error: "delivered \(delivery.deliveryCount) times without finishing (consumers died)",
+                               attempts: delivery.deliveryCount)
+                return .parked(delivery)
+            case .process:
+                break
+            }
+            return try await process(delivery)
+        } catch {
+            // Only cancellation (shutdown, lost lease) or Redis down while parking gets here:
+            // the entry stays pending and is delivered again.
+            logger.warning("left \(delivery.streamID) pending: \(error)", metadata: ["worker": "\(worker.name)"])
+            return .abandoned(delivery)
+        }
+    }
+
+    private func process(_ delivery: Delivery) async throws -> DeliveryOutcome {
+        if case .failure(let error) = delivery.event, !delivery.isUnknownToThisBuild {
+            try await park(delivery, reason: .invalid, error: error.description, attempts: delivery.deliveryCount)
+            return .parked(delivery)
+        }
+        var counted = delivery.deliveryCount
+        var transientRetries = 0
+        var firstFailedAt = delivery.firstFailedAt
+        var random = SystemRandomNumberGenerator()
+        while true {
+            try Task.checkCancellation()
+            let context = WorkerContext(logger: eventLogger(delivery, attempt: counted), log: log, postgres: postgres, attempt: counted)
+            let started = DispatchTime.now()
+            do {
+                // A type or schema version this build does not know counts as a permanent failure.
+                let event = try delivery.event.get()
+                let emitted = try await worker.handle(event, context: context)
+                try await emit(emitted, causedBy: event)
+                metrics.handlerLatency.recordInterval(since: started)
+                try await finishRetried(delivery)
+                metrics.processed.increment()
+                return .done(delivery)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                metrics.failed.increment()
+                firstFailedAt = firstFailedAt ?? Timestamp.now()
+                let kind = FailureClassifier.kind(of: error)
+                let attempt = kind == .transient ? transientRetries + 1 : counted
+                switch policy.afterFailure(kind, attempt: attempt, using: &random) {
+                case .retry(let delay):
+                    metrics.retried.increment()
+                    context.logger.warning("attempt failed (\(kind)), retrying in \(String(format: "%.2f", delay)) s: \(error)")
+                    try await Task.sleep(for: .seconds(delay))
+                    if kind == .transient { transientRetries += 1 } else { counted += 1 }
+                case .park(let reason):
+                    context.logger.error("parked after \(counted) attempts: \(error)")
+                    var failed = delivery
+                    failed.firstFailedAt = firstFailedAt
+                    try await park(failed, reason: reason, error: "\(error)", attempts: counted)
+                    return .parked(delivery)
+                case .process:
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Publishes emitted drafts with ids derived from the causing event, so a redelivery
+    /// re-publishes the same ids and the log drops them as duplicates.
+    private func emit(_ drafts: [EventDraft], causedBy event: EventEnvelope) async throws {
+        guard !drafts.isEmpty else { return }
+        let prepared = try drafts.enumerated().map { index, draft in
+            var draft = draft
+            draft.id = draft.id ?? DeterministicID.emittedEventID(worker: worker.name, causingEventID: event.id, index: index)
+            draft.causationID = event.id
+            draft.correlationID = draft.correlationID ?? event.correlationID ?? event.id
+            draft.source = draft.source ?? "berrys/worker/\(worker.name)"
+            do {
+                return try log.prepare(draft)
+            } catch let error as EventLogError {
+                throw WorkerError.permanent("emitted \(draft.type) #\(index) is invalid: \(error)")
+            }
+        }
+        for result in try await log.appendBatch(prepared) {
+            if case .failure(let error) = result { throw error }
+        }
+    }
+
+    private func eventLogger(_ delivery: Delivery, attempt: Int) -> Logger {
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(worker.name)"
+        logger[metadataKey: "stream_id"] = "\(delivery.streamID)"
+        if let event = try? delivery.event.get() {
+            logger[metadataKey: "event_id"] = "\(event.id)"
+            logger[metadataKey: "type"] = "\(event.type)"
+            logger[metadataKey: "subject"] = "\(event.subject)"
+        }
+        logger[metadataKey: "attempt"] = "\(attempt)"
+        return logger
+    }
+}

@@ -1,0 +1,40 @@
+import RedisClient
+
+/// Stream entries from XREADGROUP, XCLAIM and XRANGE replies, copied into Swift values.
+enum StreamReply {
+    /// One entry: its id and its fields as stored.
+    struct Entry: Sendable {
+        let id: String
+        let fields: [(String, String)]
+    }
+
+    /// The entries of an XRANGE or XCLAIM reply (deleted entries, shown as nil, are skipped).
+    static func entries(_ reply: RedisValue) -> [Entry] {
+        (reply.array ?? []).compactMap { item in
+            guard let parts = item.array, parts.count == 2, let id = parts[0].string, let flat = parts[1].array else { return nil }
+            var fields: [(String, String)] = []
+            fields.reserveCapacity(flat.count / 2)
+            var index = 0
+            while index + 1 < flat.count {
+                fields.append((flat[index].string ?? "", flat[index + 1].string ?? ""))
+                index += 2
+            }
+            return Entry(id: id, fields: fields)
+        }
+    }
+
+    /// The entries of an XREADGROUP reply for one stream (empty on timeout).
+    static func readGroupEntries(_ reply: RedisValue) -> [Entry] {
+        guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
+        return entries(first[1])
+    }
+
+    /// The rows of `XPENDING key group start end count`.
+    static func pending(_ reply: RedisValue) -> [PendingEntry] {
+        (reply.array ?? []).compactMap { row in
+            guard let parts = row.array, parts.count == 4, let id = parts[0].string, let consumer = parts[1].string,
+                  let idle = parts[2].int, let deliveries = parts[3].int else { return nil }
+            return PendingEntry(id: id, consumer: consumer, idleMilliseconds: idle, deliveries: Int(deliveries))
+        }
+    }
+}

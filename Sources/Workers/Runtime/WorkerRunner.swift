@@ -1,0 +1,106 @@
+import ClientSupport
+import EventLog
+import Logging
+import PostgresClient
+import RedisClient
+
+/// Runs one worker in this process: keeps its membership and partition leases, and a
+/// `PartitionConsumer` for each partition it holds; gives partitions back when more processes
+/// join, takes them when processes leave or die.
+struct WorkerRunner: Sendable {
+    let worker: any Worker
+    let log: EventLog
+    let redis: RedisPool
+    let postgres: PostgresPool?
+    let settings: WorkerSettings
+    let consumer: String
+    let offset: Int
+    let logger: Logger
+    let stop: SignalFlag
+
+    /// A consumer task of a held partition. Unstructured because partitions come and go while
+    /// the runner lives; every task is stopped and awaited before `run` returns.
+    private struct Held {
+        let task: Task<Void, Never>
+        let stop: SignalFlag
+        let finished: SignalFlag
+        var releasing = false
+    }
+
+    func run() async {
+        let partitions = log.partitioner.partitions
+        let leases = PartitionLeases(namespace: log.configuration.namespace, worker: worker.name, partitions: partitions,
+                                     consumer: consumer, redis: redis, leaseMilliseconds: Int(settings.leaseSeconds * 1000))
+        let metrics = WorkerMetrics(worker: worker.name)
+        var held: [Int: Held] = [:]
+        var failures = 0
+        while !stop.isRaised && !Task.isCancelled {
+            do {
+                try await tick(leases: leases, held: &held, metrics: metrics)
+                failures = 0
+                try await stop.sleep(seconds: settings.leaseSeconds / 4)
+            } catch {
+                failures += 1
+                logger.warning("\(worker.name): leases not renewed (\(error)); retrying")
+                try? await Task.sleep(for: .seconds(Backoff(initial: 0.2, maximum: settings.leaseSeconds / 4).delay(attempt: failures - 1)))
+            }
+        }
+        for entry in held.values { entry.stop.raise() }
+        for (partition, entry) in held {
+            await entry.task.value
+            try? await leases.release(partition)
+        }
+        try? await leases.leave()
+    }
+
+    private func tick(leases: PartitionLeases, held: inout [Int: Held], metrics: WorkerMetrics) async throws {
+        let live = try await leases.heartbeat()
+        for partition in try await leases.renew(Array(held.keys)) {
+            logger.warning("\(worker.name): lost the lease of partition \(partition); stopping it")
+            held[partition]?.task.cancel()
+            held[partition] = nil
+        }
+        for (partition, entry) in held where entry.releasing {
+            guard entry.finished.isRaised else { continue }
+            try await leases.release(partition)
+            held[partition] = nil
+            logger.info("\(worker.name): gave partition \(partition) back")
+        }
+        let plan = LeasePlan(partitions: leases.partitions, liveMembers: live.count,
+                             held: Set(held.filter { !$0.value.releasing }.keys), free: try await leases.freePartitions(), offset: offset)
+        for partition in plan.release {
+            held[partition]?.stop.raise()
+            held[partition]?.releasing = true
+        }
+        try await updateLagGauges(held: Array(held.keys))
+        for partition in plan.acquire where try await leases.acquire(partition) {
+            let stop = SignalFlag(), finished = SignalFlag()
+            let consumer = makeConsumer(partition: partition, leases: leases, metrics: metrics, stop: stop)
+            let task = Task {
+                await consumer.run()
+                finished.raise()
+            }
+            held[partition] = Held(task: task, stop: stop, finished: finished)
+            logger.info("\(worker.name): consuming partition \(partition) as \(self.consumer)")
+        }
+    }
+
+    private func updateLagGauges(held: [Int]) async throws {
+        let reader = WorkerStatusReader(redis: redis, namespace: log.configuration.namespace, partitions: log.partitioner.partitions)
+        for partition in held {
+            guard let status = try await reader.groupStatus(worker: worker.name, partition: partition) else { continue }
+            let gauges = WorkerMetrics.lag(worker: worker.name, partition: partition)
+            gauges.entries.record(status.lagEntries ?? status.pending)
+            gauges.seconds.record(status.lagSeconds)
+        }
+    }
+
+    private func makeConsumer(partition: Int, leases: PartitionLeases, metrics: WorkerMetrics, stop: SignalFlag) -> PartitionConsumer {
+        let keys = WorkerKeys(namespace: log.configuration.namespace, worker: worker.name, partition: partition)
+        let processor = DeliveryProcessor(worker: worker, keys: keys, log: log, redis: redis, postgres: postgres,
+                                          policy: settings.policy, consumer: consumer, logger: logger, metrics: metrics)
+        return PartitionConsumer(keys: keys, worker: worker, processor: processor, settings: settings, redis: redis,
+                                 registry: log.registry, consumer: consumer, liveConsumers: { try await leases.liveMembers() },
+                                 logger: logger, stop: stop)
+    }
+}

@@ -1,0 +1,62 @@
+import EventLog
+import Foundation
+import Logging
+import PostgresClient
+import RedisClient
+import ServiceLifecycle
+
+/// The consumer workers of one process, as a `Service`: prepares each worker, runs them until
+/// a graceful shutdown, then stops reading, finishes (or abandons, unacknowledged) what is in
+/// hand within the grace period, acknowledges what completed and gives its leases back.
+public struct WorkerRuntime: Service {
+    public let workers: [any Worker]
+    public let consumer: String
+    let log: EventLog
+    let redis: RedisPool
+    let postgres: PostgresPool?
+    let settings: WorkerSettings
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - consumer: this process's consumer name; unique per process (see `defaultConsumerName`).
+    public init(workers: [any Worker], log: EventLog, redis: RedisPool, postgres: PostgresPool?, settings: WorkerSettings = WorkerSettings(),
+                consumer: String = WorkerRuntime.defaultConsumerName(), logger: Logger = Logger(label: "berrys.workers")) {
+        self.workers = workers
+        self.consumer = consumer
+        self.log = log
+        self.redis = redis
+        self.postgres = postgres
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// `<host>-<pid>-<random>`: unique per process, readable in logs and `berrys status`.
+    public static func defaultConsumerName() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
+    }
+
+    public func run() async throws {
+        try await DeadLetterFunctions.load(on: redis)
+        for worker in workers {
+            let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: 0)
+            try await worker.prepare(context)
+        }
+        logger.info("workers \(workers.map(\.name).joined(separator: ", ")) starting as consumer \(consumer)")
+        let stop = SignalFlag()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for (index, worker) in workers.enumerated() {
+                    let runner = WorkerRunner(worker: worker, log: log, redis: redis, postgres: postgres, settings: settings,
+                                              consumer: consumer, offset: Int(UInt32.random(in: 0...1000)) + index,
+                                              logger: logger, stop: stop)
+                    group.addTask { await runner.run() }
+                }
+            }
+        } onGracefulShutdown: {
+            stop.raise()
+        }
+        logger.info("workers stopped")
+    }
+}

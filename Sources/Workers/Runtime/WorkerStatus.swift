@@ -1,0 +1,106 @@
+import EventLog
+import Foundation
+import RedisClient
+
+/// What `berrys status` shows about one worker's group on one partition.
+public struct GroupStatus: Sendable, Hashable {
+    public let worker: String
+    public let partition: Int
+    /// Entries delivered and not acknowledged.
+    public let pending: Int
+    /// Entries not yet delivered to the group (XINFO GROUPS `lag`; nil when Redis cannot tell).
+    public let lagEntries: Int?
+    /// Age of the oldest entry not yet processed (pending or undelivered), in seconds.
+    public let lagSeconds: Double
+    public let consumers: Int
+    public let deadLetters: Int
+    /// The consumer holding the partition's lease, if any.
+    public let leaseHolder: String?
+}
+
+/// What `berrys status` shows about one partition.
+public struct PartitionStatus: Sendable, Hashable {
+    public let partition: Int
+    public let length: Int
+    public let lastID: String
+}
+
+/// Reads stream and consumer-group state for `berrys status` and the lag gauges.
+public struct WorkerStatusReader: Sendable {
+    let redis: RedisPool
+    let namespace: String
+    let partitions: Int
+
+    public init(redis: RedisPool, namespace: String, partitions: Int) {
+        self.redis = redis
+        self.namespace = namespace
+        self.partitions = partitions
+    }
+
+    public func partitionStatuses() async throws -> [PartitionStatus] {
+        var statuses: [PartitionStatus] = []
+        for partition in 0..<partitions {
+            let stream = "\(namespace):events:{\(partition)}"
+            let replies = try await redis.pipeline([RedisCommand("XLEN", stream), RedisCommand("XREVRANGE", stream, "+", "-", "COUNT", "1")])
+            let last = replies[1].array?.first?.array?.first?.string ?? "-"
+            statuses.append(PartitionStatus(partition: partition, length: Int(replies[0].int ?? 0), lastID: last))
+        }
+        return statuses
+    }
+
+    /// Every consumer group on every partition (every worker that ever ran).
+    public func groupStatuses() async throws -> [GroupStatus] {
+        var statuses: [GroupStatus] = []
+        for partition in 0..<partitions {
+            let stream = "\(namespace):events:{\(partition)}"
+            let groups = try await redis.send(RedisCommand("XINFO", "GROUPS", stream)).array ?? []
+            for group in groups.map(Self.fieldMap) {
+                guard let name = group["name"]?.string else { continue }
+                statuses.append(try await status(of: name, partition: partition, group: group))
+            }
+        }
+        return statuses.sorted { ($0.worker, $0.partition) < ($1.worker, $1.partition) }
+    }
+
+    /// One worker's group on one partition, or nil when the group does not exist yet.
+    public func groupStatus(worker: String, partition: Int) async throws -> GroupStatus? {
+        let stream = "\(namespace):events:{\(partition)}"
+        let groups = try await redis.send(RedisCommand("XINFO", "GROUPS", stream)).array ?? []
+        guard let group = groups.map(Self.fieldMap).first(where: { $0["name"]?.string == worker }) else { return nil }
+        return try await status(of: worker, partition: partition, group: group)
+    }
+
+    private func status(of worker: String, partition: Int, group: [String: RedisValue]) async throws -> GroupStatus {
+        let keys = WorkerKeys(namespace: namespace, worker: worker, partition: partition)
+        let lastDelivered = group["last-delivered-id"]?.string ?? "0-0"
+        let replies = try await redis.pipeline([
+            RedisCommand("XPENDING", keys.stream, keys.group),
+            RedisCommand("XRANGE", keys.stream, "(\(lastDelivered)", "+", "COUNT", "1"),
+            RedisCommand("XLEN", keys.deadLetters),
+            RedisCommand("GET", keys.lease),
+        ])
+        let oldestPending = replies[0].array?[safe: 1]?.string
+        let oldestUndelivered = replies[1].array?.first?.array?.first?.string
+        let oldest = [oldestPending, oldestUndelivered].compactMap { $0 }.compactMap(Self.milliseconds).min()
+        let now = Date().timeIntervalSince1970 * 1000
+        return GroupStatus(worker: worker, partition: partition, pending: Int(group["pending"]?.int ?? 0),
+                           lagEntries: group["lag"]?.int.map(Int.init), lagSeconds: oldest.map { max(0, (now - Double($0)) / 1000) } ?? 0,
+                           consumers: Int(group["consumers"]?.int ?? 0), deadLetters: Int(replies[2].int ?? 0),
+                           leaseHolder: replies[3].string)
+    }
+
+    static func milliseconds(_ streamID: String) -> Int64? {
+        Int64(streamID.split(separator: "-").first ?? "")
+    }
+
+    static func fieldMap(_ value: RedisValue) -> [String: RedisValue] {
+        let flat = value.array ?? []
+        var map: [String: RedisValue] = [:]
+        var index = 0
+        while index + 1 < flat.count {
+            map[flat[index].string ?? ""] = flat[index + 1]
+            index += 2
+        }
+        return map
+    }
+}
