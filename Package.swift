@@ -52,9 +52,12 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
+        // The Berrys platform's consumer workers (agent lifecycle, planning, routing).
+        .target(name: "BerrysWorkers", dependencies: ["BerrysDomain", "Workers", "EventLog", "PostgresClient", "BerrysJSON"]),
+
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [
-            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections",
+            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -64,7 +67,11 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["RedisClient", "PostgresClient", "EventLog", "BerrysDomain"], path: "Tests/TestSupport"),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "ClientSupportTests", dependencies: ["ClientSupport"]),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers", "ClientSupport"]),
+        .testTarget(name: "WorkersTests", dependencies: [
+            "Workers", "BerrysWorkers", "BerrysDomain", "ClientSupport", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),

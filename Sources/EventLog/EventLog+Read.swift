@@ -120,3 +120,15 @@ extension EventLog {
         try await withRetries { try await redis.send("XLEN", configuration.streamKey(partition: partition)).int ?? 0 }
     }
 }
+
+extension EventLog {
+    /// A subject's current sequence as kept by the append function (0 when it has no events):
+    /// whether, and how far, an entity exists in the log itself, whatever read models lag behind.
+    /// - Parameter partitionKey: the subject's partition key when it is not the subject.
+    public func currentSequence(subject: String, partitionKey: String? = nil) async throws -> Int {
+        let partition = partitioner.partition(for: partitionKey ?? subject)
+        let key = "\(configuration.namespace):seq:{\(partition)}"
+        let value = try await withRetries { try await redis.send("HGET", key, subject) }
+        return value.string.flatMap { $0.split(separator: " ").first }.flatMap { Int($0) } ?? 0
+    }
+}

@@ -3,6 +3,9 @@ import EventLog
 import Foundation
 import PostgresClient
 import Projections
+import RedisClient
+import Workers
+import BerrysWorkers
 
 /// Exit codes scripts can rely on.
 enum ExitCodes {
@@ -35,6 +38,15 @@ func reportingFailures(_ body: () async throws -> Void) async throws {
     } catch let error as PostgresError {
         printError("berrys: \(error)")
         throw ExitCode(error.isConnectionFailure ? ExitCodes.unavailable : ExitCodes.refused)
+    } catch let error as RedisError {
+        printError("berrys: \(error)")
+        throw ExitCode(error.isTransient ? ExitCodes.unavailable : ExitCodes.refused)
+    } catch let error as DeadLetterError {
+        printError("berrys: \(error)")
+        throw ExitCode(ExitCodes.refused)
+    } catch let error as WorkerCatalogError {
+        printError("berrys: \(error)")
+        throw ExitCode.validationFailure
     }
 }
 

@@ -1,0 +1,78 @@
+import ArgumentParser
+import BerrysWorkers
+import Foundation
+import Logging
+import ServiceLifecycle
+import Workers
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run the consumer workers against the log (Ctrl-C or SIGTERM stops them gracefully).",
+        discussion: """
+        Each worker is a consumer group per partition. Processes running the same worker share its
+        partitions through leases (one process per partition at a time keeps per-key order); a
+        crashed process's partitions and pending events are taken over by the others.
+        """)
+
+    @OptionGroup var options: WorkerOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let context = try Context(redisPoolSize: 8 + 2 * options.concurrency)
+            let workers = try BerrysWorkerCatalog.select(options.only)
+            let log = try await context.openLog(create: true, source: "berrys-worker")
+            let logger = Logger(label: "berrys.workers")
+            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: context.postgres(size: 4 + options.concurrency),
+                                        settings: options.settings, consumer: options.consumer ?? WorkerRuntime.defaultConsumerName(),
+                                        logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [runtime], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}
+
+/// The options of `berrys worker` (shared with the all-in-one run).
+struct WorkerOptions: ParsableArguments {
+    @Option(name: .customLong("only"), parsing: .upToNextOption, help: "Only these workers (default: all; see berrys workers list).")
+    var only: [String] = []
+    @Option(help: "Events processed at once per worker and partition (per-key order is kept).")
+    var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "This process's consumer name (default: <host>-<pid>-<random>); must be unique per process.")
+    var consumer: String?
+    @Option(help: "Entries read per XREADGROUP.")
+    var batchSize: Int = 200
+    @Option(help: "Seconds an event may stay pending on a consumer that is still alive before another claims it.")
+    var visibilityTimeout: Double = 30
+    @Option(help: "Seconds a partition lease lasts without renewal (a crashed process's partitions move after this).")
+    var leaseSeconds: Double = 10
+    @Option(help: "Permanent failures (or deliveries) before an event is dead-lettered.")
+    var maxDeliveries: Int = 5
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard visibilityTimeout > 0, leaseSeconds > 0 else { throw ValidationError("--visibility-timeout and --lease-seconds must be positive") }
+        guard maxDeliveries >= 1 else { throw ValidationError("--max-deliveries must be at least 1") }
+    }
+
+    var settings: WorkerSettings {
+        WorkerSettings(concurrency: concurrency, batchSize: batchSize, visibilityTimeout: visibilityTimeout, leaseSeconds: leaseSeconds,
+                       policy: DeliveryPolicy(maxDeliveries: maxDeliveries))
+    }
+}
+
+struct WorkersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workers", abstract: "Show the consumer workers.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List each worker with the event types it handles.")
+
+        func run() async throws {
+            for worker in BerrysWorkerCatalog.all {
+                print("\(worker.name)\t\(worker.handledTypes.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+}
