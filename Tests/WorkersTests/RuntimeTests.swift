@@ -1,0 +1,104 @@
+import EventLog
+import Foundation
+import RedisClient
+import TestSupport
+import Testing
+@testable import Workers
+
+/// The worker runtime on the real test Redis: delivery, order, emitted events, sharing.
+@Suite struct RuntimeTests {
+    @Test func everyEventIsHandledOnceInKeyOrderAndEmittedEventsExistOnce() async throws {
+        let harness = try await RuntimeHarness()
+        let recorder = Recorder()
+        var keys: [String] = []
+        for _ in 0..<20 {
+            let key = UUID().uuidString.lowercased()
+            keys.append(key)
+            try await harness.publish(key: key, count: 10)
+        }
+        let running = harness.start([RecordingWorker(name: "rec", recorder: recorder)])
+        try await eventually("200 events handled") { await recorder.handled.count >= 200 }
+        try await running.stop()
+
+        #expect(await recorder.handled.count == 200)
+        #expect(Set(await recorder.handled.map(\.eventID)).count == 200)
+        let byKey = await recorder.sequencesByKey()
+        for key in keys { #expect(byKey[key] == Array(1...10), "key \(key) out of order: \(byKey[key] ?? [])") }
+        let emitted = try await harness.events(ofType: "tool.registered")
+        #expect(emitted.count == 200)
+        #expect(Set(emitted.compactMap(\.causationID)).count == 200)
+        let status = try await WorkerStatusReader(redis: harness.redis, namespace: harness.namespace, partitions: 4).groupStatuses()
+        #expect(status.allSatisfy { $0.pending == 0 && ($0.lagEntries ?? 0) == 0 }, "\(status)")
+    }
+
+    @Test func transientFailuresAreRetriedBeyondMaxDeliveriesWithoutParking() async throws {
+        let harness = try await RuntimeHarness()
+        let recorder = Recorder()
+        let published = try await harness.publish(count: 3)
+        await recorder.failTransiently(published[0].id, times: 6)
+        let running = harness.start([RecordingWorker(name: "rec", recorder: recorder)])
+        try await eventually("all handled after the dependency came back") { await recorder.handled.count == 3 }
+        try await running.stop()
+        #expect(await recorder.handled.map(\.sequence) == [1, 2, 3])
+        #expect(try await harness.deadLetters().isEmpty)
+    }
+
+    @Test func twoProcessesShareThePartitionsWithoutDoubleHandling() async throws {
+        let harness = try await RuntimeHarness()
+        let recorder = Recorder()
+        for _ in 0..<40 { try await harness.publish(count: 5) }
+        let worker = RecordingWorker(name: "shared", recorder: recorder)
+        let first = harness.start([worker], consumer: "first")
+        let second = harness.start([worker], consumer: "second")
+        try await eventually("both processes hold partitions") {
+            let holders = try await WorkerStatusReader(redis: harness.redis, namespace: harness.namespace, partitions: 4)
+                .groupStatuses().compactMap(\.leaseHolder)
+            return Set(holders) == ["first", "second"]
+        }
+        for _ in 0..<40 { try await harness.publish(count: 5) }
+        try await eventually("400 events handled") { await recorder.handled.count >= 400 }
+        try await first.stop()
+        try await second.stop()
+        #expect(await recorder.handled.count == 400)
+        #expect(Set(await recorder.handled.map(\.eventID)).count == 400)
+        #expect(try await harness.events(ofType: "tool.registered").count == 400)
+    }
+
+    @Test func aStoppedProcessesPartitionsAreTakenOverWithItsPendingEvents() async throws {
+        let harness = try await RuntimeHarness(partitions: 2)
+        let recorder = Recorder()
+        let worker = RecordingWorker(name: "takeover", recorder: recorder)
+        // A consumer that read entries and vanished without acknowledging them.
+        try await harness.publish(count: 4)
+        for partition in 0..<2 {
+            let keys = WorkerKeys(namespace: harness.namespace, worker: "takeover", partition: partition)
+            try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
+            try await harness.redis.send("XREADGROUP", "GROUP", keys.group, "vanished", "COUNT", "10", "STREAMS", keys.stream, ">")
+        }
+        let running = harness.start([worker])
+        try await eventually("the vanished consumer's events handled") { await recorder.handled.count == 4 }
+        try await running.stop()
+        #expect(await recorder.handled.map(\.sequence) == [1, 2, 3, 4])
+        #expect(await recorder.handled.allSatisfy { $0.attempt == 2 })
+    }
+
+    @Test func anEventThatKeepsKillingConsumersIsParkedAsACrashLoop() async throws {
+        let harness = try await RuntimeHarness(partitions: 1)
+        let recorder = Recorder()
+        let published = try await harness.publish(count: 2)
+        let keys = WorkerKeys(namespace: harness.namespace, worker: "crashy", partition: 0)
+        try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
+        try await harness.redis.send("XREADGROUP", "GROUP", keys.group, "victim-0", "COUNT", "1", "STREAMS", keys.stream, ">")
+        // Three more consumers "died" holding it: each claim counts a delivery.
+        for victim in 1...3 {
+            try await harness.redis.send("XCLAIM", keys.stream, keys.group, "victim-\(victim)", "0", published[0].position.streamID.description)
+        }
+        let running = harness.start([RecordingWorker(name: "crashy", recorder: recorder)])
+        try await eventually("the crash-looping event parked") { try await harness.deadLetters().count == 2 }
+        try await running.stop()
+        let letters = try await harness.deadLetters()
+        #expect(letters.map(\.reason) == ["crash_loop", "behind_parked_key"])
+        #expect(letters[0].eventID == published[0].id)
+        #expect(await recorder.handled.isEmpty)
+    }
+}
