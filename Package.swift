@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BerrysJSON", "TestSupport"]),
-        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysJSON", "PostgresClient"]),
+        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysJSON", "PostgresClient", "RedisClient"]),
         .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

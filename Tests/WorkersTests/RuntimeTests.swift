@@ -102,3 +102,35 @@ import Testing
         #expect(await recorder.handled.isEmpty)
     }
 }
+
+@Suite struct ExactlyOnceEffectTests {
+    /// A consumer published what the handler emitted and died before XACK: the process that takes
+    /// over handles the event again, and the re-emitted events are dropped as duplicates.
+    @Test func aCrashBetweenPublishAndAckLeavesEachEmittedEventOnce() async throws {
+        let harness = try await RuntimeHarness(partitions: 1)
+        let recorder = Recorder()
+        let worker = RecordingWorker(name: "once", recorder: recorder)
+        let published = try await harness.publish(count: 3)
+        let keys = WorkerKeys(namespace: harness.namespace, worker: "once", partition: 0)
+        try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
+        let read = try await harness.redis.send("XREADGROUP", "GROUP", keys.group, "crashed", "COUNT", "3", "STREAMS", keys.stream, ">")
+        let processor = DeliveryProcessor(worker: worker, keys: keys, log: harness.log, redis: harness.redis, postgres: nil,
+                                          policy: RuntimeHarness.fastSettings.policy, consumer: "crashed",
+                                          logger: .init(label: "test"), metrics: WorkerMetrics(worker: "once"))
+        for entry in StreamReply.readGroupEntries(read) {
+            let delivery = Delivery.decode(fields: entry.fields, streamID: entry.id, partition: 0, origin: .stream,
+                                           registry: harness.log.registry, deliveryCount: 1)
+            guard case .done = await processor.run(delivery) else { Issue.record("not processed"); return }
+        }
+        #expect(try await harness.events(ofType: "tool.registered").count == 3)
+        #expect(try await harness.redis.send("XPENDING", keys.stream, keys.group).array?.first?.int == 3, "published, not acknowledged")
+
+        let running = harness.start([worker])
+        try await eventually("the pending events handled again") { await recorder.handled.count == 6 }
+        try await eventually("acknowledged") { try await harness.redis.send("XPENDING", keys.stream, keys.group).array?.first?.int == 0 }
+        try await running.stop()
+        let emitted = try await harness.events(ofType: "tool.registered")
+        #expect(emitted.count == 3)
+        #expect(Set(emitted.compactMap(\.causationID)) == Set(published.map(\.id)))
+    }
+}

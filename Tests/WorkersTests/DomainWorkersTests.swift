@@ -1,0 +1,153 @@
+import BerrysDomain
+import BerrysJSON
+@testable import BerrysWorkers
+import EventLog
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+@testable import Workers
+
+/// The Berrys domain workers end to end on the real test Redis and PostgreSQL.
+@Suite struct DomainWorkersTests {
+    static func uuid() -> String { UUID().uuidString.lowercased() }
+
+    func start(_ harness: RuntimeHarness, _ workers: [any Worker]) async throws -> (RunningRuntime, PostgresPool) {
+        let postgres = PostgresPool(conninfo: try await TestServers.freshDatabase(), size: 4)
+        return (harness.start(workers, postgres: postgres), postgres)
+    }
+
+    func publish<E: BerrysEvent>(_ harness: RuntimeHarness, _ event: E) async throws -> AppendResult {
+        try await harness.log.append(try event.draft())
+    }
+
+    @Test func agentLifecycleInitializesAgentsAndFailsThoseWithAMissingTemplate() async throws {
+        let harness = try await RuntimeHarness()
+        let template = Self.uuid(), good = Self.uuid(), orphan = Self.uuid(), missingTemplate = Self.uuid()
+        _ = try await publish(harness, AgentTemplateCreated(templateID: template, name: "T", agentType: .researcher, promptTemplate: "p"))
+        _ = try await publish(harness, AgentCreated(agentID: good, name: "good", agentType: .assistant, templateID: template, specializations: []))
+        _ = try await publish(harness, AgentCreated(agentID: orphan, name: "orphan", agentType: .assistant, templateID: missingTemplate, specializations: []))
+        let (running, _) = try await start(harness, [AgentLifecycleWorker()])
+        try await eventually("four status changes") { try await harness.events(ofType: AgentStatusChanged.eventType).count == 4 }
+        try await running.stop()
+
+        let changes = try await harness.events(ofType: AgentStatusChanged.eventType).map { try AgentStatusChanged(json: $0.data) }
+        let goodPath = changes.filter { $0.agentID == good }.map { "\($0.newStatus.rawValue)/\($0.newStateDetail.rawValue)" }
+        let orphanPath = changes.filter { $0.agentID == orphan }.map { "\($0.newStatus.rawValue)/\($0.newStateDetail.rawValue)" }
+        #expect(goodPath == ["INACTIVE/INITIALIZING", "INACTIVE/READY"])
+        #expect(orphanPath == ["INACTIVE/INITIALIZING", "ERROR/ERROR"])
+        #expect(changes.last { $0.agentID == orphan }?.reason?.contains(missingTemplate) == true)
+    }
+
+    @Test func planningToAgentQueuesAnExecutionPerAssignmentAndDeadLettersAnAssignmentOfAnUnknownTask() async throws {
+        let harness = try await RuntimeHarness()
+        let plan = Self.uuid(), task = Self.uuid(), agent = Self.uuid(), unknownTask = Self.uuid()
+        _ = try await publish(harness, TaskCreated(taskID: task, planID: plan, name: "Survey", description: "read papers",
+                                                   priority: .high, dueDate: "2026-12-01T12:00:00Z"))
+        let assigned = try await publish(harness, TaskAssigned(taskID: task, planID: plan, agentID: agent))
+        _ = try await publish(harness, TaskAssigned(taskID: unknownTask, planID: plan, agentID: agent))
+        let (running, _) = try await start(harness, [PlanningToAgentWorker()])
+        try await eventually("one execution queued and the unknown task's assignment parked") {
+            let queued = try await harness.events(ofType: AgentExecutionQueued.eventType).count
+            return try await harness.deadLetters().count == 1 && queued == 1
+        }
+        try await running.stop()
+        let queued = try await harness.events(ofType: AgentExecutionQueued.eventType)
+        let execution = try AgentExecutionQueued(json: queued[0].data)
+        #expect(execution.taskID == task && execution.agentID == agent)
+        #expect(execution.title == "Survey" && execution.description == "read papers")
+        #expect(execution.priority == .critical)
+        #expect(execution.deadline == "2026-12-01T12:00:00Z")
+        #expect(execution.executionID == DeterministicID.uuid("berrys/execution/\(assigned.id)"))
+        #expect(queued[0].causationID == assigned.id)
+        let letter = try await harness.deadLetters()[0]
+        #expect(letter.reason == "max_deliveries" && letter.error.contains(unknownTask))
+    }
+
+    @Test func executionToTaskReportsTheOutcomeOnTheTaskThroughValidTransitions() async throws {
+        let harness = try await RuntimeHarness()
+        let plan = Self.uuid(), done = Self.uuid(), failed = Self.uuid(), agent = Self.uuid()
+        for task in [done, failed] {
+            _ = try await publish(harness, TaskCreated(taskID: task, planID: plan, name: "t", priority: .low))
+        }
+        _ = try await publish(harness, TaskStatusChanged(taskID: done, planID: plan, previousStatus: .planned, newStatus: .inProgress))
+        let (running, postgres) = try await start(harness, [ExecutionToTaskWorker()])
+        // The facts must have seen the IN_PROGRESS change before the completion is handled.
+        try await eventually("the task facts know both tasks") {
+            (try? await postgres.query("SELECT count(*) FILTER (WHERE status = 'IN_PROGRESS') || '/' || count(*) FROM worker_state.tasks").scalar) == "1/2"
+        }
+        _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: done, outcome: .completed,
+                                                               result: .object(["summary": .string("ok")])))
+        _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: failed, outcome: .failed,
+                                                               errorMessage: "tool crashed"))
+        try await eventually("four status changes") { try await harness.events(ofType: TaskStatusChanged.eventType).count == 4 }
+        try await running.stop()
+        let changes = try await harness.events(ofType: TaskStatusChanged.eventType).map { try TaskStatusChanged(json: $0.data) }
+        #expect(changes.filter { $0.taskID == done }.map(\.newStatus) == [.inProgress, .completed])
+        #expect(changes.first { $0.taskID == done && $0.newStatus == .completed }?.result == .object(["summary": .string("ok")]))
+        #expect(changes.filter { $0.taskID == failed }.map { "\($0.previousStatus.rawValue)>\($0.newStatus.rawValue)" }
+            == ["PLANNED>IN_PROGRESS", "IN_PROGRESS>FAILED"])
+        #expect(changes.first { $0.taskID == failed && $0.newStatus == .failed }?.reason == "tool crashed")
+    }
+
+    @Test func messageRouterDeliversDirectMessagesAndTopicMessagesToTheSubscribersOfThatMoment() async throws {
+        let harness = try await RuntimeHarness()
+        let sender = Self.uuid(), alice = Self.uuid(), bob = Self.uuid(), carol = Self.uuid()
+        let topic = "research.\(Self.uuid())"
+        _ = try await publish(harness, AgentTopicSubscribed(agentID: alice, topic: topic))
+        _ = try await publish(harness, AgentTopicSubscribed(agentID: bob, topic: topic))
+        _ = try await publish(harness, AgentTopicSubscribed(agentID: sender, topic: topic))
+        let first = try await publish(harness, AgentMessageSent(messageID: Self.uuid(), fromAgentID: sender, routing: .topic(topic), content: "1", priority: 1))
+        _ = try await publish(harness, AgentTopicUnsubscribed(agentID: bob, topic: topic))
+        _ = try await publish(harness, AgentTopicSubscribed(agentID: carol, topic: topic))
+        let second = try await publish(harness, AgentMessageSent(messageID: Self.uuid(), fromAgentID: sender, routing: .topic(topic), content: "2", priority: 1))
+        let direct = try await publish(harness, AgentMessageSent(messageID: Self.uuid(), fromAgentID: sender, routing: .direct(recipientID: carol),
+                                                                 content: "3", priority: 1))
+        let (running, _) = try await start(harness, [MessageRouterWorker()])
+        try await eventually("five deliveries") { try await harness.events(ofType: AgentMessageDelivered.eventType).count == 5 }
+        try await running.stop()
+        let deliveries = try await harness.events(ofType: AgentMessageDelivered.eventType)
+        func recipients(_ sent: AppendResult) -> Set<String> {
+            Set(deliveries.filter { $0.causationID == sent.id }.compactMap { try? AgentMessageDelivered(json: $0.data).recipientID })
+        }
+        #expect(recipients(first) == [alice, bob])
+        #expect(recipients(second) == [alice, carol])
+        #expect(recipients(direct) == [carol])
+    }
+}
+
+/// The domain workers' pure decisions.
+@Suite struct DomainDecisionTests {
+    @Test func executionOutcomesReachTheTaskThroughValidSteps() {
+        func path(_ from: TaskStatus, _ to: TaskStatus) -> [String] {
+            ExecutionToTaskWorker.path(from: from, to: to).map { "\($0.from.rawValue)>\($0.to.rawValue)" }
+        }
+        #expect(path(.inProgress, .completed) == ["IN_PROGRESS>COMPLETED"])
+        #expect(path(.ready, .completed) == ["READY>IN_PROGRESS", "IN_PROGRESS>COMPLETED"])
+        #expect(path(.planned, .cancelled) == ["PLANNED>CANCELLED"])
+        #expect(path(.completed, .failed).isEmpty)
+        #expect(path(.cancelled, .completed).isEmpty)
+        #expect(path(.failed, .failed).isEmpty)
+        for from in TaskStatus.allCases {
+            for to in [TaskStatus.completed, .failed, .cancelled] {
+                for step in ExecutionToTaskWorker.path(from: from, to: to) {
+                    #expect(WorkStateMachines.task.allows(step.from, step.to), "\(step)")
+                }
+            }
+        }
+    }
+
+    @Test func directRoutingNamesTheOneRecipient() async throws {
+        let message = AgentMessageSent(messageID: "m", fromAgentID: "a", routing: .direct(recipientID: "b"), content: "c", priority: 1)
+        #expect(try await DirectRouting().recipients(of: message, at: nil) == ["b"])
+    }
+
+    @Test func everyWorkerHasAUniqueNameAndHandlesKnownTypes() throws {
+        let names = BerrysWorkerCatalog.all.map(\.name)
+        #expect(Set(names).count == names.count)
+        for worker in BerrysWorkerCatalog.all {
+            for type in worker.handledTypes { #expect(TestLog.registry.newestVersion(of: type) != nil, "\(worker.name): \(type)") }
+        }
+        #expect(throws: WorkerCatalogError.self) { try BerrysWorkerCatalog.select(["nope"]) }
+    }
+}
