@@ -6,7 +6,7 @@ import ClientSupport
 struct Berrys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "berrys",
-        abstract: "The Berrys event backbone: publish events, read the log, check schemas.",
+        abstract: "The Berrys event backbone: publish events, run consumer workers and projections, read the log and the dead letters.",
         discussion: """
         Configuration comes from the environment (and a .env file in the current folder):
           BERRYS_REDIS_URL     redis://[user:password@]host:port[/db]  (default: the run command's local server)
@@ -22,7 +22,7 @@ struct Berrys: AsyncParsableCommand {
         69 Redis unreachable, 78 bad configuration or schemas.
         """,
         subcommands: [InitCommand.self, PublishCommand.self, LogCommand.self, SchemasCommand.self, MigrateCommand.self,
-                      ProjectCommand.self, ReplayCommand.self, ProjectionsCommand.self, WorkerCommand.self, WorkersCommand.self,
+                      ProjectCommand.self, ReplayCommand.self, ProjectionsCommand.self, RunCommand.self, WorkerCommand.self, WorkersCommand.self,
                       DeadLetterCommand.self, StatusCommand.self, BenchCommand.self])
 
     static func main() async {

@@ -93,10 +93,54 @@ import Testing
     }
 
     @Test func everyCommandHasHelp() throws {
-        for command in [[], ["init"], ["publish"], ["log", "read"], ["schemas", "validate"], ["bench", "publish"]] {
+        for command in [[], ["init"], ["publish"], ["log", "read"], ["schemas", "validate"], ["bench", "publish"], ["worker"], ["run"],
+                        ["workers", "list"], ["dlq", "list"], ["dlq", "show"], ["dlq", "retry"], ["dlq", "drop"], ["status"], ["bench", "workers"]] {
             let result = try berrys(command + ["--help"])
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("USAGE"), "\(command)")
         }
+    }
+
+    @Test func workersListShowsEachWorkerWithItsTypes() throws {
+        let result = try berrys(["workers", "list"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("planning-to-agent\ttask.assigned, task.created, task.status_changed"))
+        #expect(result.stdout.split(separator: "\n").count == 4)
+    }
+
+    @Test func deadLettersCanBeListedShownAndDroppedFromTheCommandLine() async throws {
+        let database = try await TestServers.freshDatabase()
+        let environment = ["BERRYS_DATABASE_URL": database]
+        let task = UUID().uuidString.lowercased()
+        let data = #"{"task_id":"\#(task)","plan_id":"\#(task)","agent_id":"\#(task)"}"#
+        #expect(try berrys(["publish", "task.assigned", "--data", data, "--id", "orphan-\(task)"]).status == 0)
+        let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
+        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("dlq-\(UUID().uuidString).log").path
+        let worker = try BackgroundProcess.start(binary, ["worker", "--only", "planning-to-agent", "--max-deliveries", "1"],
+                                                 environment: ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_NAMESPACE": namespace,
+                                                               "BERRYS_DATABASE_URL": database,
+                                                               "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path],
+                                                 logPath: logPath)
+        var listed = ""
+        for _ in 0..<300 where !listed.contains("orphan-\(task)") {
+            listed = try berrys(["dlq", "list"]).stdout
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(worker.stop(signal: SIGTERM) == 0)
+        #expect(listed.contains("orphan-\(task)\ttask.assigned\t\(task)\tmax_deliveries\t1\t"), "\(listed)")
+        let reference = String(listed.split(separator: "\n")[1].split(separator: "\t")[0])
+
+        let shown = try berrys(["dlq", "show", "orphan-\(task)"], environment: environment)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("dlq_error\tpermanent: task \(task) is not known"))
+        #expect(shown.stdout.contains("reference\t\(reference)"))
+        let status = try berrys(["status"])
+        #expect(status.stdout.contains("planning-to-agent\t"), "\(status.stdout)")
+
+        #expect(try berrys(["dlq", "drop", reference]).status == 64, "dropping needs --yes")
+        #expect(try berrys(["dlq", "show", "no-such-id"]).status == 1)
+        let dropped = try berrys(["dlq", "drop", reference, "--yes"])
+        #expect(dropped.status == 0, "\(dropped.stderr)")
+        #expect(!(try berrys(["dlq", "list"]).stdout.contains("orphan-\(task)")))
     }
 }

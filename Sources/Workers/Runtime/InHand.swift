@@ -22,6 +22,9 @@ struct InHand {
     /// True when the retry-stream entry is already held.
     func holds(retryEntry id: String) -> Bool { retryEntries.contains(id) }
 
+    /// True when a delivery is ready to start.
+    var hasReady: Bool { !ready.isEmpty }
+
     /// Hands out the next deliveries to start.
     mutating func takeReady(max: Int) -> [Delivery] {
         let taken = Array(ready.prefix(max))

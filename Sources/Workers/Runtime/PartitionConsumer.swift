@@ -61,9 +61,12 @@ struct PartitionConsumer: Sendable {
             while true {
                 let now = ContinuousClock.now
                 if stop.isRaised || Task.isCancelled {
+                    // Stop reading; finish what is in hand (so nothing is left pending for the
+                    // next lease holder to wait for), abandoning it only after the grace period.
                     stoppingSince = stoppingSince ?? now
-                    if running == 0 { break }
-                    if now - stoppingSince! > .seconds(settings.shutdownGrace) { group.cancelAll() }
+                    let graceOver = now - stoppingSince! > .seconds(settings.shutdownGrace) || Task.isCancelled
+                    if running == 0 && (hand.count == 0 || graceOver || !hand.hasReady) { break }
+                    if graceOver { group.cancelAll() }
                 } else {
                     if recovering || now - lastClaim > .seconds(settings.visibilityTimeout / 2) {
                         let (claimed, waiting) = try await claim(includeOwn: !claimedOnce)
@@ -83,14 +86,14 @@ struct PartitionConsumer: Sendable {
                         try await flushAcks(&hand, on: connection)
                     }
                 }
-                if stoppingSince == nil {
+                if stoppingSince.map({ now - $0 <= .seconds(settings.shutdownGrace) }) ?? true && !Task.isCancelled {
                     for delivery in hand.takeReady(max: settings.concurrency - running) {
                         running += 1
                         group.addTask { await processor.run(delivery) }
                     }
                 }
                 if running > 0 {
-                    if !tickPending && stoppingSince == nil {
+                    if !tickPending {
                         tickPending = true
                         group.addTask {
                             try? await Task.sleep(for: .milliseconds(50))

@@ -1,0 +1,34 @@
+import ArgumentParser
+import BerrysWorkers
+import Logging
+import Projections
+import ServiceLifecycle
+import Workers
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run everything in one process: the live projector and the consumer workers (Ctrl-C or SIGTERM stops them gracefully).",
+        discussion: "Applies migrations and creates the log first. Same options as berrys worker; projections are all of them.")
+
+    @OptionGroup var workerOptions: WorkerOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let context = try Context(redisPoolSize: 16 + 2 * workerOptions.concurrency)
+            let postgres = context.postgres(size: 16 + workerOptions.concurrency)
+            _ = try await postgres.withConnection { try await Migrations.run(on: $0) }
+            let definitions = try context.definitions()
+            let workers = try BerrysWorkerCatalog.select(workerOptions.only)
+            let log = try await context.openLog(create: true, source: "berrys")
+            let logger = Logger(label: "berrys.run")
+            let projector = Projector(log: log, pool: postgres, definitions: definitions, logger: Logger(label: "berrys.projector"))
+            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres, settings: workerOptions.settings,
+                                        consumer: workerOptions.consumer ?? WorkerRuntime.defaultConsumerName(),
+                                        logger: Logger(label: "berrys.workers"))
+            logger.info("running projections \(definitions.map(\.name).joined(separator: ", ")) and workers \(workers.map(\.name).joined(separator: ", "))")
+            let group = ServiceGroup(configuration: .init(services: [projector, runtime], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import BerrysDomain
+import BerrysJSON
+import BerrysWorkers
+import EventLog
+import Foundation
+import PostgresClient
+import Workers
+
+struct WorkersBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workers",
+        abstract: "Events/s through a no-op worker and through planning-to-agent, on 1 and 2 runtimes, next to raw XREADGROUP+XACK.",
+        discussion: """
+        Each run drains a backlog published beforehand into a throw-away namespace (deleted afterwards);
+        "2 runtimes" are two worker runtimes with their own consumer names in this one process, sharing
+        the partitions through leases as two processes would. Latency is append → handled for events
+        published one by one while a runtime is idle. planning-to-agent needs BERRYS_DATABASE_URL.
+        """)
+
+    @Option(help: "Events in the no-op backlog.") var events: Int = 200_000
+    @Option(help: "Tasks (task.created + task.assigned each) in the planning-to-agent backlog.") var tasks: Int = 25_000
+    @Option(help: "Events processed at once per worker and partition.") var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Events published one by one for the latency run.") var latencyEvents: Int = 2_000
+
+    func run() async throws {
+        try await reportingFailures {
+            let context = try Context(redisPoolSize: 16)
+            let settings = WorkerSettings(concurrency: concurrency, batchSize: 500, blockMilliseconds: 100, leaseSeconds: 2)
+            var lines: [String] = []
+            var namespaces: [String] = []
+            func freshLog() async throws -> EventLog {
+                var configuration = context.settings.log
+                configuration.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+                namespaces.append(configuration.namespace)
+                return try await EventLog.open(redis: context.redis, configuration: configuration, registry: context.registry,
+                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
+            }
+            do {
+                try await measure(context: context, settings: settings, freshLog: freshLog, lines: &lines)
+            } catch {
+                for namespace in namespaces { try? await BenchKeys.delete(prefix: namespace, redis: context.redis) }
+                throw error
+            }
+            for namespace in namespaces { try await BenchKeys.delete(prefix: namespace, redis: context.redis) }
+            print("workers benchmark (\(context.settings.log.partitions) partitions, concurrency \(concurrency), \(events) no-op events, \(tasks) tasks)")
+            for line in lines { print("  " + line) }
+        }
+    }
+
+    private func measure(context: Context, settings: WorkerSettings, freshLog: () async throws -> EventLog, lines: inout [String]) async throws {
+        let backlog = try await freshLog()
+        try await publish(Self.statusChanges(events), to: backlog)
+        let raw = try await RawConsumeBaseline.measure(log: backlog, redis: context.redis, batch: settings.batchSize)
+        lines.append("raw XREADGROUP+XACK:            \(Int(raw)) entries/s (batches of \(settings.batchSize), one connection per partition)")
+        for runtimes in [1, 2] {
+            let meter = HandledMeter()
+            let worker = NoOpWorker(name: "bench-noop-\(runtimes)", handledTypes: ["project.status_changed"], meter: meter)
+            let rate = try await drain(count: events, meter: meter) {
+                BenchRuntimes.start([worker], count: runtimes, log: backlog, redis: context.redis, postgres: nil, settings: settings)
+            }
+            lines.append("no-op worker, \(runtimes) runtime(s):       \(Int(rate)) events/s = \(String(format: "%.2f", rate / raw)) × raw")
+        }
+
+        let latencyLog = try await freshLog()
+        let meter = HandledMeter()
+        meter.startLatency()
+        let latencyWorker = NoOpWorker(name: "bench-latency", handledTypes: ["project.status_changed"], meter: meter)
+        let idle = BenchRuntimes.start([latencyWorker], count: 1, log: latencyLog, redis: context.redis, postgres: nil, settings: settings)
+        try await Task.sleep(for: .seconds(1))
+        for draft in Self.statusChanges(latencyEvents) { _ = try await latencyLog.append(draft) }
+        while meter.count < latencyEvents { try await Task.sleep(for: .milliseconds(10)) }
+        try await idle.stop()
+        let (p50, p99) = meter.percentiles()
+        lines.append("publish → handled (no-op):      p50 \(String(format: "%.2f", p50)) ms, p99 \(String(format: "%.2f", p99)) ms (\(latencyEvents) events one by one)")
+
+        let postgres = context.postgres(size: 8 + 2 * concurrency)
+        for runtimes in [1, 2] {
+            let log = try await freshLog()
+            let plan = UUID().uuidString.lowercased()
+            try await publish(Self.planning(tasks, plan: plan), to: log)
+            let meter = HandledMeter()
+            let worker = MeteredWorker(inner: PlanningToAgentWorker(), meter: meter)
+            let rate = try await drain(count: 2 * tasks, meter: meter) {
+                BenchRuntimes.start([worker], count: runtimes, log: log, redis: context.redis, postgres: postgres, settings: settings)
+            }
+            try await postgres.query("DELETE FROM worker_state.tasks WHERE plan_id = $1::uuid", [plan])
+            lines.append("planning-to-agent, \(runtimes) runtime(s):  \(Int(rate)) events/s (\(Int(rate / 2)) executions queued/s; read facts + emit)")
+        }
+    }
+
+    /// Starts runtimes, waits until the meter counted `count` events, stops them. - Returns: events/s.
+    private func drain(count: Int, meter: HandledMeter, start: () -> BenchRuntimes) async throws -> Double {
+        let began = Date()
+        let runtimes = start()
+        var lastProgress = Date()
+        while meter.count < count {
+            try await Task.sleep(for: .milliseconds(5))
+            if Date().timeIntervalSince(lastProgress) > 2 {
+                printError("  … \(meter.count)/\(count)")
+                lastProgress = Date()
+            }
+        }
+        let rate = Double(count) / Date().timeIntervalSince(began)
+        try await runtimes.stop()
+        return rate
+    }
+
+    private func publish(_ drafts: [EventDraft], to log: EventLog) async throws {
+        var start = 0
+        while start < drafts.count {
+            let chunk = try drafts[start..<min(start + 1000, drafts.count)].map { try log.prepare($0) }
+            for result in try await log.appendBatch(chunk) { _ = try result.get() }
+            start += 1000
+        }
+    }
+
+    static func statusChanges(_ count: Int) -> [EventDraft] {
+        let keys = (0..<1000).map { _ in UUID().uuidString.lowercased() }
+        return (0..<count).map { index in
+            EventDraft(type: "project.status_changed", data: .object([
+                "project_id": .string(keys[index % keys.count]), "previous_status": .string("DRAFT"), "new_status": .string("PLANNING"),
+            ]))
+        }
+    }
+
+    static func planning(_ count: Int, plan: String) -> [EventDraft] {
+        let agent = UUID().uuidString.lowercased()
+        return (0..<count).flatMap { index -> [EventDraft] in
+            let task = UUID().uuidString.lowercased()
+            return [
+                EventDraft(type: "task.created", data: .object(["task_id": .string(task), "plan_id": .string(plan),
+                                                                "name": .string("task \(index)"), "priority": .string("HIGH")])),
+                EventDraft(type: "task.assigned", data: .object(["task_id": .string(task), "plan_id": .string(plan), "agent_id": .string(agent)])),
+            ]
+        }
+    }
+}

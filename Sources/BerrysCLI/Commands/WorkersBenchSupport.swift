@@ -1,0 +1,119 @@
+import EventLog
+import Foundation
+import Logging
+import PostgresClient
+import RedisClient
+import ServiceLifecycle
+import Synchronization
+import Workers
+
+/// Counts what a wrapped worker handles and how long after its append each event was handled.
+final class HandledMeter: Sendable {
+    // Mutex: handlers on many tasks record into it.
+    private let state = Mutex<(count: Int, latencies: [Double], recordLatency: Bool)>((0, [], false))
+
+    func record(_ event: EventEnvelope) {
+        let appendedMilliseconds = Double(event.position?.streamID.milliseconds ?? 0)
+        let now = Date().timeIntervalSince1970 * 1000
+        state.withLock {
+            $0.count += 1
+            if $0.recordLatency { $0.latencies.append(now - appendedMilliseconds) }
+        }
+    }
+
+    var count: Int { state.withLock { $0.count } }
+
+    func startLatency() { state.withLock { $0.recordLatency = true; $0.latencies = [] } }
+
+    /// p50 and p99 of the recorded latencies, in milliseconds.
+    func percentiles() -> (p50: Double, p99: Double) {
+        let sorted = state.withLock { $0.latencies }.sorted()
+        guard !sorted.isEmpty else { return (0, 0) }
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+    }
+}
+
+/// A worker that does nothing but count.
+struct NoOpWorker: Worker {
+    let name: String
+    let handledTypes: Set<String>
+    let meter: HandledMeter
+
+    func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {
+        meter.record(event)
+        return []
+    }
+}
+
+/// Wraps a worker to count what it handles.
+struct MeteredWorker: Worker {
+    let inner: any Worker
+    let meter: HandledMeter
+    var name: String { inner.name }
+    var handledTypes: Set<String> { inner.handledTypes }
+
+    func prepare(_ context: WorkerContext) async throws { try await inner.prepare(context) }
+
+    func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {
+        let emitted = try await inner.handle(event, context: context)
+        meter.record(event)
+        return emitted
+    }
+}
+
+/// Runtimes started in this process, each as if it were its own process (own consumer name).
+struct BenchRuntimes {
+    let groups: [ServiceGroup]
+    let tasks: [Task<Void, any Error>]
+
+    static func start(_ workers: [any Worker], count: Int, log: EventLog, redis: RedisPool, postgres: PostgresPool?,
+                      settings: WorkerSettings) -> BenchRuntimes {
+        var logger = Logger(label: "berrys.bench")
+        logger.logLevel = .warning
+        var groups: [ServiceGroup] = []
+        var tasks: [Task<Void, any Error>] = []
+        for index in 0..<count {
+            let runtime = WorkerRuntime(workers: workers, log: log, redis: redis, postgres: postgres, settings: settings,
+                                        consumer: "bench-\(index)-\(UUID().uuidString.prefix(6))", logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [runtime], logger: logger))
+            groups.append(group)
+            tasks.append(Task { try await group.run() })
+        }
+        return BenchRuntimes(groups: groups, tasks: tasks)
+    }
+
+    func stop() async throws {
+        for group in groups { await group.triggerGracefulShutdown() }
+        for task in tasks { try await task.value }
+    }
+}
+
+/// The raw rate of XREADGROUP + XACK over `events` entries, one connection per partition.
+enum RawConsumeBaseline {
+    static func measure(log: EventLog, redis: RedisPool, batch: Int) async throws -> Double {
+        let partitions = log.partitioner.partitions
+        let start = Date()
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for partition in 0..<partitions {
+                group.addTask {
+                    let connection = redis.makeDedicatedConnection()
+                    let stream = log.configuration.streamKey(partition: partition)
+                    try await connection.send(RedisCommand("XGROUP", "CREATE", stream, "bench-raw", "0", "MKSTREAM"))
+                    var consumed = 0
+                    while true {
+                        let reply = try await connection.send(RedisCommand("XREADGROUP", "GROUP", "bench-raw", "raw", "COUNT", String(batch),
+                                                                           "STREAMS", stream, ">"))
+                        let ids = (reply.array?.first?.array?[1].array ?? []).compactMap { $0.array?.first?.string }
+                        if ids.isEmpty { break }
+                        try await connection.send(RedisCommand(["XACK", stream, "bench-raw"] + ids))
+                        consumed += ids.count
+                    }
+                    await connection.close()
+                    return consumed
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(total) / Date().timeIntervalSince(start)
+    }
+}
