@@ -48,6 +48,12 @@ extension JSON {
 
     static func writeString(_ text: String, to output: inout String) {
         output += "\""
+        // Fast path: nothing to escape (no quote, backslash or control character) — copy it whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

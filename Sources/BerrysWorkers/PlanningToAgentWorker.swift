@@ -10,7 +10,7 @@ import Workers
 /// It keeps what it needs from `task.created` in its own task facts (PostgreSQL, keyed by task
 /// id); the task's events share its partition key, so the facts are there before the
 /// assignment. An assignment of a task never created fails, is retried, then dead-lettered.
-public struct PlanningToAgentWorker: Worker {
+public struct PlanningToAgentWorker: BatchWorker {
     public let name = "planning-to-agent"
     public let handledTypes: Set<String> = [TaskAssigned.eventType, TaskCreated.eventType, TaskStatusChanged.eventType]
 
@@ -21,16 +21,28 @@ public struct PlanningToAgentWorker: Worker {
     }
 
     public func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {
-        let facts = TaskFacts(postgres: try context.database())
-        if try await facts.record(event) { return [] }
-        let assigned = try TaskAssigned(json: event.data)
-        guard let task = try await facts.task(assigned.taskID) else {
-            throw WorkerError.permanent("task \(assigned.taskID) is not known (task.assigned seen before task.created)")
+        try await handle(batch: [event], context: context)[0].get()
+    }
+
+    /// Records the batch's task facts and reads the assigned tasks' facts in one transaction,
+    /// then builds one execution per assignment.
+    public func handle(batch events: [EventEnvelope], context: WorkerContext) async throws -> [Result<[EventDraft], any Error>] {
+        let assignments = try events.map { $0.type == TaskAssigned.eventType ? try TaskAssigned(json: $0.data) : nil }
+        let facts = try await TaskFacts(postgres: try context.database())
+            .record(batch: events, andRead: assignments.compactMap { $0?.taskID })
+        return zip(events, assignments).map { event, assigned in
+            guard let assigned else { return .success([]) }
+            guard let task = facts[assigned.taskID] else {
+                return .failure(WorkerError.permanent("task \(assigned.taskID) is not known (task.assigned seen before task.created)"))
+            }
+            return Result { [try Self.execution(for: assigned, of: task, causedBy: event).draft()] }
         }
-        let queued = AgentExecutionQueued(
+    }
+
+    static func execution(for assigned: TaskAssigned, of task: TaskFacts.KnownTask, causedBy event: EventEnvelope) -> AgentExecutionQueued {
+        AgentExecutionQueued(
             executionID: DeterministicID.uuid("berrys/execution/\(event.id)"), agentID: assigned.agentID, taskID: assigned.taskID,
             title: task.name, description: task.description, priority: PriorityMapping.executionPriority(forTaskPriority: task.priority),
             deadline: task.dueDate)
-        return [try queued.draft()]
     }
 }

@@ -41,6 +41,15 @@ public struct EventEnvelope: Sendable, Hashable {
     public init(id: String, source: String, type: String, dataVersion: Int, subject: String, time: String, data: JSON,
                 sequence: Int? = nil, partitionKey: String? = nil, correlationID: String? = nil, causationID: String? = nil,
                 extensions: [String: String] = [:], position: Position? = nil) {
+        self.init(id: id, source: source, type: type, dataVersion: dataVersion, subject: subject, time: time, data: data,
+                  dataText: data.serialized, sequence: sequence, partitionKey: partitionKey, correlationID: correlationID,
+                  causationID: causationID, extensions: extensions, position: position)
+    }
+
+    /// With the payload's text as stored, so that decoding does not serialize it again.
+    private init(id: String, source: String, type: String, dataVersion: Int, subject: String, time: String, data: JSON, dataText: String,
+                 sequence: Int?, partitionKey: String?, correlationID: String?, causationID: String?,
+                 extensions: [String: String], position: Position?) {
         self.id = id
         self.source = source
         self.type = type
@@ -48,7 +57,7 @@ public struct EventEnvelope: Sendable, Hashable {
         self.subject = subject
         self.time = time
         self.data = data
-        self.dataText = data.serialized
+        self.dataText = dataText
         self.sequence = sequence
         self.partitionKey = partitionKey
         self.correlationID = correlationID
@@ -97,11 +106,12 @@ public struct EventEnvelope: Sendable, Hashable {
             throw EventLogError(.corruptEntry, field: "data", "data is not JSON: \(error)")
         }
         self.init(id: try required("id"), source: try required("source"), type: try required("type"), dataVersion: version,
-                  subject: try required("subject"), time: try required("time"), data: data,
+                  subject: try required("subject"), time: try required("time"), data: data, dataText: text,
                   sequence: values["sequence"].flatMap { Int($0) }, partitionKey: values["partitionkey"],
-                  correlationID: values["correlationid"], causationID: values["causationid"], position: position)
-        dataText = text
-        let known = Set(Self.coreAttributes + ["sequence", "partitionkey", "correlationid", "causationid"])
-        extensions = values.filter { !known.contains($0.key) }
+                  correlationID: values["correlationid"], causationID: values["causationid"],
+                  extensions: values.filter { !Self.knownAttributes.contains($0.key) }, position: position)
     }
+
+    /// The attributes that are not extensions.
+    private static let knownAttributes = Set(coreAttributes + ["sequence", "partitionkey", "correlationid", "causationid"])
 }

@@ -110,8 +110,10 @@ public struct SchemaRegistry: Sendable {
 
     /// The event with its payload upcast to the newest version of its type.
     public func upcast(_ envelope: EventEnvelope) throws -> EventEnvelope {
+        let (version, data) = try upcast(type: envelope.type, version: envelope.dataVersion, data: envelope.data)
+        guard version != envelope.dataVersion else { return envelope }
         var result = envelope
-        (result.dataVersion, result.data) = try upcast(type: envelope.type, version: envelope.dataVersion, data: envelope.data)
+        (result.dataVersion, result.data) = (version, data)
         return result
     }
 }

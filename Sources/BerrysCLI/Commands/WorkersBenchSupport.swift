@@ -45,9 +45,9 @@ struct NoOpWorker: Worker {
     }
 }
 
-/// Wraps a worker to count what it handles.
-struct MeteredWorker: Worker {
-    let inner: any Worker
+/// Wraps a batch worker to count what it handles.
+struct MeteredWorker: BatchWorker {
+    let inner: any BatchWorker
     let meter: HandledMeter
     var name: String { inner.name }
     var handledTypes: Set<String> { inner.handledTypes }
@@ -58,6 +58,12 @@ struct MeteredWorker: Worker {
         let emitted = try await inner.handle(event, context: context)
         meter.record(event)
         return emitted
+    }
+
+    func handle(batch events: [EventEnvelope], context: WorkerContext) async throws -> [Result<[EventDraft], any Error>] {
+        let results = try await inner.handle(batch: events, context: context)
+        for (event, result) in zip(events, results) where (try? result.get()) != nil { meter.record(event) }
+        return results
     }
 }
 

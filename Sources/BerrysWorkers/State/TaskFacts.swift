@@ -54,10 +54,59 @@ struct TaskFacts: Sendable {
         let result = try await postgres.query("""
             SELECT task_id::text, plan_id::text, name, description, priority, due_date, status FROM worker_state.tasks WHERE task_id = $1::uuid
             """, [id])
-        guard let row = result.rows.first, let taskID = try row.text("task_id"), let planID = try row.text("plan_id"),
+        guard let row = result.rows.first else { return nil }
+        return try Self.knownTask(row)
+    }
+
+    /// Records the `task.created` / `task.status_changed` events of a batch and returns the facts
+    /// of the `wanted` tasks (as before the batch, see below).
+    func record(batch events: [EventEnvelope], andRead wanted: [String]) async throws -> [String: KnownTask] {
+        var created: [JSON] = [], changed: [JSON] = []
+        for event in events {
+            let sequence = JSON.number(Double(event.sequence ?? 0))
+            switch event.type {
+            case TaskCreated.eventType:
+                let task = try TaskCreated(json: event.data)
+                created.append(.object(["task_id": .string(task.taskID), "plan_id": .string(task.planID), "name": .string(task.name),
+                                        "description": task.description.map(JSON.string) ?? .null, "priority": .string(task.priority.rawValue),
+                                        "due_date": task.dueDate.map(JSON.string) ?? .null, "sequence": sequence]))
+            case TaskStatusChanged.eventType:
+                let change = try TaskStatusChanged(json: event.data)
+                changed.append(.object(["task_id": .string(change.taskID), "status": .string(change.newStatus.rawValue), "sequence": sequence]))
+            default:
+                continue
+            }
+        }
+        guard !created.isEmpty || !changed.isEmpty || !wanted.isEmpty else { return [:] }
+        // One statement, one round trip, one commit. Its read does not see its own writes, which
+        // is right: a batch never holds two events of one task (they share a partition key).
+        let rows = try await postgres.query("""
+            WITH created AS (
+                INSERT INTO worker_state.tasks (task_id, plan_id, name, description, priority, due_date, status, sequence)
+                SELECT task_id, plan_id, name, description, priority, due_date, 'PLANNED', sequence
+                FROM jsonb_to_recordset($1::jsonb) AS t(task_id uuid, plan_id uuid, name text, description text,
+                                                      priority text, due_date text, sequence bigint)
+                ON CONFLICT (task_id) DO NOTHING
+            ), changed AS (
+                UPDATE worker_state.tasks t SET status = c.status, sequence = c.sequence
+                FROM jsonb_to_recordset($2::jsonb) AS c(task_id uuid, status text, sequence bigint)
+                WHERE t.task_id = c.task_id AND t.sequence < c.sequence
+            )
+            SELECT task_id::text, plan_id::text, name, description, priority, due_date, status FROM worker_state.tasks
+            WHERE task_id IN (SELECT value::uuid FROM jsonb_array_elements_text($3::jsonb))
+            """, [JSON.array(created).serialized, JSON.array(changed).serialized, JSON.array(wanted.map(JSON.string)).serialized])
+        var facts: [String: KnownTask] = [:]
+        for row in rows.rows {
+            if let task = try Self.knownTask(row) { facts[task.taskID] = task }
+        }
+        return facts
+    }
+
+    static func knownTask(_ row: PostgresRow) throws -> KnownTask? {
+        guard let taskID = try row.text("task_id"), let planID = try row.text("plan_id"),
               let name = try row.text("name"), let priority = try row.text("priority"),
               let status = try row.text("status").flatMap(TaskStatus.init(rawValue:)) else { return nil }
         return KnownTask(taskID: taskID, planID: planID, name: name, description: try row.text("description"), priority: priority,
-                    dueDate: try row.text("due_date"), status: status)
+                         dueDate: try row.text("due_date"), status: status)
     }
 }

@@ -20,20 +20,39 @@ struct Delivery: Sendable {
         case parkCrashLoop
     }
 
-    let origin: Origin
-    /// The entry's id in the partition's stream.
-    let streamID: String
-    /// The stored fields, without `dlq_*` bookkeeping.
-    let fields: [(String, String)]
-    /// The event, or why the entry is not one.
-    let event: Result<EventEnvelope, EventLogError>
-    /// The ordering key: the partition key, or a key of its own for an invalid entry.
-    let key: String
+    /// The entry as read; shared, not copied, as the delivery moves between queues and tasks.
+    final class Entry: Sendable {
+        let origin: Origin
+        /// The entry's id in the partition's stream.
+        let streamID: String
+        /// The stored fields, without `dlq_*` bookkeeping.
+        let fields: [(String, String)]
+        /// The event, or why the entry is not one.
+        let event: Result<EventEnvelope, EventLogError>
+        /// The ordering key: the partition key, or a key of its own for an invalid entry.
+        let key: String
+
+        init(origin: Origin, streamID: String, fields: [(String, String)], event: Result<EventEnvelope, EventLogError>, key: String) {
+            self.origin = origin
+            self.streamID = streamID
+            self.fields = fields
+            self.event = event
+            self.key = key
+        }
+    }
+
+    let entry: Entry
     /// Which delivery this is (1 = first), from the pending list when claimed.
     var deliveryCount: Int
     var mode: Mode
     /// When an earlier attempt failed, kept across re-parking.
     var firstFailedAt: String?
+
+    var origin: Origin { entry.origin }
+    var streamID: String { entry.streamID }
+    var fields: [(String, String)] { entry.fields }
+    var event: Result<EventEnvelope, EventLogError> { entry.event }
+    var key: String { entry.key }
 
     /// The partition key as parked (empty for an invalid entry, which blocks nothing).
     var parkedKey: String { (try? event.get()) == nil ? "" : key }
@@ -55,7 +74,7 @@ struct Delivery: Sendable {
             event = .failure(EventLogError(.invalidEnvelope, "\(error)"))
         }
         let key = (try? event.get())?.effectivePartitionKey ?? "#invalid:\(streamID)"
-        return Delivery(origin: origin, streamID: streamID, fields: fields, event: event, key: key,
+        return Delivery(entry: Entry(origin: origin, streamID: streamID, fields: fields, event: event, key: key),
                         deliveryCount: deliveryCount, mode: .process, firstFailedAt: firstFailed)
     }
 

@@ -51,7 +51,8 @@ struct DeliveryProcessor: Sendable {
         var random = SystemRandomNumberGenerator()
         while true {
             try Task.checkCancellation()
-            let context = WorkerContext(logger: eventLogger(delivery, attempt: counted), log: log, postgres: postgres, attempt: counted)
+            let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: counted, worker: worker.name,
+                                        streamID: delivery.streamID, event: try? delivery.event.get())
             let started = DispatchTime.now()
             do {
                 // A type or schema version this build does not know counts as a permanent failure.
@@ -88,11 +89,21 @@ struct DeliveryProcessor: Sendable {
         }
     }
 
-    /// Publishes emitted drafts with ids derived from the causing event, so a redelivery
-    /// re-publishes the same ids and the log drops them as duplicates.
+    /// Publishes emitted drafts (see `prepareEmitted`).
     private func emit(_ drafts: [EventDraft], causedBy event: EventEnvelope) async throws {
         guard !drafts.isEmpty else { return }
-        let prepared = try drafts.enumerated().map { index, draft in
+        let prepared = try prepareEmitted(drafts, causedBy: event)
+        for result in try await log.appendBatch(prepared) {
+            if case .failure(let error) = result { throw error }
+        }
+    }
+
+    /// Emitted drafts made complete: ids derived from the causing event (so a redelivery
+    /// re-publishes the same ids and the log drops them as duplicates), causation and
+    /// correlation ids, the worker as source; then validated.
+    /// - Throws: `WorkerError.permanent` naming an invalid emitted event.
+    func prepareEmitted(_ drafts: [EventDraft], causedBy event: EventEnvelope) throws -> [EventEnvelope] {
+        try drafts.enumerated().map { index, draft in
             var draft = draft
             draft.id = draft.id ?? DeterministicID.emittedEventID(worker: worker.name, causingEventID: event.id, index: index)
             draft.causationID = event.id
@@ -104,21 +115,5 @@ struct DeliveryProcessor: Sendable {
                 throw WorkerError.permanent("emitted \(draft.type) #\(index) is invalid: \(error)")
             }
         }
-        for result in try await log.appendBatch(prepared) {
-            if case .failure(let error) = result { throw error }
-        }
-    }
-
-    private func eventLogger(_ delivery: Delivery, attempt: Int) -> Logger {
-        var logger = logger
-        logger[metadataKey: "worker"] = "\(worker.name)"
-        logger[metadataKey: "stream_id"] = "\(delivery.streamID)"
-        if let event = try? delivery.event.get() {
-            logger[metadataKey: "event_id"] = "\(event.id)"
-            logger[metadataKey: "type"] = "\(event.type)"
-            logger[metadataKey: "subject"] = "\(event.subject)"
-        }
-        logger[metadataKey: "attempt"] = "\(attempt)"
-        return logger
     }
 }

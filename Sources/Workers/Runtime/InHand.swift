@@ -3,6 +3,7 @@
 struct InHand {
     private(set) var order = KeyOrder<Delivery>()
     private(set) var ready: [Delivery] = []
+    private var readyStart = 0
     /// Stream ids done and not yet acknowledged.
     var acks: [String] = []
     /// Retry-stream entries held, so that a re-read of the retry stream skips them.
@@ -23,12 +24,17 @@ struct InHand {
     func holds(retryEntry id: String) -> Bool { retryEntries.contains(id) }
 
     /// True when a delivery is ready to start.
-    var hasReady: Bool { !ready.isEmpty }
+    var hasReady: Bool { readyStart < ready.count }
 
     /// Hands out the next deliveries to start.
     mutating func takeReady(max: Int) -> [Delivery] {
-        let taken = Array(ready.prefix(max))
-        ready.removeFirst(taken.count)
+        let end = min(ready.count, readyStart + Swift.max(0, max))
+        let taken = Array(ready[readyStart..<end])
+        readyStart = end
+        if readyStart == ready.count {
+            ready.removeAll(keepingCapacity: true)
+            readyStart = 0
+        }
         return taken
     }
 

@@ -49,7 +49,7 @@ struct PartitionConsumer: Sendable {
     private func consume(on connection: RedisConnection) async throws {
         try await connection.setReplyTimeout(Double(settings.blockMilliseconds) / 1000 + 10)
         try await ensureGroup(on: connection)
-        try await withThrowingTaskGroup(of: DeliveryOutcome.self) { group in
+        try await withThrowingTaskGroup(of: [DeliveryOutcome].self) { group in
             var hand = InHand()
             var running = 0
             var tickPending = false
@@ -87,9 +87,13 @@ struct PartitionConsumer: Sendable {
                     }
                 }
                 if stoppingSince.map({ now - $0 <= .seconds(settings.shutdownGrace) }) ?? true && !Task.isCancelled {
-                    for delivery in hand.takeReady(max: settings.concurrency - running) {
+                    let batchSize = worker is any BatchWorker ? DeliveryProcessor.maximumBatch : 1
+                    while running < settings.concurrency && hand.hasReady {
+                        let deliveries = hand.takeReady(max: batchSize)
                         running += 1
-                        group.addTask { await processor.run(delivery) }
+                        group.addTask {
+                            deliveries.count == 1 ? [await processor.run(deliveries[0])] : await processor.run(batch: deliveries)
+                        }
                     }
                 }
                 if running > 0 {
@@ -97,14 +101,16 @@ struct PartitionConsumer: Sendable {
                         tickPending = true
                         group.addTask {
                             try? await Task.sleep(for: .milliseconds(50))
-                            return .tick
+                            return [.tick]
                         }
                     }
-                    guard let outcome = try await group.next() else { continue }
-                    if case .tick = outcome { tickPending = false; continue }
+                    guard let outcomes = try await group.next() else { continue }
+                    if case .tick? = outcomes.first { tickPending = false; continue }
                     running -= 1
-                    hand.finished(outcome)
-                    if case .abandoned = outcome, !stop.isRaised, !Task.isCancelled { throw Restart() }
+                    for outcome in outcomes {
+                        hand.finished(outcome)
+                        if case .abandoned = outcome, !stop.isRaised, !Task.isCancelled { throw Restart() }
+                    }
                 } else if recovering {
                     try await Task.sleep(for: .milliseconds(200))
                 }

@@ -28,8 +28,20 @@ extension Worker {
 
 /// What a handler gets besides its event.
 public struct WorkerContext: Sendable {
-    /// A logger carrying the worker, event id, type, subject and attempt.
-    public var logger: Logger
+    /// A logger carrying the worker, event id, type, subject and attempt (built when asked for).
+    public var logger: Logger {
+        guard let about else { return baseLogger }
+        var logger = baseLogger
+        logger[metadataKey: "worker"] = "\(about.worker)"
+        logger[metadataKey: "stream_id"] = "\(about.streamID)"
+        logger[metadataKey: "attempt"] = "\(attempt)"
+        if let event = about.event {
+            logger[metadataKey: "event_id"] = "\(event.id)"
+            logger[metadataKey: "type"] = "\(event.type)"
+            logger[metadataKey: "subject"] = "\(event.subject)"
+        }
+        return logger
+    }
     /// The log, for reads (e.g. a subject's sequence) and for publishing outside the return value.
     public var log: EventLog
     /// PostgreSQL, when the worker runs with a database.
@@ -37,11 +49,23 @@ public struct WorkerContext: Sendable {
     /// Which delivery of the event this is (1 for the first).
     public var attempt: Int
 
+    private let baseLogger: Logger
+    private let about: (worker: String, streamID: String, event: EventEnvelope?)?
+
     public init(logger: Logger, log: EventLog, postgres: PostgresPool?, attempt: Int) {
-        self.logger = logger
+        self.baseLogger = logger
         self.log = log
         self.postgres = postgres
         self.attempt = attempt
+        self.about = nil
+    }
+
+    init(logger: Logger, log: EventLog, postgres: PostgresPool?, attempt: Int, worker: String, streamID: String, event: EventEnvelope?) {
+        self.baseLogger = logger
+        self.log = log
+        self.postgres = postgres
+        self.attempt = attempt
+        self.about = (worker, streamID, event)
     }
 
     /// The database, or a permanent error naming what is missing.
@@ -51,4 +75,16 @@ public struct WorkerContext: Sendable {
         }
         return postgres
     }
+}
+
+/// A worker that can also handle several events at once, e.g. to read and write its state with
+/// one statement per batch instead of one per event.
+///
+/// A batch never holds two events of one partition key, so per-key order is kept. Events whose
+/// result is a failure (or all of them, when the call throws) go through `handle` one by one,
+/// with the usual retries.
+public protocol BatchWorker: Worker {
+    /// Handles events of distinct partition keys.
+    /// - Returns: one result per event, in order: the events it causes, or why it failed.
+    func handle(batch events: [EventEnvelope], context: WorkerContext) async throws -> [Result<[EventDraft], any Error>]
 }

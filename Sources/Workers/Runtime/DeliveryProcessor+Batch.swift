@@ -1,0 +1,71 @@
+import Dispatch
+import EventLog
+
+extension DeliveryProcessor {
+    /// The most deliveries handed to one `BatchWorker` call.
+    static let maximumBatch = 200
+
+    /// True when `delivery` can go into a batch: a decoded event to process.
+    func isBatchable(_ delivery: Delivery) -> Bool {
+        guard worker is any BatchWorker, delivery.mode == .process, case .success = delivery.event else { return false }
+        return true
+    }
+
+    /// Runs deliveries of distinct keys through one `handle(batch:)` call and one pipelined
+    /// publish; what fails there is processed one by one, with retries.
+    func run(batch deliveries: [Delivery]) async -> [DeliveryOutcome] {
+        let batchable = deliveries.filter(isBatchable)
+        var retryAlone = deliveries.filter { !isBatchable($0) }
+        var outcomes: [DeliveryOutcome] = []
+        guard batchable.count > 1, let batchWorker = worker as? any BatchWorker else {
+            for delivery in deliveries { outcomes.append(await run(delivery)) }
+            return outcomes
+        }
+        let deliveries = batchable
+        let events = deliveries.compactMap { try? $0.event.get() }
+        do {
+            let started = DispatchTime.now()
+            let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: 1)
+            let results = try await batchWorker.handle(batch: events, context: context)
+            guard results.count == deliveries.count else {
+                throw WorkerError.permanent("\(worker.name) returned \(results.count) results for a batch of \(deliveries.count)")
+            }
+            var prepared: [EventEnvelope] = []
+            var owners: [Int] = []
+            var succeeded: [Bool] = results.map { (try? $0.get()) != nil }
+            for (index, result) in results.enumerated() {
+                guard case .success(let drafts) = result else { continue }
+                do {
+                    let envelopes = try prepareEmitted(drafts, causedBy: events[index])
+                    prepared += envelopes
+                    owners += Array(repeating: index, count: envelopes.count)
+                } catch {
+                    succeeded[index] = false
+                }
+            }
+            for (owner, result) in zip(owners, try await log.appendBatch(prepared)) {
+                if case .failure = result { succeeded[owner] = false }
+            }
+            metrics.handlerLatency.recordInterval(since: started)
+            for (index, delivery) in deliveries.enumerated() {
+                if succeeded[index] {
+                    do {
+                        try await finishRetried(delivery)
+                        metrics.processed.increment()
+                        outcomes.append(.done(delivery))
+                    } catch {
+                        retryAlone.append(delivery)
+                    }
+                } else {
+                    retryAlone.append(delivery)
+                }
+            }
+        } catch {
+            logger.warning("\(worker.name): batch of \(deliveries.count) failed (\(error)); processing them one by one")
+            outcomes = []
+            retryAlone += deliveries
+        }
+        for delivery in retryAlone { outcomes.append(await run(delivery)) }
+        return outcomes
+    }
+}
