@@ -13,7 +13,7 @@ import Testing
         let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
                            "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2",
                            "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
-        let tasks = 3000
+        let tasks = 6000
         let plan = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
         let lines = (0..<tasks).flatMap { index -> [String] in
             let task = UUID().uuidString.lowercased()
@@ -29,15 +29,15 @@ import Testing
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log").path
         let arguments = ["worker", "--only", "planning-to-agent", "--lease-seconds", "1", "--visibility-timeout", "2", "--batch-size", "100"]
         let first = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
-        try await Self.waitFor(redis, namespace: namespace, atLeast: 300)
+        try await Self.waitFor(redis, namespace: namespace, atLeast: 200, tasks: tasks)
         #expect(first.stop(signal: SIGKILL) == 128 + SIGKILL)
-        let queuedAtKill = try await Self.queued(redis, namespace: namespace).count
+        let queuedAtKill = try await Self.queuedCount(redis, namespace: namespace, tasks: tasks)
         let pendingAtKill = try await Self.pending(redis, namespace: namespace)
         #expect(queuedAtKill < tasks, "the kill came too late to test anything")
         #expect(pendingAtKill > 0, "the killed worker left nothing pending")
 
         let second = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "second"], environment: environment, logPath: log)
-        try await Self.waitFor(redis, namespace: namespace, atLeast: tasks)
+        try await Self.waitFor(redis, namespace: namespace, atLeast: tasks, tasks: tasks)
         try await Task.sleep(for: .milliseconds(500))
         #expect(second.stop(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
 
@@ -70,11 +70,18 @@ import Testing
         return total
     }
 
-    static func waitFor(_ redis: RedisPool, namespace: String, atLeast count: Int) async throws {
+    /// How many events the worker emitted so far: the streams' lengths beyond what was published (cheap to poll).
+    static func queuedCount(_ redis: RedisPool, namespace: String, tasks: Int) async throws -> Int {
+        var length = 0
+        for partition in 0..<2 { length += Int(try await redis.send("XLEN", "\(namespace):events:{\(partition)}").int ?? 0) }
+        return length - 2 * tasks
+    }
+
+    static func waitFor(_ redis: RedisPool, namespace: String, atLeast count: Int, tasks: Int) async throws {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if try await queued(redis, namespace: namespace).count >= count { return }
-            try await Task.sleep(for: .milliseconds(100))
+            if try await queuedCount(redis, namespace: namespace, tasks: tasks) >= count { return }
+            try await Task.sleep(for: .milliseconds(2))
         }
         throw TestFailure("the workers did not queue \(count) executions in 60 s")
     }
