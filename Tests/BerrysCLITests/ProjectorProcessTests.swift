@@ -17,7 +17,8 @@ import Testing
             .write(to: folder.appendingPathComponent("projection.json"), atomically: true, encoding: .utf8)
         try "CREATE TABLE totals (n int NOT NULL); INSERT INTO totals VALUES (0); CREATE TABLE seen (id text PRIMARY KEY);"
             .write(to: folder.appendingPathComponent("schema.sql"), atomically: true, encoding: .utf8)
-        try "UPDATE totals SET n = n + 1; INSERT INTO seen VALUES ($1->>'id')"
+        // A little slow on purpose, so that the kill lands mid-run even on a loaded machine.
+        try "UPDATE totals SET n = n + 1; INSERT INTO seen VALUES ($1->>'id'); SELECT pg_sleep(0.0005)"
             .write(to: folder.appendingPathComponent("handlers/project.created.sql"), atomically: true, encoding: .utf8)
         return root.path
     }

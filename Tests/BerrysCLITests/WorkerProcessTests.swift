@@ -13,7 +13,7 @@ import Testing
         let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
                            "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2",
                            "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
-        let tasks = 6000
+        let tasks = 15000
         let plan = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
         let lines = (0..<tasks).flatMap { index -> [String] in
             let task = UUID().uuidString.lowercased()
