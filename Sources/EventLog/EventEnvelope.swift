@@ -86,32 +86,49 @@ public struct EventEnvelope: Sendable, Hashable {
     /// Decodes a stream entry.
     /// - Throws: `EventLogError.corruptEntry` naming the missing or malformed field.
     public init(fields: [(String, String)], position: Position?) throws {
-        var values: [String: String] = [:]
-        for (name, value) in fields { values[name] = value }
-        func required(_ name: String) throws -> String {
-            guard let value = values[name], !value.isEmpty else {
+        // One pass over the fields (no dictionary: this runs for every event read).
+        var specVersion, id, source, type, dataVersion, subject, time, dataText: String?
+        var sequence, partitionKey, correlationID, causationID: String?
+        var extensions: [String: String] = [:]
+        for (name, value) in fields {
+            switch name {
+            case "specversion": specVersion = value
+            case "id": id = value
+            case "source": source = value
+            case "type": type = value
+            case "dataversion": dataVersion = value
+            case "subject": subject = value
+            case "time": time = value
+            case "data": dataText = value
+            case "datacontenttype": continue
+            case "sequence": sequence = value
+            case "partitionkey": partitionKey = value
+            case "correlationid": correlationID = value
+            case "causationid": causationID = value
+            default: extensions[name] = value
+            }
+        }
+        func required(_ value: String?, _ name: String) throws -> String {
+            guard let value, !value.isEmpty else {
                 throw EventLogError(.corruptEntry, field: name, "stream entry \(position.map(String.init(describing:)) ?? "?") has no \(name)")
             }
             return value
         }
-        guard try required("specversion") == Self.specVersion else {
+        guard try required(specVersion, "specversion") == Self.specVersion else {
             throw EventLogError(.corruptEntry, field: "specversion", "specversion must be 1.0")
         }
-        guard let version = Int(try required("dataversion")), version > 0 else {
+        guard let version = Int(try required(dataVersion, "dataversion")), version > 0 else {
             throw EventLogError(.corruptEntry, field: "dataversion", "dataversion must be a positive integer")
         }
-        let text = try required("data")
+        let text = try required(dataText, "data")
         let data: JSON
         do { data = try JSON(parsing: text) } catch let error as JSONParseError {
             throw EventLogError(.corruptEntry, field: "data", "data is not JSON: \(error)")
         }
-        self.init(id: try required("id"), source: try required("source"), type: try required("type"), dataVersion: version,
-                  subject: try required("subject"), time: try required("time"), data: data, dataText: text,
-                  sequence: values["sequence"].flatMap { Int($0) }, partitionKey: values["partitionkey"],
-                  correlationID: values["correlationid"], causationID: values["causationid"],
-                  extensions: values.filter { !Self.knownAttributes.contains($0.key) }, position: position)
+        self.init(id: try required(id, "id"), source: try required(source, "source"), type: try required(type, "type"),
+                  dataVersion: version, subject: try required(subject, "subject"), time: try required(time, "time"),
+                  data: data, dataText: text, sequence: sequence.flatMap { Int($0) }, partitionKey: partitionKey,
+                  correlationID: correlationID, causationID: causationID, extensions: extensions, position: position)
     }
 
-    /// The attributes that are not extensions.
-    private static let knownAttributes = Set(coreAttributes + ["sequence", "partitionkey", "correlationid", "causationid"])
 }

@@ -94,6 +94,9 @@ enum DeliveryOutcome: Sendable {
     case parked(Delivery)
     /// Stopped before finishing (shutdown or lost lease): left pending for redelivery.
     case abandoned(Delivery)
+    /// Its first attempt in a chunk or batch failed: to be run again on its own, with retries
+    /// (its key stays busy meanwhile).
+    case retryAlone(Delivery)
     /// Nothing happened: the consumer loop's timer.
     case tick
 }

@@ -11,15 +11,28 @@ extension DeliveryProcessor {
         return true
     }
 
+    /// The most deliveries one task processes one after the other for a plain `Worker`.
+    static let maximumChunk = 32
+
+    /// Runs deliveries of distinct keys one after the other in one task (saving a task per
+    /// event); one whose first attempt fails comes back as `.retryAlone`.
+    func run(chunk deliveries: [Delivery]) async -> [DeliveryOutcome] {
+        var outcomes: [DeliveryOutcome] = []
+        outcomes.reserveCapacity(deliveries.count)
+        for delivery in deliveries {
+            outcomes.append(await run(delivery, firstAttemptOnly: deliveries.count > 1))
+        }
+        return outcomes
+    }
+
     /// Runs deliveries of distinct keys through one `handle(batch:)` call and one pipelined
-    /// publish; what fails there is processed one by one, with retries.
+    /// publish; what fails there comes back as `.retryAlone`.
     func run(batch deliveries: [Delivery]) async -> [DeliveryOutcome] {
         let batchable = deliveries.filter(isBatchable)
         var retryAlone = deliveries.filter { !isBatchable($0) }
         var outcomes: [DeliveryOutcome] = []
         guard batchable.count > 1, let batchWorker = worker as? any BatchWorker else {
-            for delivery in deliveries { outcomes.append(await run(delivery)) }
-            return outcomes
+            return await run(chunk: deliveries)
         }
         let deliveries = batchable
         let events = deliveries.compactMap { try? $0.event.get() }
@@ -61,11 +74,11 @@ extension DeliveryProcessor {
                 }
             }
         } catch {
-            logger.warning("\(worker.name): batch of \(deliveries.count) failed (\(error)); processing them one by one")
+            logger.warning("\(worker.name): batch of \(deliveries.count) failed (\(error)); running them one by one")
             outcomes = []
             retryAlone += deliveries
         }
-        for delivery in retryAlone { outcomes.append(await run(delivery)) }
+        for delivery in retryAlone { outcomes.append(.retryAlone(delivery)) }
         return outcomes
     }
 }

@@ -19,7 +19,9 @@ struct DeliveryProcessor: Sendable {
     let metrics: WorkerMetrics
 
     /// Processes `delivery` according to its mode; never throws (failures become outcomes).
-    func run(_ delivery: Delivery) async -> DeliveryOutcome {
+    /// - Parameter firstAttemptOnly: after a failed first attempt, return `.retryAlone` instead
+    ///   of retrying here (so that a chunk of other events is not held up by the backoff).
+    func run(_ delivery: Delivery, firstAttemptOnly: Bool = false) async -> DeliveryOutcome {
         do {
             switch delivery.mode {
             case .parkBehind:
@@ -31,7 +33,7 @@ struct DeliveryProcessor: Sendable {
             case .process:
                 break
             }
-            return try await process(delivery)
+            return try await process(delivery, firstAttemptOnly: firstAttemptOnly)
         } catch {
             // Only cancellation (shutdown, lost lease) or Redis down while parking gets here:
             // the entry stays pending and is delivered again.
@@ -40,7 +42,7 @@ struct DeliveryProcessor: Sendable {
         }
     }
 
-    private func process(_ delivery: Delivery) async throws -> DeliveryOutcome {
+    private func process(_ delivery: Delivery, firstAttemptOnly: Bool) async throws -> DeliveryOutcome {
         if case .failure(let error) = delivery.event, !delivery.isUnknownToThisBuild {
             try await park(delivery, reason: .invalid, error: error.description, attempts: delivery.deliveryCount)
             return .parked(delivery)
@@ -67,6 +69,7 @@ struct DeliveryProcessor: Sendable {
                 throw CancellationError()
             } catch {
                 metrics.failed.increment()
+                if firstAttemptOnly { return .retryAlone(delivery) }
                 firstFailedAt = firstFailedAt ?? Timestamp.now()
                 let kind = FailureClassifier.kind(of: error)
                 let attempt = kind == .transient ? transientRetries + 1 : counted

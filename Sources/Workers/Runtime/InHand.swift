@@ -23,6 +23,9 @@ struct InHand {
     /// True when the retry-stream entry is already held.
     func holds(retryEntry id: String) -> Bool { retryEntries.contains(id) }
 
+    /// How many deliveries are ready to start.
+    var readyCount: Int { ready.count - readyStart }
+
     /// True when a delivery is ready to start.
     var hasReady: Bool { readyStart < ready.count }
 
@@ -54,7 +57,7 @@ struct InHand {
             count -= 1
             if case .retry(let id) = done.origin { retryEntries.remove(id) }
             return
-        case .tick:
+        case .tick, .retryAlone:
             return
         }
         count -= 1

@@ -87,12 +87,14 @@ struct PartitionConsumer: Sendable {
                     }
                 }
                 if stoppingSince.map({ now - $0 <= .seconds(settings.shutdownGrace) }) ?? true && !Task.isCancelled {
-                    let batchSize = worker is any BatchWorker ? DeliveryProcessor.maximumBatch : 1
+                    let isBatchWorker = worker is any BatchWorker
                     while running < settings.concurrency && hand.hasReady {
-                        let deliveries = hand.takeReady(max: batchSize)
+                        // Share what is ready among the free task slots, in chunks or batches.
+                        let share = (hand.readyCount + settings.concurrency - running - 1) / (settings.concurrency - running)
+                        let deliveries = hand.takeReady(max: min(share, isBatchWorker ? DeliveryProcessor.maximumBatch : DeliveryProcessor.maximumChunk))
                         running += 1
                         group.addTask {
-                            deliveries.count == 1 ? [await processor.run(deliveries[0])] : await processor.run(batch: deliveries)
+                            isBatchWorker ? await processor.run(batch: deliveries) : await processor.run(chunk: deliveries)
                         }
                     }
                 }
@@ -108,6 +110,11 @@ struct PartitionConsumer: Sendable {
                     if case .tick? = outcomes.first { tickPending = false; continue }
                     running -= 1
                     for outcome in outcomes {
+                        if case .retryAlone(let delivery) = outcome {
+                            running += 1
+                            group.addTask { [await processor.run(delivery)] }
+                            continue
+                        }
                         hand.finished(outcome)
                         if case .abandoned = outcome, !stop.isRaised, !Task.isCancelled { throw Restart() }
                     }
