@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C shims
@@ -55,12 +58,24 @@ let package = Package(
         // The Berrys platform's consumer workers (agent lifecycle, planning, routing).
         .target(name: "BerrysWorkers", dependencies: ["BerrysDomain", "Workers", "EventLog", "PostgresClient", "BerrysJSON"]),
 
+        // The thin HTTP query API: read models, CloudEvents publishing, health and metrics.
+        .target(name: "QueryAPI", dependencies: [
+            "EventLog", "Projections", "Workers", "PostgresClient", "RedisClient", "BerrysJSON", "ClientSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [
-            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers",
+            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
 
         // Tests

@@ -45,6 +45,19 @@ public enum Migrations {
             FOREIGN KEY (projection, version) REFERENCES berrys.projections (name, version) ON DELETE CASCADE
         );
         """),
+        (2, "read-only role for the query API", """
+        DO $$ BEGIN
+            CREATE ROLE berrys_reader NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$;
+        GRANT USAGE ON SCHEMA read TO berrys_reader;
+        GRANT SELECT ON ALL TABLES IN SCHEMA read TO berrys_reader;
+        ALTER DEFAULT PRIVILEGES IN SCHEMA read GRANT SELECT ON TABLES TO berrys_reader;
+        DO $$ BEGIN
+            EXECUTE format('GRANT berrys_reader TO %I', current_user);
+        EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'berrys_reader not granted to %: %', current_user, SQLERRM;
+        END $$;
+        """),
     ]
 
     /// Applies the missing migrations; returns the versions it applied.

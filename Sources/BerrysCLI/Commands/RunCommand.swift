@@ -2,20 +2,22 @@ import ArgumentParser
 import BerrysWorkers
 import Logging
 import Projections
+import QueryAPI
 import ServiceLifecycle
 import Workers
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run everything in one process: the live projector and the consumer workers (Ctrl-C or SIGTERM stops them gracefully).",
-        discussion: "Applies migrations and creates the log first. Same options as berrys worker; projections are all of them.")
+        abstract: "Run everything in one process: the HTTP API, the live projector and the consumer workers (Ctrl-C or SIGTERM stops them gracefully).",
+        discussion: "Applies migrations and creates the log first. Same options as berrys worker; projections are all of them; the API listens on BERRYS_HTTP_HOST:BERRYS_HTTP_PORT.")
 
     @OptionGroup var workerOptions: WorkerOptions
 
     func run() async throws {
         try await reportingFailures {
             let context = try Context(redisPoolSize: 16 + 2 * workerOptions.concurrency)
+            let metrics = APIMetrics.bootstrap()
             let postgres = context.postgres(size: 16 + workerOptions.concurrency)
             _ = try await postgres.withConnection { try await Migrations.run(on: $0) }
             let definitions = try context.definitions()
@@ -26,8 +28,10 @@ struct RunCommand: AsyncParsableCommand {
             let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres, settings: workerOptions.settings,
                                         consumer: workerOptions.consumer ?? WorkerRuntime.defaultConsumerName(),
                                         logger: Logger(label: "berrys.workers"))
+            let api = APIServer.application(context.apiDependencies(log: log, admin: postgres), metrics: metrics, logger: Logger(label: "berrys.api"))
+            logger.info("API on http://\(context.settings.api.host):\(context.settings.api.port)")
             logger.info("running projections \(definitions.map(\.name).joined(separator: ", ")) and workers \(workers.map(\.name).joined(separator: ", "))")
-            let group = ServiceGroup(configuration: .init(services: [projector, runtime], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let group = ServiceGroup(configuration: .init(services: [api, projector, runtime], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }

@@ -3,6 +3,7 @@ import EventLog
 import Logging
 import PostgresClient
 import Projections
+import QueryAPI
 import RedisClient
 
 /// What a command needs, built from the settings: the Redis pool and the opened log.
@@ -40,5 +41,11 @@ struct Context {
     func openLog(create: Bool = true, source: String = "berrys-cli") async throws -> EventLog {
         try await EventLog.open(redis: redis, configuration: settings.log, registry: registry,
                                 conventions: BerrysConventions(), defaultSource: source, create: create)
+    }
+
+    /// What the HTTP API needs, on this process's connections.
+    func apiDependencies(log: EventLog, admin: PostgresPool) -> APIDependencies {
+        APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: settings.databaseURL, size: 16), admin: admin,
+                        databaseURL: settings.databaseURL, settings: settings.api)
     }
 }

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import QueryAPI
 import RedisClient
 
 /// The process configuration, from the environment and an optional `.env` file, checked at start.
@@ -13,6 +14,7 @@ struct Settings {
     var log: EventLogConfiguration
     var logLevel: String
     var logFormat: String
+    var api: APISettings
 
     /// Reads the settings.
     /// - Throws: `SettingsError` naming the variable and what is wrong with it.
@@ -52,7 +54,20 @@ struct Settings {
             deduplicationWindowMilliseconds: try integer("BERRYS_DEDUP_WINDOW_MS", 86_400_000, 0...(365 * 86_400_000)),
             maximumPayloadBytes: try integer("BERRYS_MAX_PAYLOAD_BYTES", 1 << 20, 1...(64 << 20)),
             unavailableRetrySeconds: Double(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)))
-        return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format)
+        var tokens: APITokens?
+        if let text = values["BERRYS_API_TOKENS"], !text.isEmpty {
+            do { tokens = try APITokens(parsing: text) } catch {
+                throw SettingsError(variable: "BERRYS_API_TOKENS", "must be comma-separated read:TOKEN or publish:TOKEN entries")
+            }
+        }
+        let api = APISettings(
+            host: values["BERRYS_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
+            port: try integer("BERRYS_HTTP_PORT", 8080, 0...65535),
+            maximumBodyBytes: try integer("BERRYS_MAX_BODY_BYTES", 1 << 20, 1...(64 << 20)),
+            consistencyTimeout: Double(try integer("BERRYS_CONSISTENCY_TIMEOUT_MS", 5000, 0...600_000)) / 1000,
+            readyMaximumLagSeconds: Double(try integer("BERRYS_READY_MAX_LAG_SECONDS", 60, 0...86_400)),
+            tokens: tokens)
+        return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format, api: api)
     }
 
     /// `KEY=value` lines; `#` comments and blank lines ignored; surrounding quotes removed.

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Logging
+import Metrics
+import Prometheus
+import Projections
+import QueryAPI
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP query API alone (BERRYS_HTTP_HOST:BERRYS_HTTP_PORT; SIGTERM stops it gracefully).",
+        discussion: "Reads come from the read.* views as the role berrys_reader; see berrys run for API + projector + workers.")
+
+    func run() async throws {
+        try await reportingFailures {
+            let context = try Context(redisPoolSize: 16)
+            let metrics = APIMetrics.bootstrap()
+            let admin = context.postgres(size: 8)
+            _ = try await admin.withConnection { try await Migrations.run(on: $0) }
+            let log = try await context.openLog(create: true, source: "berrys-api")
+            let logger = Logger(label: "berrys.api")
+            let api = APIServer.application(context.apiDependencies(log: log, admin: admin), metrics: metrics, logger: logger)
+            logger.info("serving on http://\(context.settings.api.host):\(context.settings.api.port)")
+            let group = ServiceGroup(configuration: .init(services: [api], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}
+
+/// Prometheus as the process's swift-metrics backend, once.
+enum APIMetrics {
+    static func bootstrap() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+}

@@ -1,0 +1,90 @@
+import BerrysJSON
+import Hummingbird
+import PostgresClient
+
+/// `/v1/agents…` and `/v1/executions/{id}`, from the `platform` projection.
+struct AgentRoutes {
+    let dependencies: APIDependencies
+    var reads: ReadStore { dependencies.reads }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/agents") { request, context in try await list(request, context) }
+        router.get("/v1/agents/:id") { request, context in
+            let id = try await prepare(request, context)
+            guard let agent = try await reads.one("SELECT * FROM read.agents WHERE id = $1::uuid", [id]) else { throw APIError.notFound("agent \(id)") }
+            return JSONResponse.make(agent)
+        }
+        router.get("/v1/agents/:id/history") { request, context in
+            let id = try await existingAgent(request, context)
+            return JSONResponse.make(try await reads.list("""
+                SELECT event_id, from_status, to_status, from_state_detail, to_state_detail, reason, time, sequence
+                FROM read.agent_state_history WHERE agent_id = $1::uuid ORDER BY sequence
+                """, [id]))
+        }
+        router.get("/v1/agents/:id/executions") { request, context in
+            let id = try await existingAgent(request, context)
+            let state = try QueryParameters(request, context).oneOf("state", ["QUEUED", "PREPARING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"])
+            return JSONResponse.make(try await reads.list("""
+                SELECT * FROM read.agent_executions WHERE agent_id = $1::uuid AND ($2::text IS NULL OR state = $2) ORDER BY queued_at, id
+                """, [id, state]))
+        }
+        router.get("/v1/agents/:id/inbox") { request, context in
+            let id = try await existingAgent(request, context)
+            return JSONResponse.make(try await reads.list(
+                "SELECT * FROM read.agent_inbox WHERE recipient_id = $1::uuid ORDER BY delivered_at, message_id", [id]))
+        }
+        router.get("/v1/agents/:id/tools") { request, context in
+            let id = try await existingAgent(request, context)
+            return JSONResponse.make(try await reads.list("""
+                SELECT t.id AS tool_id, t.name, t.category, t.version, a.permissions, a.integrated_at, a.executions, a.failures,
+                       a.total_duration_ms FROM read.agent_tools a JOIN read.tools t ON t.id = a.tool_id
+                WHERE a.agent_id = $1::uuid ORDER BY t.name, t.id
+                """, [id]))
+        }
+        router.get("/v1/executions/:id") { request, context in
+            let id = try await prepare(request, context)
+            guard let execution = try await reads.one("SELECT * FROM read.agent_executions WHERE id = $1::uuid", [id]) else {
+                throw APIError.notFound("execution \(id)")
+            }
+            return JSONResponse.make(execution)
+        }
+    }
+
+    /// Checks the path id, waits for `consistent_with`; returns the id.
+    private func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> String {
+        let id = try QueryParameters(request, context).pathUUID()
+        try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
+        return id
+    }
+
+    private func existingAgent(_ request: Request, _ context: BasicRequestContext) async throws -> String {
+        let id = try await prepare(request, context)
+        guard try await reads.json("SELECT 'true' FROM read.agents WHERE id = $1::uuid", [id]) != nil else {
+            throw APIError.notFound("agent \(id)")
+        }
+        return id
+    }
+
+    private func list(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let query = QueryParameters(request, context)
+        let limit = try query.limit()
+        let after = try query.string("cursor").map { try QueryParameters.checkedUUID(try Page.key(from: $0), name: "cursor") }
+        let parameters: [any PostgresEncodable] = [
+            try query.oneOf("status", ["INACTIVE", "ACTIVE", "BUSY", "ERROR", "MAINTENANCE"]),
+            try query.oneOf("state_detail", ["CREATED", "INITIALIZING", "READY", "ACTIVE", "PAUSED", "ERROR", "TERMINATED"]),
+            try query.oneOf("agent_type", ["COORDINATOR", "ASSISTANT", "RESEARCHER", "DEVELOPER", "DESIGNER", "SPECIALIST", "AUDITOR", "CUSTOM"]),
+            try query.uuid("project_id"), try query.uuid("template_id"), try query.string("specialization"), try query.string("q"),
+            after, limit + 1,
+        ]
+        try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
+        let rows = try await reads.list("""
+            SELECT * FROM read.agents
+            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR state_detail = $2)
+              AND ($3::text IS NULL OR agent_type = $3) AND ($4::uuid IS NULL OR project_id = $4::uuid)
+              AND ($5::uuid IS NULL OR template_id = $5::uuid) AND ($6::text IS NULL OR $6 = ANY (specializations))
+              AND ($7::text IS NULL OR strpos(lower(name), lower($7)) > 0) AND ($8::uuid IS NULL OR id > $8::uuid)
+            ORDER BY id LIMIT $9
+            """, parameters)
+        return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit) { $0["id"]?.stringValue })
+    }
+}

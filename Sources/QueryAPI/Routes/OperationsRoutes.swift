@@ -1,0 +1,89 @@
+import BerrysJSON
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Prometheus
+import Projections
+import RedisClient
+import Workers
+
+/// Health, metrics, projection and worker status.
+struct OperationsRoutes {
+    let dependencies: APIDependencies
+    let metrics: PrometheusCollectorRegistry?
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/health/liveness") { _, _ in JSONResponse.make(#"{"status":"up"}"#) }
+        router.get("/health/readiness") { _, _ in try await readiness() }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics?.emitToBuffer() ?? [])))
+        }
+        router.get("/v1/projections") { _, _ in
+            let statuses = try await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log)
+            return JSONResponse.make(JSON.array(statuses.map { status in
+                .object(["name": .string(status.name), "version": .number(Double(status.version)), "state": .string(status.state),
+                         "error": status.error.map(JSON.string) ?? .null, "lag_events": .number(Double(status.lagEvents)),
+                         "lag_events_capped": .bool(status.lagCapped), "lag_seconds": .number(status.lagSeconds)])
+            }).serialized)
+        }
+        router.get("/v1/workers") { _, _ in
+            let reader = WorkerStatusReader(redis: dependencies.redis, namespace: dependencies.log.configuration.namespace,
+                                            partitions: dependencies.log.partitioner.partitions)
+            let groups = try await reader.groupStatuses()
+            let byWorker = Dictionary(grouping: groups, by: \.worker)
+            return JSONResponse.make(JSON.array(byWorker.keys.sorted().map { worker in
+                let partitions = byWorker[worker] ?? []
+                return .object([
+                    "name": .string(worker),
+                    "pending": .number(Double(partitions.reduce(0) { $0 + $1.pending })),
+                    "lag_entries": .number(Double(partitions.reduce(0) { $0 + ($1.lagEntries ?? 0) })),
+                    "lag_seconds": .number(partitions.map(\.lagSeconds).max() ?? 0),
+                    "dead_letters": .number(Double(partitions.reduce(0) { $0 + $1.deadLetters })),
+                    "partitions": .array(partitions.map { group in
+                        .object(["partition": .number(Double(group.partition)), "pending": .number(Double(group.pending)),
+                                 "lag_entries": group.lagEntries.map { .number(Double($0)) } ?? .null, "lag_seconds": .number(group.lagSeconds),
+                                 "consumers": .number(Double(group.consumers)), "dead_letters": .number(Double(group.deadLetters)),
+                                 "lease_holder": group.leaseHolder.map(JSON.string) ?? .null])
+                    }),
+                ])
+            }).serialized)
+        }
+    }
+
+    /// Redis PING, PostgreSQL SELECT 1, no faulted projection, lag under the limit; 503 naming what failed.
+    private func readiness() async throws -> Response {
+        var checks: [String: JSON] = [:]
+        var ready = true
+        func check(_ name: String, _ body: () async throws -> String?) async {
+            do {
+                if let problem = try await body() {
+                    ready = false
+                    checks[name] = .object(["ok": .bool(false), "error": .string(problem)])
+                } else {
+                    checks[name] = .object(["ok": .bool(true)])
+                }
+            } catch {
+                ready = false
+                checks[name] = .object(["ok": .bool(false), "error": .string("\(error)")])
+            }
+        }
+        await check("redis") {
+            try await dependencies.redis.withConnection { try await $0.send(RedisCommand("PING")) }.string == "PONG" ? nil : "no PONG"
+        }
+        await check("postgres") { try await dependencies.admin.query("SELECT 1").scalar == "1" ? nil : "SELECT 1 failed" }
+        if checks["postgres"]?["ok"] == .bool(true) && checks["redis"]?["ok"] == .bool(true) {
+            await check("projections") {
+                let statuses = try await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log)
+                if let faulted = statuses.first(where: { $0.state == "faulted" }) { return "projection \(faulted.name) is faulted: \(faulted.error ?? "")" }
+                let limit = dependencies.settings.readyMaximumLagSeconds
+                if let lagging = statuses.first(where: { $0.state == "live" && $0.lagSeconds > limit }) {
+                    return "projection \(lagging.name) lags \(Int(lagging.lagSeconds)) s (limit \(Int(limit)) s)"
+                }
+                return nil
+            }
+        }
+        let body = JSON.object(["status": .string(ready ? "ready" : "not_ready"), "checks": .object(checks)]).serialized
+        return JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable)
+    }
+}

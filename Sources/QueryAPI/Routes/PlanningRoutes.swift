@@ -1,0 +1,82 @@
+import BerrysJSON
+import Hummingbird
+import PostgresClient
+
+/// `/v1/projects…`, `/v1/plans…`, `/v1/tasks/{id}`, from the `platform` projection.
+struct PlanningRoutes {
+    let dependencies: APIDependencies
+    var reads: ReadStore { dependencies.reads }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/projects") { request, context in
+            let query = QueryParameters(request, context)
+            let limit = try query.limit()
+            let after = try query.string("cursor").map { try QueryParameters.checkedUUID(try Page.key(from: $0), name: "cursor") }
+            let status = try query.oneOf("status", ["DRAFT", "PLANNING", "IN_PROGRESS", "PAUSED", "REVIEW", "COMPLETED", "ARCHIVED", "CANCELLED"])
+            try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
+            let rows = try await reads.list("""
+                SELECT * FROM read.projects WHERE ($1::text IS NULL OR status = $1) AND ($2::uuid IS NULL OR id > $2::uuid)
+                ORDER BY id LIMIT $3
+                """, [status, after, limit + 1])
+            return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit) { $0["id"]?.stringValue })
+        }
+        router.get("/v1/projects/:id") { request, context in
+            let id = try await prepare(request, context)
+            guard let project = try await reads.one("SELECT * FROM read.projects WHERE id = $1::uuid", [id]) else {
+                throw APIError.notFound("project \(id)")
+            }
+            return JSONResponse.make(project)
+        }
+        router.get("/v1/plans") { request, context in
+            let query = QueryParameters(request, context)
+            let limit = try query.limit()
+            let after = try query.string("cursor").map { try QueryParameters.checkedUUID(try Page.key(from: $0), name: "cursor") }
+            let project = try query.uuid("project_id")
+            try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
+            let rows = try await reads.list("""
+                SELECT * FROM read.plans WHERE ($1::uuid IS NULL OR project_id = $1::uuid) AND ($2::uuid IS NULL OR id > $2::uuid)
+                ORDER BY id LIMIT $3
+                """, [project, after, limit + 1])
+            return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit) { $0["id"]?.stringValue })
+        }
+        router.get("/v1/plans/:id") { request, context in
+            let id = try await prepare(request, context)
+            guard let plan = try await reads.one("""
+                SELECT p.*, CASE WHEN tasks_total > 0 THEN round(100.0 * tasks_completed / tasks_total, 1) ELSE 0 END AS progress_percentage
+                FROM read.plans p WHERE id = $1::uuid
+                """, [id]) else { throw APIError.notFound("plan \(id)") }
+            return JSONResponse.make(plan)
+        }
+        router.get("/v1/plans/:id/tasks") { request, context in
+            let query = QueryParameters(request, context)
+            let status = try query.oneOf("status", ["PLANNED", "READY", "IN_PROGRESS", "BLOCKED", "COMPLETED", "FAILED", "CANCELLED"])
+            let agent = try query.uuid("assigned_agent_id")
+            let id = try await prepare(request, context)
+            guard try await reads.json("SELECT 'true' FROM read.plans WHERE id = $1::uuid", [id]) != nil else { throw APIError.notFound("plan \(id)") }
+            return JSONResponse.make(try await reads.list("""
+                SELECT t.*, coalesce((SELECT json_agg(json_build_object('depends_on_task_id', d.depends_on_task_id, 'dependency_type', d.dependency_type)
+                                                      ORDER BY d.depends_on_task_id)
+                                      FROM read.task_dependencies d WHERE d.task_id = t.id), '[]'::json) AS dependencies
+                FROM read.planning_tasks t
+                WHERE t.plan_id = $1::uuid AND ($2::text IS NULL OR t.status = $2) AND ($3::uuid IS NULL OR t.assigned_agent_id = $3::uuid)
+                ORDER BY t.created_at, t.id
+                """, [id, status, agent]))
+        }
+        router.get("/v1/tasks/:id") { request, context in
+            let id = try await prepare(request, context)
+            guard let task = try await reads.one("""
+                SELECT t.*, coalesce((SELECT json_agg(json_build_object('depends_on_task_id', d.depends_on_task_id, 'dependency_type', d.dependency_type)
+                                                      ORDER BY d.depends_on_task_id)
+                                      FROM read.task_dependencies d WHERE d.task_id = t.id), '[]'::json) AS dependencies
+                FROM read.planning_tasks t WHERE t.id = $1::uuid
+                """, [id]) else { throw APIError.notFound("task \(id)") }
+            return JSONResponse.make(task)
+        }
+    }
+
+    private func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> String {
+        let id = try QueryParameters(request, context).pathUUID()
+        try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
+        return id
+    }
+}

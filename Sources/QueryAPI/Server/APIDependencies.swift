@@ -1,0 +1,52 @@
+import EventLog
+import PostgresClient
+import Projections
+import RedisClient
+
+/// What the routes use, passed in (no globals).
+public struct APIDependencies: Sendable {
+    /// The log, for publishing and health.
+    public let log: EventLog
+    /// Redis, for health and worker status.
+    public let redis: RedisPool
+    /// Reads of `read.*` as `berrys_reader`.
+    public let reads: ReadStore
+    /// The platform schema (projection status, readiness).
+    public let admin: PostgresPool
+    /// The database URL, for read-your-writes waits (LISTEN on their own connection).
+    public let databaseURL: String
+    public let settings: APISettings
+
+    public init(log: EventLog, redis: RedisPool, reads: ReadStore, admin: PostgresPool, databaseURL: String, settings: APISettings) {
+        self.log = log
+        self.redis = redis
+        self.reads = reads
+        self.admin = admin
+        self.databaseURL = databaseURL
+        self.settings = settings
+    }
+}
+
+/// The API's settings (from `BERRYS_HTTP_*`, `BERRYS_CONSISTENCY_TIMEOUT_MS`, …).
+public struct APISettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest request body, in bytes.
+    public var maximumBodyBytes: Int
+    /// How long a read waits for `consistent_with`, in seconds.
+    public var consistencyTimeout: Double
+    /// Readiness fails when a projection lags more than this, in seconds.
+    public var readyMaximumLagSeconds: Double
+    /// Bearer tokens; nil = no authentication.
+    public var tokens: APITokens?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, consistencyTimeout: Double = 5,
+                readyMaximumLagSeconds: Double = 60, tokens: APITokens? = nil) {
+        self.host = host
+        self.port = port
+        self.maximumBodyBytes = maximumBodyBytes
+        self.consistencyTimeout = consistencyTimeout
+        self.readyMaximumLagSeconds = readyMaximumLagSeconds
+        self.tokens = tokens
+    }
+}

@@ -1,0 +1,31 @@
+import Hummingbird
+import Logging
+import Prometheus
+
+/// The HTTP query API: routes, middleware, and the Hummingbird application (a `Service`).
+public enum APIServer {
+    /// The router with every route and middleware (also used by in-process tests).
+    public static func router(_ dependencies: APIDependencies, metrics: PrometheusCollectorRegistry? = nil) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        if let tokens = dependencies.settings.tokens { router.add(middleware: AuthMiddleware(tokens: tokens)) }
+        AgentRoutes(dependencies: dependencies).register(on: router)
+        PlanningRoutes(dependencies: dependencies).register(on: router)
+        CatalogRoutes(dependencies: dependencies).register(on: router)
+        EventRoutes(dependencies: dependencies).register(on: router)
+        PublishRoutes(dependencies: dependencies).register(on: router)
+        OperationsRoutes(dependencies: dependencies, metrics: metrics).register(on: router)
+        return router
+    }
+
+    /// The application, to run in a `ServiceGroup` (graceful shutdown on SIGTERM).
+    public static func application(_ dependencies: APIDependencies, metrics: PrometheusCollectorRegistry? = nil,
+                                   logger: Logger = Logger(label: "berrys.api")) -> some ApplicationProtocol {
+        Application(router: router(dependencies, metrics: metrics),
+                    configuration: .init(address: .hostname(dependencies.settings.host, port: dependencies.settings.port),
+                                         serverName: "berrys"),
+                    logger: logger)
+    }
+}

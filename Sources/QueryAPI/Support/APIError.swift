@@ -1,0 +1,87 @@
+import BerrysJSON
+import EventLog
+import HTTPTypes
+import Hummingbird
+import PostgresClient
+import RedisClient
+
+/// An error answered as `{"error": {"code", "message", "details"}}` with its HTTP status.
+public struct APIError: Error, Sendable, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public let details: [JSON]
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, details: [JSON] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    /// 400: a query or path parameter breaks a rule; names the parameter.
+    static func badParameter(_ name: String, _ rule: String) -> APIError {
+        APIError(.badRequest, code: "bad_parameter", "\(name): \(rule)", details: [.object(["parameter": .string(name), "rule": .string(rule)])])
+    }
+
+    static func notFound(_ what: String) -> APIError {
+        APIError(.notFound, code: "not_found", "\(what) not found")
+    }
+
+    /// The JSON body.
+    var body: JSON {
+        .object(["error": .object(["code": .string(code), "message": .string(message), "details": .array(details)])])
+    }
+
+    /// The error as a response.
+    func response() -> Response {
+        var response = JSONResponse.make(body.serialized, status: status)
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+
+    /// Maps any error to what the client should see: no stack traces, 503 when a dependency is down.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as EventLogError:
+            return from(eventLogError: error)
+        case let error as PostgresError where error.isConnectionFailure:
+            return APIError(.serviceUnavailable, code: "unavailable", "PostgreSQL is unreachable; try again")
+        case let error as RedisError where error.isTransient:
+            return APIError(.serviceUnavailable, code: "unavailable", "Redis is unreachable; try again")
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound: return APIError(.notFound, code: "not_found", "no such route")
+            case .contentTooLarge: return APIError(.contentTooLarge, code: "too_large", "the request body is over the limit")
+            case .methodNotAllowed: return APIError(.methodNotAllowed, code: "method_not_allowed", "method not allowed on this route")
+            default: return APIError(error.status, code: "http_error", error.body ?? error.status.reasonPhrase)
+            }
+        default:
+            return APIError(.internalServerError, code: "internal", "internal error; see the server log")
+        }
+    }
+
+    static func from(eventLogError error: EventLogError) -> APIError {
+        let field: [String: JSON] = error.field.map { ["attribute": .string($0)] } ?? [:]
+        switch error.code {
+        case .invalidEnvelope, .corruptEntry, .unknownType, .unknownVersion:
+            return APIError(.badRequest, code: "invalid_envelope", error.message, details: [.object(field)])
+        case .schemaViolation:
+            return APIError(.unprocessableContent, code: "schema_violation", error.message,
+                            details: error.details.map { .object(["error": .string($0)]) })
+        case .payloadTooLarge:
+            return APIError(.contentTooLarge, code: "too_large", error.message, details: [.object(field)])
+        case .conflict:
+            return APIError(.conflict, code: "sequence_conflict", error.message)
+        case .unavailable:
+            return APIError(.serviceUnavailable, code: "unavailable", error.message)
+        case .registry:
+            return APIError(.internalServerError, code: "registry", error.message)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import EventLog
+import HTTPTypes
+import Hummingbird
+import Projections
+
+/// Read-your-writes: a read with `consistent_with=<position>` (or `Berrys-Consistent-With`)
+/// waits, on the projector's NOTIFY, until the projection behind the endpoint has applied it.
+struct Consistency {
+    static var header: HTTPField.Name { HTTPField.Name("Berrys-Consistent-With")! }
+
+    /// Waits when the request names a position; 504 with the current lag when time runs out.
+    static func wait(for request: Request, projection: String, dependencies: APIDependencies) async throws {
+        let token = request.uri.queryParameters["consistent_with"].map(String.init) ?? request.headers[header]
+        guard let token else { return }
+        guard let position = Position(token) else {
+            throw APIError.badParameter("consistent_with", "must be a position returned by a publish, e.g. 2-1700000000000-0")
+        }
+        guard position.partition < dependencies.log.partitioner.partitions else {
+            throw APIError.badParameter("consistent_with", "names partition \(position.partition) of a log with \(dependencies.log.partitioner.partitions)")
+        }
+        let waiter = ProjectionWaiter(conninfo: dependencies.databaseURL)
+        let timeout = dependencies.settings.consistencyTimeout
+        guard try await waiter.wait(projection: projection, reached: position, timeout: timeout) else {
+            let lag = (try? await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log))?.first { $0.name == projection }
+            throw APIError(.gatewayTimeout, code: "consistency_timeout",
+                           "projection \(projection) did not reach \(token) within \(Int(timeout * 1000)) ms",
+                           details: [.object(["projection": .string(projection), "lag_events": .number(Double(lag?.lagEvents ?? -1)),
+                                              "lag_seconds": .number(lag?.lagSeconds ?? -1)])])
+        }
+    }
+}
