@@ -1,0 +1,107 @@
+import BerrysDomain
+import BerrysJSON
+import BerrysWorkers
+import EventLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresClient
+import Projections
+import QueryAPI
+import RedisClient
+import ServiceLifecycle
+import TestSupport
+import Testing
+import Workers
+
+/// A whole system per test: a log in its own namespace, a fresh database, the projector
+/// (platform + archive) and the domain workers running, and the API's router in-process.
+struct APIHarness {
+    let log: EventLog
+    let redis: RedisPool
+    let admin: PostgresPool
+    let dependencies: APIDependencies
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    static func start(settings: APISettings = APISettings(consistencyTimeout: 10), runWorkers: Bool = true) async throws -> APIHarness {
+        let url = try await TestServers.freshDatabase()
+        let admin = PostgresPool(conninfo: url, size: 8)
+        _ = try await admin.withConnection { try await Migrations.run(on: $0) }
+        let log = try await TestLog.open(poolSize: 8)
+        let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 8)
+        let root = TestServers.projectRoot.appendingPathComponent("projections")
+        let definitions = [
+            try ProjectionDefinition.load(from: root.appendingPathComponent("platform"), knownTypes: Set(TestLog.registry.types),
+                                          referenceData: TransitionsSQL.referenceData),
+            try ProjectionDefinition.load(from: root.appendingPathComponent("archive")),
+        ]
+        var logger = Logger(label: "test.api")
+        logger.logLevel = .warning
+        var services: [any Service] = [Projector(log: log, pool: admin, definitions: definitions, logger: logger)]
+        if runWorkers {
+            services.append(WorkerRuntime(workers: BerrysWorkerCatalog.all, log: log, redis: redis, postgres: admin,
+                                          settings: WorkerSettings(concurrency: 2, blockMilliseconds: 100, leaseSeconds: 2), logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+        let task = Task { try await group.run() }
+        let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, size: 8), admin: admin,
+                                           databaseURL: url, settings: settings)
+        // The projector registers its projections on start; reads need the read.* views.
+        let deadline = Date().addingTimeInterval(20)
+        while try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar != "2" {
+            guard Date() < deadline else { throw TestFailure("projections did not go live") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return APIHarness(log: log, redis: redis, admin: admin, dependencies: dependencies, group: group, task: task)
+    }
+
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    /// Runs `body` with a client of the in-process router.
+    func withClient<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = Application(router: APIServer.router(dependencies))
+        return try await app.test(.router, body)
+    }
+}
+
+/// Requests and decoded responses, briefly.
+extension TestClientProtocol {
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, json: JSON, headers: HTTPFields) {
+        try await execute(uri: uri, method: .get, headers: headers) { response in
+            (response.status, (try? JSON(parsing: String(buffer: response.body))) ?? .null, response.headers)
+        }
+    }
+
+    func post(_ uri: String, contentType: String = "application/cloudevents+json", body: String,
+              headers: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, json: JSON, headers: HTTPFields) {
+        var headers = headers
+        headers[.contentType] = contentType
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            (response.status, (try? JSON(parsing: String(buffer: response.body))) ?? .null, response.headers)
+        }
+    }
+}
+
+enum Events {
+    static func uuid() -> String { UUID().uuidString.lowercased() }
+
+    /// A CloudEvent in structured JSON.
+    static func cloudEvent(type: String, data: JSON, id: String = uuid(), extra: [String: JSON] = [:]) -> String {
+        var members: [String: JSON] = ["specversion": .string("1.0"), "id": .string(id), "source": .string("test"),
+                                       "type": .string(type), "data": data]
+        members.merge(extra) { $1 }
+        return JSON.object(members).serialized
+    }
+
+    static func agentCreated(_ agent: String, name: String = "Agent", extra: [String: JSON] = [:]) -> String {
+        cloudEvent(type: "agent.created", data: .object(["agent_id": .string(agent), "name": .string(name),
+                                                          "agent_type": .string("ASSISTANT"), "specializations": .array([.string("search")])]),
+                   extra: extra)
+    }
+}

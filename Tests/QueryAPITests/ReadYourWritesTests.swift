@@ -1,0 +1,50 @@
+import BerrysJSON
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import QueryAPI
+import TestSupport
+import Testing
+
+@Suite struct ReadYourWritesTests {
+    /// Publish over HTTP, then read the same entity with the returned position: never stale.
+    @Test func aClientAlwaysReadsItsOwnWrite() async throws {
+        let harness = try await APIHarness.start(runWorkers: false)
+        try await harness.withClient { client async throws in
+            for round in 0..<1000 {
+                let agent = Events.uuid()
+                let published = try await client.post("/v1/events", body: Events.agentCreated(agent, name: "agent \(round)"))
+                #expect(published.status == .created)
+                let position = try #require(published.json["position"]?.stringValue)
+                let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
+                #expect(read.status == .ok, "round \(round): \(read.json)")
+                #expect(read.json["name"] == .string("agent \(round)"))
+            }
+            // The header form, and the archive's own projection behind /v1/events.
+            let agent = Events.uuid()
+            let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
+            let position = try #require(published.json["position"]?.stringValue)
+            let history = try await client.get("/v1/subjects/\(agent)/events", headers: [HTTPField.Name("Berrys-Consistent-With")!: position])
+            #expect(history.status == .ok)
+            #expect(history.json.arrayValue?.first?["type"] == .string("agent.created"))
+        }
+        try await harness.stop()
+    }
+
+    @Test func aPositionNotReachedInTimeIsA504WithTheLag() async throws {
+        let harness = try await APIHarness.start(settings: APISettings(consistencyTimeout: 0.2), runWorkers: false)
+        try await harness.withClient { client async throws in
+            let agent = Events.uuid()
+            let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
+            let position = try #require(published.json["position"]?.stringValue)
+            let parts = position.split(separator: "-")
+            let future = "\(parts[0])-\(UInt64(parts[1])! + 3_600_000)-0"
+            let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(future)")
+            #expect(read.status == .gatewayTimeout)
+            #expect(read.json["error"]?["code"] == .string("consistency_timeout"))
+            #expect(read.json["error"]?["details"]?.arrayValue?.first?["lag_seconds"] != nil)
+            #expect(try await client.get("/v1/agents/\(agent)?consistent_with=nonsense").status == .badRequest)
+        }
+        try await harness.stop()
+    }
+}
