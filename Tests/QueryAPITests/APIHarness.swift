@@ -63,10 +63,10 @@ struct APIHarness {
         try await task.value
     }
 
-    /// Runs `body` with a client of the in-process router.
-    func withClient<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        let app = Application(router: APIServer.router(dependencies))
-        return try await app.test(.router, body)
+    /// Runs `body` with a client of the in-process router (or, `live`, of a real HTTP server on a free port).
+    func withClient<T: Sendable>(live: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = Application(router: APIServer.router(dependencies), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return try await app.test(live ? .live : .router, body)
     }
 }
 

@@ -31,6 +31,23 @@ import Testing
         try await harness.stop()
     }
 
+    @Test func overRealHTTPWithWorkersAndProjectorsRunning() async throws {
+        let harness = try await APIHarness.start()
+        try await harness.withClient(live: true) { client async throws in
+            for _ in 0..<20 {
+                let agent = Events.uuid()
+                let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
+                #expect(published.status == .created)
+                #expect(published.headers[HTTPField.Name("X-Request-ID")!] != nil)
+                let position = try #require(published.json["position"]?.stringValue)
+                let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
+                #expect(read.status == .ok)
+                #expect(read.json["id"] == .string(agent))
+            }
+        }
+        try await harness.stop()
+    }
+
     @Test func aPositionNotReachedInTimeIsA504WithTheLag() async throws {
         let harness = try await APIHarness.start(settings: APISettings(consistencyTimeout: 0.2), runWorkers: false)
         try await harness.withClient { client async throws in
