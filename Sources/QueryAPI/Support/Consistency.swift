@@ -18,6 +18,10 @@ struct Consistency {
         guard position.partition < dependencies.log.partitioner.partitions else {
             throw APIError.badParameter("consistent_with", "names partition \(position.partition) of a log with \(dependencies.log.partitioner.partitions)")
         }
+        // A position past the partition's newest entry was never returned by a publish.
+        guard position.streamID <= (try await dependencies.log.lastStreamID(partition: position.partition)) else {
+            throw APIError.badParameter("consistent_with", "names a position that is not in the log (yet)")
+        }
         let waiter = ProjectionWaiter(conninfo: dependencies.databaseURL)
         let timeout = dependencies.settings.consistencyTimeout
         guard try await waiter.wait(projection: projection, reached: position, timeout: timeout) else {

@@ -1,0 +1,38 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `berrys run` serving the API on real servers, checked by schemathesis against openapi.json:
+/// no server errors, every status and body as documented.
+@Suite struct APIConformanceTests {
+    @Test func theLiveAPIConformsToItsOpenAPIDocument() async throws {
+        let port = Int.random(in: 20000...45000)
+        let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
+                           "BERRYS_NAMESPACE": TestServers.uniqueNamespace("oas"), "BERRYS_HTTP_PORT": String(port),
+                           "BERRYS_CONSISTENCY_TIMEOUT_MS": "100",
+                           "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path,
+                           "BERRYS_PROJECTIONS_DIR": TestServers.projectRoot.appendingPathComponent("projections").path]
+        let binary = ProjectorProcessTests.binary
+        // Some data, so that reads find rows: every schema example.
+        let examples = try FileManager.default.contentsOfDirectory(atPath: TestServers.projectRoot.appendingPathComponent("schemas").path)
+        var lines: [String] = []
+        for type in examples.sorted() {
+            let file = TestServers.projectRoot.appendingPathComponent("schemas/\(type)/examples/v1.valid.json")
+            guard let data = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            let compact = data.replacingOccurrences(of: "\n", with: " ")
+            lines.append(#"{"specversion":"1.0","id":"\#(UUID().uuidString)","source":"t","type":"\#(type)","dataversion":"1","data":\#(compact)}"#)
+        }
+        _ = try TestServers.runCapturing(binary, ["publish", "--file", "-"], input: lines.joined(separator: "\n"), environment: environment)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("api-\(UUID().uuidString).log").path
+        let server = try BackgroundProcess.start(binary, ["run"], environment: environment, logPath: log)
+        defer { _ = server.stop(signal: SIGTERM) }
+        let result = try TestServers.runCapturing("schemathesis", [
+            "run", "http://127.0.0.1:\(port)/openapi.json", "--wait-for-schema", "30",
+            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+            "--max-examples", "25", "--phases", "examples,coverage,fuzzing", "--seed", "42",
+        ], environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+                         "SCHEMATHESIS_TELEMETRY": "false", "NO_COLOR": "1"])
+        #expect(result.status == 0, "schemathesis:\n\(result.stdout.suffix(4000))\n\(result.stderr.suffix(2000))")
+        #expect(result.stdout.contains("passed"), "\(result.stdout.suffix(2000))")
+    }
+}
