@@ -22,7 +22,7 @@ struct Berrys: AsyncParsableCommand {
         69 Redis unreachable, 78 bad configuration or schemas.
         """,
         subcommands: [InitCommand.self, PublishCommand.self, LogCommand.self, SchemasCommand.self, MigrateCommand.self,
-                      ProjectCommand.self, ReplayCommand.self, ProjectionsCommand.self, RunCommand.self, ServeCommand.self, WorkerCommand.self, WorkersCommand.self,
+                      ProjectCommand.self, ReplayCommand.self, ProjectionsCommand.self, RunCommand.self, ServeCommand.self, DemoCommand.self, WorkerCommand.self, WorkersCommand.self,
                       DeadLetterCommand.self, StatusCommand.self, BenchCommand.self])
 
     static func main() async {
