@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BerrysJSON", "TestSupport"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BerrysJSON", "RedisClient", "TestSupport"]),
         .testTarget(name: "QueryAPITests", dependencies: [
             "QueryAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -14,7 +14,7 @@
 /// `<ns>:dedup:{p}:<event id>` (stream id and sequence, expiring after the de-dup window).
 public enum AppendFunction {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "5"
+    public static let version = "6"
 
     /// The library's Lua source.
     public static let source = #"""
@@ -85,6 +85,12 @@ local function append(keys, args)
   local current, latestStreamID, latestKeyKind, latestID = 0, nil, nil, nil
   if latest then
     local s, sid, kind, eid = string.match(latest, '^(%d+) (%S+) ([sk]) (.*)$')
+    if not s then
+      -- Written by version 4 or older: "sequence stream-id event-id", no key kind.
+      s, sid, eid = string.match(latest, '^(%d+) (%S+) (.*)$')
+      s = s or string.match(latest, '^(%d+)')
+    end
+    if not s then return invalid('unreadable sequence record for subject ' .. fields.subject .. ': ' .. latest) end
     current, latestStreamID, latestKeyKind, latestID = tonumber(s), sid, kind, eid
   end
 

@@ -1,6 +1,7 @@
 import BerrysJSON
 import EventLog
 import Foundation
+import RedisClient
 import TestSupport
 import Testing
 
@@ -26,6 +27,18 @@ import Testing
         #expect(events.map(\.sequence) == [1, 2])
         #expect(events[0].subject == id)
         #expect(events[1].position == second.position)
+    }
+
+    /// Logs written by an older append function keep their sequences ("sequence stream-id event-id").
+    @Test func sequencesRecordedByAnOlderFunctionVersionAreContinued() async throws {
+        let log = try await TestLog.open()
+        let id = UUID().uuidString.lowercased()
+        let first = try await log.append(Self.project(id))
+        let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 1)
+        let key = "\(log.configuration.namespace):seq:{\(first.position.partition)}"
+        try await redis.send("HSET", key, id, "7 \(first.position.streamID) old-event-id")
+        let next = try await log.append(Self.projectStatus(id, "DRAFT", "PLANNING"), expected: .exactly(7))
+        #expect(next.sequence == 8)
     }
 
     @Test func duplicateIdReturnsTheOriginalAndWritesNothing() async throws {
