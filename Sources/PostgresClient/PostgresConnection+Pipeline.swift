@@ -77,6 +77,18 @@ extension PostgresConnection {
         return try collectPipelineResults(connection, statements)
     }
 
+    /// Runs one statement as a named prepared statement (prepared the first time this session
+    /// sees the name), so repeated queries skip parsing and planning.
+    public func queryPrepared(_ name: String, _ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
+        let connection = try connected()
+        try prepareOnce(PostgresStatement(sql, parameters), name: name, on: connection)
+        let texts = parameters.map(\.postgresText)
+        let result = texts.withCStringArray { values in
+            PQexecPrepared(connection, name, Int32(texts.count), values, nil, nil, 0)
+        }
+        return try consume(result, sql: sql)
+    }
+
     /// Prepares a named statement the first time this connection sees the name.
     private func prepareOnce(_ statement: PostgresStatement, name: String, on connection: OpaquePointer) throws {
         guard !handle.prepared.contains(name) else { return }

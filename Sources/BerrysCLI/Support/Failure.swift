@@ -44,6 +44,9 @@ func reportingFailures(_ body: () async throws -> Void) async throws {
     } catch let error as DeadLetterError {
         printError("berrys: \(error)")
         throw ExitCode(ExitCodes.refused)
+    } catch let error as BenchError {
+        printError("\(error)")
+        throw ExitCode(ExitCodes.refused)
     } catch let error as WorkerCatalogError {
         printError("berrys: \(error)")
         throw ExitCode.validationFailure

@@ -21,8 +21,16 @@ public struct ReadStore: Sendable {
     }
 
     /// The single text value of a query that builds JSON, or nil when it returns no row or NULL.
+    /// Each distinct query is prepared once per session (named by a hash of its text).
     func json(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> String? {
-        try await pool.query(sql, parameters).scalar
+        let name = "read_" + String(Self.fnv1a64(sql), radix: 16)
+        return try await pool.withConnection { try await $0.queryPrepared(name, sql, parameters) }.scalar
+    }
+
+    static func fnv1a64(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 
     /// A JSON array of the rows of `select` (`[]` when none).
