@@ -7,26 +7,26 @@ import Testing
 @Suite struct CLITests {
     let namespace = TestServers.uniqueNamespace("cli")
 
-    func berrys(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws
+    func berrys(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) async throws
         -> (status: Int32, stdout: String, stderr: String) {
         let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
         var environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_NAMESPACE": namespace,
                            "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
         environment.merge(extra) { $1 }
-        return try TestServers.runCapturing(binary, arguments, input: input, environment: environment)
+        return try await TestServers.runCapturingOffPool(binary, arguments, input: input, environment: environment)
     }
 
     static func project(_ id: String) -> String { #"{"project_id":"\#(id)","name":"Survey"}"# }
 
-    @Test func publishPrintsWhereTheEventLandedAndReadPrintsIt() throws {
+    @Test func publishPrintsWhereTheEventLandedAndReadPrintsIt() async throws {
         let id = UUID().uuidString.lowercased()
-        let published = try berrys(["publish", "project.created", "--data", Self.project(id), "--id", "p-\(id)", "--expect", "none"])
+        let published = try await berrys(["publish", "project.created", "--data", Self.project(id), "--id", "p-\(id)", "--expect", "none"])
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.hasPrefix("appended id=p-\(id) partition="))
         #expect(published.stdout.contains("sequence=1"))
-        let again = try berrys(["publish", "project.created", "--data", Self.project(id), "--id", "p-\(id)"])
+        let again = try await berrys(["publish", "project.created", "--data", Self.project(id), "--id", "p-\(id)"])
         #expect(again.stdout.hasPrefix("duplicate id=p-\(id)"))
-        let read = try berrys(["log", "read"])
+        let read = try await berrys(["log", "read"])
         #expect(read.status == 0)
         let lines = read.stdout.split(separator: "\n")
         #expect(lines.count == 1)
@@ -35,24 +35,24 @@ import Testing
         #expect(event["data"]?["project_id"] == .string(id))
     }
 
-    @Test func invalidPayloadExitsOneNamingThePointer() throws {
-        let result = try berrys(["publish", "project.created", "--data", #"{"project_id":"nope"}"#])
+    @Test func invalidPayloadExitsOneNamingThePointer() async throws {
+        let result = try await berrys(["publish", "project.created", "--data", #"{"project_id":"nope"}"#])
         #expect(result.status == 1)
         #expect(result.stderr.contains("BERRYS_SCHEMA_VIOLATION"))
         #expect(result.stderr.contains("/project_id: must be a valid uuid"))
         #expect(result.stderr.contains("/name: required property missing"))
-        #expect(try berrys(["log", "read"]).stdout.isEmpty)
+        #expect(try await berrys(["log", "read"]).stdout.isEmpty)
     }
 
-    @Test func conflictExitsOneShowingExpectedAndActual() throws {
+    @Test func conflictExitsOneShowingExpectedAndActual() async throws {
         let id = UUID().uuidString.lowercased()
-        _ = try berrys(["publish", "project.created", "--data", Self.project(id)])
-        let result = try berrys(["publish", "project.created", "--data", Self.project(id), "--expect", "3"])
+        _ = try await berrys(["publish", "project.created", "--data", Self.project(id)])
+        let result = try await berrys(["publish", "project.created", "--data", Self.project(id), "--expect", "3"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("expected sequence 3, actual sequence 1"))
     }
 
-    @Test func fileOfCloudEventsReportsRejectedLinesAndPublishesTheRest() throws {
+    @Test func fileOfCloudEventsReportsRejectedLinesAndPublishesTheRest() async throws {
         func line(_ id: String, data: String) -> String {
             #"{"specversion":"1.0","id":"\#(id)","source":"test","type":"project.created","data":\#(data)}"#
         }
@@ -60,49 +60,49 @@ import Testing
         let file = [line("a-\(ids[0])", data: Self.project(ids[0])), line("bad", data: #"{"project_id":1}"#),
                     "not json", line("a-\(ids[1])", data: Self.project(ids[1])), line("a-\(ids[0])", data: Self.project(ids[0])),
                     line("a-\(ids[2])", data: Self.project(ids[2]))].joined(separator: "\n")
-        let result = try berrys(["publish", "--file", "-"], input: file)
+        let result = try await berrys(["publish", "--file", "-"], input: file)
         #expect(result.status == 1)
         #expect(result.stdout.contains("published 3, duplicates 1, rejected 2"))
         #expect(result.stderr.contains("line 2: rejected"))
         #expect(result.stderr.contains("line 3: rejected"))
-        #expect(try berrys(["log", "read"]).stdout.split(separator: "\n").count == 3)
+        #expect(try await berrys(["log", "read"]).stdout.split(separator: "\n").count == 3)
     }
 
-    @Test func schemasCommands() throws {
-        let list = try berrys(["schemas", "list"])
+    @Test func schemasCommands() async throws {
+        let list = try await berrys(["schemas", "list"])
         #expect(list.stdout.contains("agent.created\tversions v1,v2\tnewest v2"))
-        #expect(try berrys(["schemas", "check"]).status == 0)
+        #expect(try await berrys(["schemas", "check"]).status == 0)
         let example = TestServers.projectRoot.appendingPathComponent("schemas/agent.created/examples/v1.valid.json").path
-        #expect(try berrys(["schemas", "validate", "agent.created", "--version", "1", example]).status == 0)
-        let invalid = try berrys(["schemas", "validate", "agent.created", example])
+        #expect(try await berrys(["schemas", "validate", "agent.created", "--version", "1", example]).status == 0)
+        let invalid = try await berrys(["schemas", "validate", "agent.created", example])
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains("/specializations: required property missing"))
     }
 
-    @Test func badConfigurationExitsSeventyEightNamingTheVariable() throws {
-        let result = try berrys(["init"], environment: ["BERRYS_PARTITIONS": "many"])
+    @Test func badConfigurationExitsSeventyEightNamingTheVariable() async throws {
+        let result = try await berrys(["init"], environment: ["BERRYS_PARTITIONS": "many"])
         #expect(result.status == 78)
         #expect(result.stderr.contains("BERRYS_PARTITIONS"))
     }
 
-    @Test func unreachableRedisExitsSixtyNineAfterRetrying() throws {
-        let result = try berrys(["publish", "project.created", "--data", Self.project(UUID().uuidString.lowercased())],
+    @Test func unreachableRedisExitsSixtyNineAfterRetrying() async throws {
+        let result = try await berrys(["publish", "project.created", "--data", Self.project(UUID().uuidString.lowercased())],
                                 environment: ["BERRYS_REDIS_URL": "redis://127.0.0.1:1", "BERRYS_REDIS_RETRY_SECONDS": "1"])
         #expect(result.status == 69)
         #expect(result.stderr.contains("BERRYS_UNAVAILABLE"))
     }
 
-    @Test func everyCommandHasHelp() throws {
+    @Test func everyCommandHasHelp() async throws {
         for command in [[], ["init"], ["publish"], ["log", "read"], ["schemas", "validate"], ["bench", "publish"], ["worker"], ["run"],
                         ["workers", "list"], ["dlq", "list"], ["dlq", "show"], ["dlq", "retry"], ["dlq", "drop"], ["status"], ["bench", "workers"]] {
-            let result = try berrys(command + ["--help"])
+            let result = try await berrys(command + ["--help"])
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("USAGE"), "\(command)")
         }
     }
 
-    @Test func workersListShowsEachWorkerWithItsTypes() throws {
-        let result = try berrys(["workers", "list"])
+    @Test func workersListShowsEachWorkerWithItsTypes() async throws {
+        let result = try await berrys(["workers", "list"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("planning-to-agent\ttask.assigned, task.created, task.status_changed"))
         #expect(result.stdout.split(separator: "\n").count == 4)
@@ -113,7 +113,7 @@ import Testing
         let environment = ["BERRYS_DATABASE_URL": database]
         let task = UUID().uuidString.lowercased()
         let data = #"{"task_id":"\#(task)","plan_id":"\#(task)","agent_id":"\#(task)"}"#
-        #expect(try berrys(["publish", "task.assigned", "--data", data, "--id", "orphan-\(task)"]).status == 0)
+        #expect(try await berrys(["publish", "task.assigned", "--data", data, "--id", "orphan-\(task)"]).status == 0)
         let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("dlq-\(UUID().uuidString).log").path
         let worker = try BackgroundProcess.start(binary, ["worker", "--only", "planning-to-agent", "--max-deliveries", "1"],
@@ -123,24 +123,24 @@ import Testing
                                                  logPath: logPath)
         var listed = ""
         for _ in 0..<300 where !listed.contains("orphan-\(task)") {
-            listed = try berrys(["dlq", "list"]).stdout
+            listed = try await berrys(["dlq", "list"]).stdout
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(worker.stop(signal: SIGTERM) == 0)
+        #expect(await worker.stopped(signal: SIGTERM) == 0)
         #expect(listed.contains("orphan-\(task)\ttask.assigned\t\(task)\tmax_deliveries\t1\t"), "\(listed)")
         let reference = String(listed.split(separator: "\n")[1].split(separator: "\t")[0])
 
-        let shown = try berrys(["dlq", "show", "orphan-\(task)"], environment: environment)
+        let shown = try await berrys(["dlq", "show", "orphan-\(task)"], environment: environment)
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("dlq_error\tpermanent: task \(task) is not known"))
         #expect(shown.stdout.contains("reference\t\(reference)"))
-        let status = try berrys(["status"])
+        let status = try await berrys(["status"])
         #expect(status.stdout.contains("planning-to-agent\t"), "\(status.stdout)")
 
-        #expect(try berrys(["dlq", "drop", reference]).status == 64, "dropping needs --yes")
-        #expect(try berrys(["dlq", "show", "no-such-id"]).status == 1)
-        let dropped = try berrys(["dlq", "drop", reference, "--yes"])
+        #expect(try await berrys(["dlq", "drop", reference]).status == 64, "dropping needs --yes")
+        #expect(try await berrys(["dlq", "show", "no-such-id"]).status == 1)
+        let dropped = try await berrys(["dlq", "drop", reference, "--yes"])
         #expect(dropped.status == 0, "\(dropped.stderr)")
-        #expect(!(try berrys(["dlq", "list"]).stdout.contains("orphan-\(task)")))
+        #expect(!(try await berrys(["dlq", "list"]).stdout.contains("orphan-\(task)")))
     }
 }

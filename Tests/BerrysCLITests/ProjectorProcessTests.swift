@@ -33,20 +33,20 @@ import Testing
             let id = UUID().uuidString.lowercased()
             return #"{"specversion":"1.0","id":"\#(id)","source":"t","type":"project.created","data":{"project_id":"\#(id)","name":"p"}}"#
         }.joined(separator: "\n")
-        let published = try TestServers.runCapturing(Self.binary, ["publish", "--file", "-"], input: lines, environment: environment)
+        let published = try await TestServers.runCapturingOffPool(Self.binary, ["publish", "--file", "-"], input: lines, environment: environment)
         #expect(published.status == 0, "\(published.stderr)")
 
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("projector-\(UUID().uuidString).log").path
         let pool = PostgresPool(conninfo: database, size: 1)
         let first = try BackgroundProcess.start(Self.binary, ["project"], environment: environment, logPath: log)
         try await Self.waitFor(pool, atLeast: 200, upTo: events)
-        #expect(first.stop(signal: SIGKILL) == 128 + SIGKILL)
+        #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
         let afterKill = try await Self.applied(pool)
         #expect(afterKill < events, "the kill came too late to test anything")
 
         let second = try BackgroundProcess.start(Self.binary, ["project"], environment: environment, logPath: log)
         try await Self.waitFor(pool, atLeast: events, upTo: events)
-        #expect(second.stop(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         #expect(try await pool.query("SELECT n, (SELECT count(*) FROM read.seen) FROM read.totals").values == [[String(events), String(events)]])
     }
 

@@ -22,7 +22,7 @@ import Testing
                 #"{"specversion":"1.0","id":"\#(UUID().uuidString.lowercased())","source":"t","type":"task.assigned","data":{"task_id":"\#(task)","plan_id":"\#(plan)","agent_id":"\#(agent)"}}"#,
             ]
         }.joined(separator: "\n")
-        let published = try TestServers.runCapturing(Self.binary, ["publish", "--file", "-"], input: lines, environment: environment)
+        let published = try await TestServers.runCapturingOffPool(Self.binary, ["publish", "--file", "-"], input: lines, environment: environment)
         #expect(published.status == 0, "\(published.stderr)")
 
         let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 2)
@@ -30,7 +30,7 @@ import Testing
         let arguments = ["worker", "--only", "planning-to-agent", "--lease-seconds", "1", "--visibility-timeout", "2", "--batch-size", "100"]
         let first = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
         try await Self.waitFor(redis, namespace: namespace, atLeast: 200, tasks: tasks)
-        #expect(first.stop(signal: SIGKILL) == 128 + SIGKILL)
+        #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
         let queuedAtKill = try await Self.queuedCount(redis, namespace: namespace, tasks: tasks)
         let pendingAtKill = try await Self.pending(redis, namespace: namespace)
         #expect(queuedAtKill < tasks, "the kill came too late to test anything")
@@ -39,7 +39,7 @@ import Testing
         let second = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "second"], environment: environment, logPath: log)
         try await Self.waitFor(redis, namespace: namespace, atLeast: tasks, tasks: tasks)
         try await Task.sleep(for: .milliseconds(500))
-        #expect(second.stop(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
 
         let queued = try await Self.queued(redis, namespace: namespace)
         #expect(queued.count == tasks, "each emitted event exactly once")

@@ -26,7 +26,9 @@ struct APIHarness {
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    static func start(settings: APISettings = APISettings(consistencyTimeout: 10), runWorkers: Bool = true) async throws -> APIHarness {
+    /// - Parameter runProjector: false leaves the read models behind the log (for consistency timeouts).
+    static func start(settings: APISettings = APISettings(consistencyTimeout: 10), runWorkers: Bool = true,
+                      runProjector: Bool = true) async throws -> APIHarness {
         let url = try await TestServers.freshDatabase()
         let admin = PostgresPool(conninfo: url, size: 8)
         _ = try await admin.withConnection { try await Migrations.run(on: $0) }
@@ -40,7 +42,7 @@ struct APIHarness {
         ]
         var logger = Logger(label: "test.api")
         logger.logLevel = .warning
-        var services: [any Service] = [Projector(log: log, pool: admin, definitions: definitions, logger: logger)]
+        var services: [any Service] = runProjector ? [Projector(log: log, pool: admin, definitions: definitions, logger: logger)] : []
         if runWorkers {
             services.append(WorkerRuntime(workers: BerrysWorkerCatalog.all, log: log, redis: redis, postgres: admin,
                                           settings: WorkerSettings(concurrency: 2, blockMilliseconds: 100, leaseSeconds: 2), logger: logger))
@@ -51,7 +53,7 @@ struct APIHarness {
                                            databaseURL: url, settings: settings)
         // The projector registers its projections on start; reads need the read.* views.
         let deadline = Date().addingTimeInterval(20)
-        while try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar != "2" {
+        while runProjector, try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar != "2" {
             guard Date() < deadline else { throw TestFailure("projections did not go live") }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -14,7 +14,7 @@ import Testing
 @Suite(.serialized) struct ReadinessTests {
     /// Readiness goes 503 naming PostgreSQL while it is stopped, and back to 200 when it returns.
     @Test func readinessFollowsPostgres() async throws {
-        let server = try SparePostgresServer()
+        let server = try await SparePostgresServer.make()
         defer { server.destroy() }
         let admin = PostgresPool(conninfo: server.url, size: 2)
         _ = try await admin.withConnection { try await Migrations.run(on: $0) }
@@ -25,13 +25,13 @@ import Testing
         let app = Application(router: APIServer.router(dependencies))
         try await app.test(.router) { client async throws in
             #expect(try await client.get("/health/readiness").status == .ok)
-            server.stop()
+            await server.stopOffPool()
             let down = try await client.get("/health/readiness")
             #expect(down.status == .serviceUnavailable)
             #expect(down.json["checks"]?["postgres"]?["ok"] == .bool(false), "\(down.json)")
             #expect(down.json["checks"]?["redis"]?["ok"] == .bool(true))
             #expect(try await client.get("/health/liveness").status == .ok)
-            try server.start()
+            try await server.startOffPool()
             var status = HTTPResponse.Status.serviceUnavailable
             for _ in 0..<100 where status != .ok {
                 status = try await client.get("/health/readiness").status

@@ -55,14 +55,14 @@ import Testing
     }
 
     @Test func reconnectsAfterTheServerRestarts() async throws {
-        let server = try SpareRedisServer()
+        let server = try await SpareRedisServer.make()
         defer { server.stop() }
         let spare = RedisConnection(configuration: RedisConfiguration(port: server.port))
         try await spare.send("SET", "k", "before")
-        server.stop()
+        await server.stopOffPool()
         let error = await #expect(throws: RedisError.self) { try await spare.send("GET", "k") }
         #expect(error?.isConnectionFailure == true)
-        try server.start()
+        try await server.startOffPool()
         #expect(try await spare.send("PING") == .status("PONG"))
         #expect(try await spare.send("GET", "k") == .null)  // no persistence on the spare server
     }

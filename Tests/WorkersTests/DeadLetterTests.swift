@@ -102,7 +102,7 @@ import Testing
 
 @Suite(.serialized) struct RedisRestartTests {
     @Test func theRuntimeSurvivesARedisRestartWithoutBeingRestarted() async throws {
-        let server = try SpareRedisServer()
+        let server = try await SpareRedisServer.make()
         defer { server.stop() }
         let configuration = try RedisConfiguration(url: "redis://127.0.0.1:\(server.port)")
         let harness = try await RuntimeHarness(partitions: 2, redisConfiguration: configuration)
@@ -110,9 +110,9 @@ import Testing
         try await harness.publish(count: 3)
         let running = harness.start([RecordingWorker(name: "restart", recorder: recorder)])
         try await eventually("handled before the restart") { await recorder.handled.count == 3 }
-        server.stop()
+        await server.stopOffPool()
         try await Task.sleep(for: .milliseconds(500))
-        try server.start()
+        try await server.startOffPool()
         // The server came back empty (no persistence): the log is created again, as berrys init would.
         _ = try await EventLog.open(redis: harness.redis, configuration: harness.log.configuration, registry: TestLog.registry)
         try await harness.publish(count: 2)

@@ -64,7 +64,7 @@ struct RuntimeHarness {
     let redis: RedisPool
 
     static let fastSettings = WorkerSettings(
-        concurrency: 4, batchSize: 50, blockMilliseconds: 100, visibilityTimeout: 2, leaseSeconds: 1.5,
+        concurrency: 4, batchSize: 50, blockMilliseconds: 100, visibilityTimeout: 2, leaseSeconds: 5,
         policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 0.01, maximum: 0.05)), shutdownGrace: 2)
 
     init(partitions: Int = 4, redisConfiguration: RedisConfiguration = TestServers.redisConfiguration) async throws {

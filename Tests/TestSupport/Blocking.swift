@@ -1,0 +1,52 @@
+import Foundation
+
+/// Blocking work (waiting for a child process, initdb, sleeps) on a thread of its own, so that
+/// the test process's cooperative threads — two on a 2-core machine — stay free for the async
+/// tests running in parallel.
+public enum Blocking {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+}
+
+extension BackgroundProcess {
+    /// Signals the process and waits for it to exit, off the cooperative pool.
+    /// - Returns: its exit status (128 + signal when killed by one).
+    public func stopped(signal: Int32) async -> Int32 {
+        let process = self
+        return await Blocking.run { process.stop(signal: signal) }
+    }
+}
+
+extension TestServers {
+    /// `runCapturing` off the cooperative pool.
+    public static func runCapturingOffPool(_ program: String, _ arguments: [String], input: String? = nil,
+                                           environment: [String: String]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await Blocking.run { try runCapturing(program, arguments, input: input, environment: environment) }
+    }
+}
+
+extension SpareRedisServer {
+    /// Starts a new spare server, off the cooperative pool.
+    public static func make() async throws -> SpareRedisServer { try await Blocking.run { try SpareRedisServer() } }
+    /// Stops it, off the cooperative pool.
+    public func stopOffPool() async { let server = self; await Blocking.run { server.stop() } }
+    /// Starts it again, off the cooperative pool.
+    public func startOffPool() async throws { let server = self; try await Blocking.run { try server.start() } }
+}
+
+extension SparePostgresServer {
+    /// Creates and starts a spare server, off the cooperative pool.
+    public static func make() async throws -> SparePostgresServer { try await Blocking.run { try SparePostgresServer() } }
+    public func stopOffPool() async { let server = self; await Blocking.run { server.stop() } }
+    public func startOffPool() async throws { let server = self; try await Blocking.run { try server.start() } }
+    public func destroyOffPool() async { let server = self; await Blocking.run { server.destroy() } }
+}
