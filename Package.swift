@@ -35,6 +35,7 @@ let package = Package(
         // The event log on Redis Streams.
         .target(name: "EventLog", dependencies: [
             "RedisClient", "ClientSupport", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
         // The Berrys platform's domain: event types, conventions, upcasters.
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "Projections", dependencies: [
             "EventLog", "PostgresClient", "BerrysJSON", "ClientSupport",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 

@@ -1,4 +1,5 @@
 import ClientSupport
+import Metrics
 import RedisClient
 
 extension EventLog {
@@ -17,7 +18,9 @@ extension EventLog {
         let partition = partition(of: envelope)
         let command = appendCommand(envelope, partition: partition, expected: expected)
         let reply = try await withRetries { try await redis.withConnection { try await $0.sendReturningErrors(command) } }
-        return try Self.result(of: reply, id: envelope.id, partition: partition)
+        let result = try Self.result(of: reply, id: envelope.id, partition: partition)
+        PublishMetrics.count(result)
+        return result
     }
 
     /// Appends many prepared events pipelined, `chunkSize` FCALLs per round trip.
@@ -33,8 +36,10 @@ extension EventLog {
             let commands = zip(chunk, partitions).map { appendCommand($0, partition: $1, expected: expected) }
             let replies = try await withRetries { try await redis.pipeline(commands) }
             for ((envelope, partition), reply) in zip(zip(chunk, partitions), replies) {
-                results.append(Result { try Self.result(of: reply, id: envelope.id, partition: partition) }
-                    .mapError { $0 as? EventLogError ?? EventLogError(.invalidEnvelope, "\($0)") })
+                let result = Result { try Self.result(of: reply, id: envelope.id, partition: partition) }
+                    .mapError { $0 as? EventLogError ?? EventLogError(.invalidEnvelope, "\($0)") }
+                if case .success(let appended) = result { PublishMetrics.count(appended) }
+                results.append(result)
             }
             start += chunkSize
         }
@@ -80,5 +85,15 @@ extension EventLog {
             return EventLogError(.registry, "the berrys_append function is not loaded; run berrys init")
         }
         return EventLogError(.unavailable, "Redis refused the append: \(message)")
+    }
+}
+
+/// `berrys_events_published_total{status="appended"|"duplicate"}`.
+enum PublishMetrics {
+    static let appended = Counter(label: "berrys_events_published_total", dimensions: [("status", "appended")])
+    static let duplicate = Counter(label: "berrys_events_published_total", dimensions: [("status", "duplicate")])
+
+    static func count(_ result: AppendResult) {
+        (result.duplicate ? duplicate : appended).increment()
     }
 }

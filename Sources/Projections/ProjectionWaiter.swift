@@ -34,9 +34,14 @@ extension PostgresConnection {
             if let reached, reached >= position.streamID { return true }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { return false }
-            // Any notification on the channel may be ours; re-check the checkpoint after it.
-            while let note = try waitForNotification(timeout: deadline.timeIntervalSinceNow), Position(note.payload)?.partition != position.partition {}
-            if deadline.timeIntervalSinceNow <= 0 { return false }
+            // Any notification on the channel may be ours; re-check the checkpoint after it. The
+            // wait is sliced so that a cancelled caller (e.g. a request timeout) stops promptly.
+            while true {
+                if Task.isCancelled { throw CancellationError() }
+                let slice = min(0.1, max(0, deadline.timeIntervalSinceNow))
+                if let note = try waitForNotification(timeout: slice), Position(note.payload)?.partition == position.partition { break }
+                if deadline.timeIntervalSinceNow <= 0 { return false }
+            }
         }
     }
 }

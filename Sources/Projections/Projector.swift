@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Logging
+import Metrics
 import PostgresClient
 import ServiceLifecycle
 
@@ -141,10 +142,13 @@ struct PartitionLoop {
     func run() async throws {
         let definition = applier.definition
         let blocking = log.makeBlockingConnection()
+        let applied = Counter(label: "berrys_projection_events_applied_total", dimensions: [("projection", definition.name)])
+        let lag = Gauge(label: "berrys_projection_lag_seconds", dimensions: [("projection", definition.name), ("partition", String(partition))])
         var after = start
         while !Task.isCancelled, await !faults.raised {
             let entries = try await log.readEntries(partition: partition, after: after, count: definition.batchSize)
             if entries.isEmpty {
+                lag.record(0)
                 // Wait for the next entry; it is read (and checked) at the top of the loop.
                 _ = try? await log.follow(partition: partition, after: after, count: 1, blockMilliseconds: 500, upcast: false, on: blocking)
                 continue
@@ -166,6 +170,9 @@ struct PartitionLoop {
                     continue
                 }
                 after = through
+                applied.increment(by: plan.events.count)
+                // The age of the newest applied entry: how far behind the log this partition is.
+                lag.record(max(0, Date().timeIntervalSince1970 - Double(through.milliseconds) / 1000))
             }
             if let fault = plan.fault {
                 await faults.raise()

@@ -67,4 +67,19 @@ import Testing
         }
         try await harness.stop()
     }
+
+    @Test func aRequestOverTheTimeLimitIsA503() async throws {
+        let settings = APISettings(consistencyTimeout: 5, requestTimeout: 0.3)
+        let harness = try await APIHarness.start(settings: settings, runWorkers: false, runProjector: false)
+        try await harness.withClient { client async throws in
+            let agent = Events.uuid()
+            let position = try #require(try await client.post("/v1/events", body: Events.agentCreated(agent)).json["position"]?.stringValue)
+            let started = Date()
+            let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
+            #expect(read.status == .serviceUnavailable)
+            #expect(read.json["error"]?["code"] == .string("request_timeout"))
+            #expect(Date().timeIntervalSince(started) < 3)
+        }
+        try await harness.stop()
+    }
 }

@@ -66,7 +66,8 @@ struct Settings {
             maximumBodyBytes: try integer("BERRYS_MAX_BODY_BYTES", 1 << 20, 1...(64 << 20)),
             consistencyTimeout: Double(try integer("BERRYS_CONSISTENCY_TIMEOUT_MS", 5000, 0...600_000)) / 1000,
             readyMaximumLagSeconds: Double(try integer("BERRYS_READY_MAX_LAG_SECONDS", 60, 0...86_400)),
-            tokens: tokens)
+            tokens: tokens,
+            requestTimeout: Double(try integer("BERRYS_REQUEST_TIMEOUT_MS", 30_000, 100...3_600_000)) / 1000)
         return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format, api: api)
     }
 

@@ -39,14 +39,17 @@ public struct APISettings: Sendable {
     public var readyMaximumLagSeconds: Double
     /// Bearer tokens; nil = no authentication.
     public var tokens: APITokens?
+    /// Longest time a request may take, in seconds (503 `request_timeout` after it).
+    public var requestTimeout: Double
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, consistencyTimeout: Double = 5,
-                readyMaximumLagSeconds: Double = 60, tokens: APITokens? = nil) {
+                readyMaximumLagSeconds: Double = 60, tokens: APITokens? = nil, requestTimeout: Double = 30) {
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
         self.consistencyTimeout = consistencyTimeout
         self.readyMaximumLagSeconds = readyMaximumLagSeconds
         self.tokens = tokens
+        self.requestTimeout = requestTimeout
     }
 }

@@ -10,6 +10,7 @@ public enum APIServer {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: TimeoutMiddleware(seconds: dependencies.settings.requestTimeout))
         if let tokens = dependencies.settings.tokens { router.add(middleware: AuthMiddleware(tokens: tokens)) }
         AgentRoutes(dependencies: dependencies).register(on: router)
         PlanningRoutes(dependencies: dependencies).register(on: router)
