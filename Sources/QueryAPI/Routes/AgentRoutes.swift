@@ -68,7 +68,7 @@ struct AgentRoutes {
     private func list(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let query = QueryParameters(request, context)
         let limit = try query.limit()
-        let after = try query.string("cursor").map { try QueryParameters.checkedUUID(try Page.key(from: $0), name: "cursor") }
+        let after = try query.uuidCursor()
         let parameters: [any PostgresEncodable] = [
             try query.oneOf("status", ["INACTIVE", "ACTIVE", "BUSY", "ERROR", "MAINTENANCE"]),
             try query.oneOf("state_detail", ["CREATED", "INITIALIZING", "READY", "ACTIVE", "PAUSED", "ERROR", "TERMINATED"]),

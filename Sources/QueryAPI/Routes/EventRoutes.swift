@@ -35,12 +35,8 @@ struct EventRoutes {
                   AND ($3::bigint IS NULL OR (stream_ms, stream_seq, partition) > ($3::bigint, $4::bigint, $5::int))
                 ORDER BY stream_ms, stream_seq, partition LIMIT $6
                 """, [subject, type, after?.0, after?.1, after?.2, limit + 1])
-            guard case .array(let items) = try JSON(parsing: rows) else { return JSONResponse.make(rows) }
-            let page = try Page.body(rowsJSON: JSON.array(items).serialized, limit: limit) { $0["key"]?.stringValue }
-            // Unwrap {event, key} into the events themselves.
-            guard case .object(var body) = try JSON(parsing: page), case .array(let wrapped)? = body["items"] else { return JSONResponse.make(page) }
-            body["items"] = .array(wrapped.compactMap { $0["event"] })
-            return JSONResponse.make(JSON.object(body).serialized)
+            // Rows are {event, key}: the page shows the events, the cursor is the last key.
+            return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit, key: { $0["key"]?.stringValue }, item: { $0["event"] }))
         }
         router.get("/v1/events/:id") { request, context in
             let id = try QueryParameters(request, context).path("id")

@@ -11,7 +11,7 @@ struct PlanningRoutes {
         router.get("/v1/projects") { request, context in
             let query = QueryParameters(request, context)
             let limit = try query.limit()
-            let after = try query.string("cursor").map { try QueryParameters.checkedUUID(try Page.key(from: $0), name: "cursor") }
+            let after = try query.uuidCursor()
             let status = try query.oneOf("status", ["DRAFT", "PLANNING", "IN_PROGRESS", "PAUSED", "REVIEW", "COMPLETED", "ARCHIVED", "CANCELLED"])
             try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
             let rows = try await reads.list("""
@@ -30,7 +30,7 @@ struct PlanningRoutes {
         router.get("/v1/plans") { request, context in
             let query = QueryParameters(request, context)
             let limit = try query.limit()
-            let after = try query.string("cursor").map { try QueryParameters.checkedUUID(try Page.key(from: $0), name: "cursor") }
+            let after = try query.uuidCursor()
             let project = try query.uuid("project_id")
             try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
             let rows = try await reads.list("""
@@ -54,9 +54,7 @@ struct PlanningRoutes {
             let id = try await prepare(request, context)
             guard try await reads.json("SELECT 'true' FROM read.plans WHERE id = $1::uuid", [id]) != nil else { throw APIError.notFound("plan \(id)") }
             return JSONResponse.make(try await reads.list("""
-                SELECT t.*, coalesce((SELECT json_agg(json_build_object('depends_on_task_id', d.depends_on_task_id, 'dependency_type', d.dependency_type)
-                                                      ORDER BY d.depends_on_task_id)
-                                      FROM read.task_dependencies d WHERE d.task_id = t.id), '[]'::json) AS dependencies
+                SELECT t.*, \(Self.dependencies)
                 FROM read.planning_tasks t
                 WHERE t.plan_id = $1::uuid AND ($2::text IS NULL OR t.status = $2) AND ($3::uuid IS NULL OR t.assigned_agent_id = $3::uuid)
                 ORDER BY t.created_at, t.id
@@ -65,14 +63,19 @@ struct PlanningRoutes {
         router.get("/v1/tasks/:id") { request, context in
             let id = try await prepare(request, context)
             guard let task = try await reads.one("""
-                SELECT t.*, coalesce((SELECT json_agg(json_build_object('depends_on_task_id', d.depends_on_task_id, 'dependency_type', d.dependency_type)
-                                                      ORDER BY d.depends_on_task_id)
-                                      FROM read.task_dependencies d WHERE d.task_id = t.id), '[]'::json) AS dependencies
+                SELECT t.*, \(Self.dependencies)
                 FROM read.planning_tasks t WHERE t.id = $1::uuid
                 """, [id]) else { throw APIError.notFound("task \(id)") }
             return JSONResponse.make(task)
         }
     }
+
+    /// A task row's dependencies as a JSON array (`t` is the task).
+    static let dependencies = """
+        coalesce((SELECT json_agg(json_build_object('depends_on_task_id', d.depends_on_task_id, 'dependency_type', d.dependency_type)
+                                  ORDER BY d.depends_on_task_id)
+                  FROM read.task_dependencies d WHERE d.task_id = t.id), '[]'::json) AS dependencies
+        """
 
     private func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> String {
         let id = try QueryParameters(request, context).pathUUID()

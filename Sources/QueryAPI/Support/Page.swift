@@ -20,14 +20,14 @@ enum Page {
     }
 
     /// `{"items": [...], "next_cursor": ...}` from `limit + 1` rows fetched (the extra row says a
-    /// next page exists); `key` reads a row's sort key.
-    static func body(rowsJSON: String, limit: Int, key: (JSON) -> String?) throws -> String {
+    /// next page exists); `key` reads a row's sort key, `item` what the page shows of a row.
+    static func body(rowsJSON: String, limit: Int, key: (JSON) -> String?, item: (JSON) -> JSON? = { $0 }) throws -> String {
         guard case .array(var rows) = try JSON(parsing: rowsJSON) else { return #"{"items":[],"next_cursor":null}"# }
         var next: JSON = .null
         if rows.count > limit {
             rows.removeLast(rows.count - limit)
             if let last = rows.last.flatMap(key) { next = .string(cursor(after: last)) }
         }
-        return JSON.object(["items": .array(rows), "next_cursor": next]).serialized
+        return JSON.object(["items": .array(rows.compactMap(item)), "next_cursor": next]).serialized
     }
 }

@@ -30,6 +30,11 @@ struct QueryParameters {
         return value
     }
 
+    /// The id a `cursor` parameter (from a previous page keyed by UUID) points after.
+    func uuidCursor() throws -> String? {
+        try string("cursor").map { try Self.checkedUUID(try Page.key(from: $0), name: "cursor") }
+    }
+
     /// `limit`: 1…maximum, default `defaultValue`.
     func limit(default defaultValue: Int = 50, maximum: Int = 200) throws -> Int {
         guard let text = try string("limit") else { return defaultValue }

@@ -50,13 +50,7 @@ extension PartitionConsumer {
     private func removeIdleConsumers(live: Set<String>) async throws {
         let reply = try await redis.send(RedisCommand("XINFO", "CONSUMERS", keys.stream, keys.group))
         for row in reply.array ?? [] {
-            guard let flat = row.array else { continue }
-            var fields: [String: RedisValue] = [:]
-            var index = 0
-            while index + 1 < flat.count {
-                fields[flat[index].string ?? ""] = flat[index + 1]
-                index += 2
-            }
+            let fields = StreamReply.fieldMap(row)
             guard let name = fields["name"]?.string, name != consumer, !live.contains(name), fields["pending"]?.int == 0 else { continue }
             try await redis.send(RedisCommand("XGROUP", "DELCONSUMER", keys.stream, keys.group, name))
         }

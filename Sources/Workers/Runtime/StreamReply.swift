@@ -37,4 +37,16 @@ enum StreamReply {
             return PendingEntry(id: id, consumer: consumer, idleMilliseconds: idle, deliveries: Int(deliveries))
         }
     }
+
+    /// A flat `[name, value, name, value, …]` reply (XINFO) as a dictionary.
+    static func fieldMap(_ value: RedisValue) -> [String: RedisValue] {
+        let flat = value.array ?? []
+        var map: [String: RedisValue] = [:]
+        var index = 0
+        while index + 1 < flat.count {
+            map[flat[index].string ?? ""] = flat[index + 1]
+            index += 2
+        }
+        return map
+    }
 }

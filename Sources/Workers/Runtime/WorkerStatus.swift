@@ -54,7 +54,7 @@ public struct WorkerStatusReader: Sendable {
         for partition in 0..<partitions {
             let stream = "\(namespace):events:{\(partition)}"
             let groups = try await redis.send(RedisCommand("XINFO", "GROUPS", stream)).array ?? []
-            for group in groups.map(Self.fieldMap) {
+            for group in groups.map(StreamReply.fieldMap) {
                 guard let name = group["name"]?.string else { continue }
                 statuses.append(try await status(of: name, partition: partition, group: group))
             }
@@ -66,7 +66,7 @@ public struct WorkerStatusReader: Sendable {
     public func groupStatus(worker: String, partition: Int) async throws -> GroupStatus? {
         let stream = "\(namespace):events:{\(partition)}"
         let groups = try await redis.send(RedisCommand("XINFO", "GROUPS", stream)).array ?? []
-        guard let group = groups.map(Self.fieldMap).first(where: { $0["name"]?.string == worker }) else { return nil }
+        guard let group = groups.map(StreamReply.fieldMap).first(where: { $0["name"]?.string == worker }) else { return nil }
         return try await status(of: worker, partition: partition, group: group)
     }
 
@@ -91,16 +91,5 @@ public struct WorkerStatusReader: Sendable {
 
     static func milliseconds(_ streamID: String) -> Int64? {
         Int64(streamID.split(separator: "-").first ?? "")
-    }
-
-    static func fieldMap(_ value: RedisValue) -> [String: RedisValue] {
-        let flat = value.array ?? []
-        var map: [String: RedisValue] = [:]
-        var index = 0
-        while index + 1 < flat.count {
-            map[flat[index].string ?? ""] = flat[index + 1]
-            index += 2
-        }
-        return map
     }
 }
