@@ -23,6 +23,7 @@ import Testing
         #expect(letters.map(\.eventID) == [poisoned[1].id, poisoned[2].id])
         #expect(letters.map(\.reason) == ["max_deliveries", "behind_parked_key"])
         #expect(letters[0].attempts == 3)
+        #expect(await recorder.calls[poisoned[1].id] == 3, "the handler ran max_deliveries times, no more")
         #expect(letters[0].error.contains("poisoned"))
         #expect(letters[0].field("dlq_source_id") == poisoned[1].position.streamID.description)
         #expect(letters[0].field("dlq_worker") == "dlq")

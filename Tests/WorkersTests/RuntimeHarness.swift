@@ -29,7 +29,11 @@ actor Recorder {
     func poison(_ ids: Set<String>) { poisoned = ids }
     func failTransiently(_ id: String, times: Int) { transientFailures[id] = times }
 
+    /// How many times the handler was called per event id.
+    private(set) var calls: [String: Int] = [:]
+
     func decide(_ event: EventEnvelope, attempt: Int) throws {
+        calls[event.id, default: 0] += 1
         if poisoned.contains(event.id) { throw WorkerError.permanent("poisoned \(event.id)") }
         if let left = transientFailures[event.id], left > 0 {
             transientFailures[event.id] = left - 1

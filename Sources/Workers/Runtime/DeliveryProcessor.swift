@@ -69,11 +69,19 @@ struct DeliveryProcessor: Sendable {
                 throw CancellationError()
             } catch {
                 metrics.failed.increment()
-                if firstAttemptOnly { return .retryAlone(delivery) }
                 firstFailedAt = firstFailedAt ?? Timestamp.now()
                 let kind = FailureClassifier.kind(of: error)
                 let attempt = kind == .transient ? transientRetries + 1 : counted
-                switch policy.afterFailure(kind, attempt: attempt, using: &random) {
+                let decision = policy.afterFailure(kind, attempt: attempt, using: &random)
+                if firstAttemptOnly, case .retry = decision {
+                    // Retry on its own task, so the rest of the chunk is not held up by the
+                    // backoff; a permanent failure counts as one delivery.
+                    var again = delivery
+                    again.firstFailedAt = firstFailedAt
+                    if kind == .permanent { again.deliveryCount += 1 }
+                    return .retryAlone(again)
+                }
+                switch decision {
                 case .retry(let delay):
                     metrics.retried.increment()
                     context.logger.warning("attempt failed (\(kind)), retrying in \(String(format: "%.2f", delay)) s: \(error)")
