@@ -151,3 +151,24 @@ import Testing
         #expect(throws: WorkerCatalogError.self) { try BerrysWorkerCatalog.select(["nope"]) }
     }
 }
+
+@Suite(.serialized) struct PostgresOutageTests {
+    /// PostgreSQL down when the workers start: they wait for it instead of exiting, then work.
+    @Test func workersWaitForPostgreSQLAndThenProcess() async throws {
+        let server = try await SparePostgresServer.make()
+        defer { server.destroy() }
+        await server.stopOffPool()
+        let harness = try await RuntimeHarness()
+        let plan = UUID().uuidString.lowercased(), task = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
+        _ = try await harness.log.append(try TaskCreated(taskID: task, planID: plan, name: "t", priority: .low).draft())
+        _ = try await harness.log.append(try TaskAssigned(taskID: task, planID: plan, agentID: agent).draft())
+        let running = harness.start([PlanningToAgentWorker()], postgres: PostgresPool(conninfo: server.url, size: 2))
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await harness.events(ofType: AgentExecutionQueued.eventType).isEmpty)
+        try await server.startOffPool()
+        try await eventually("the execution queued once PostgreSQL is back", timeout: 30) {
+            try await harness.events(ofType: AgentExecutionQueued.eventType).count == 1
+        }
+        try await running.stop()
+    }
+}

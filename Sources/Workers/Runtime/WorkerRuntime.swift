@@ -1,3 +1,4 @@
+import ClientSupport
 import EventLog
 import Foundation
 import Logging
@@ -38,10 +39,18 @@ public struct WorkerRuntime: Service {
     }
 
     public func run() async throws {
-        try await DeadLetterFunctions.load(on: redis)
-        for worker in workers {
-            let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: 0)
-            try await worker.prepare(context)
+        // Redis or PostgreSQL may be down at start: wait for them (the process does not exit),
+        // unless asked to shut down meanwhile.
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await untilAvailable("loading the dead-letter functions") { try await DeadLetterFunctions.load(on: redis) }
+                for worker in workers {
+                    let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: 0)
+                    try await untilAvailable("preparing \(worker.name)") { try await worker.prepare(context) }
+                }
+            }
+        } catch is CancellationError {
+            return
         }
         logger.info("workers \(workers.map(\.name).joined(separator: ", ")) starting as consumer \(consumer)")
         let stop = SignalFlag()
@@ -58,5 +67,22 @@ public struct WorkerRuntime: Service {
             stop.raise()
         }
         logger.info("workers stopped")
+    }
+
+    /// Runs `step` until it succeeds, retrying transient failures with backoff; a permanent
+    /// failure (e.g. a bad configuration) is thrown.
+    private func untilAvailable(_ what: String, _ step: () async throws -> Void) async throws {
+        var attempt = 0
+        while true {
+            do {
+                return try await step()
+            } catch {
+                guard FailureClassifier.kind(of: error) == .transient, !Task.isCancelled else { throw error }
+                let delay = Backoff(initial: 0.2, maximum: 5).delay(attempt: attempt)
+                attempt += 1
+                logger.warning("\(what) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s")
+                try await Task.sleep(for: .seconds(delay))
+            }
+        }
     }
 }
