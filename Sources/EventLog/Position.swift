@@ -41,11 +41,33 @@ public struct StreamID: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Parses `<ms>-<seq>` (or `<ms>`, meaning sequence 0).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let ms = UInt64(parts[0]) else { return nil }
-        let seq = parts.count == 2 ? UInt64(parts[1]) : 0
-        guard let seq else { return nil }
-        self.init(milliseconds: ms, sequence: seq)
+        // One pass over the bytes (this runs for every entry read).
+        var milliseconds: UInt64 = 0, sequence: UInt64 = 0
+        var digits = 0, sawDash = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "-") {
+                guard !sawDash, digits > 0 else { return nil }
+                sawDash = true
+                digits = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = UInt64(byte - UInt8(ascii: "0"))
+            if sawDash {
+                let (times, overflow1) = sequence.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(digit)
+                guard !overflow1, !overflow2 else { return nil }
+                sequence = sum
+            } else {
+                let (times, overflow1) = milliseconds.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(digit)
+                guard !overflow1, !overflow2 else { return nil }
+                milliseconds = sum
+            }
+            digits += 1
+        }
+        guard digits > 0 else { return nil }
+        self.init(milliseconds: milliseconds, sequence: sequence)
     }
 
     public var description: String { "\(milliseconds)-\(sequence)" }

@@ -55,7 +55,7 @@ public struct JSONSchema: Sendable {
     /// - Returns: every failure found, empty when the instance is valid.
     public func validate(_ instance: JSON) -> [ValidationError] {
         var validator = SchemaValidator(nodes: nodes)
-        validator.validate(instance, against: root, at: "")
+        validator.validate(instance, against: root)
         return validator.errors
     }
 

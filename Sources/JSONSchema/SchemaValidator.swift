@@ -6,43 +6,46 @@ struct SchemaValidator {
     let nodes: [String: SchemaNode]
     var errors: [ValidationError] = []
     private var referenceDepth = 0
+    /// Where in the instance the walk is, as unescaped reference tokens; rendered as a JSON
+    /// Pointer only when a failure is recorded (building it for every value is costly).
+    private var tokens: [String] = []
 
     init(nodes: [String: SchemaNode]) {
         self.nodes = nodes
     }
 
-    mutating func validate(_ instance: JSON, against node: SchemaNode, at path: String) {
+    mutating func validate(_ instance: JSON, against node: SchemaNode) {
         if let constant = node.constant {
-            if !constant { fail(path, "false", "no value is allowed here") }
+            if !constant { fail("false", "no value is allowed here") }
             return
         }
-        if let ref = node.ref { validateReference(instance, ref: ref, at: path) }
+        if let ref = node.ref { validateReference(instance, ref: ref) }
         if let types = node.types, !matches(instance, types) {
-            fail(path, "type", "expected \(types.sorted().joined(separator: " or ")), got \(instance.typeName)")
+            fail("type", "expected \(types.sorted().joined(separator: " or ")), got \(instance.typeName)")
         }
         if let values = node.enumValues, !values.contains(instance) {
-            fail(path, "enum", "must be one of \(values.map(\.serialized).joined(separator: ", "))")
+            fail("enum", "must be one of \(values.map(\.serialized).joined(separator: ", "))")
         }
         if let value = node.constValue, value != instance {
-            fail(path, "const", "must equal \(value.serialized)")
+            fail("const", "must equal \(value.serialized)")
         }
         switch instance {
-        case .object(let members): validateObject(members, node, at: path)
-        case .array(let elements): validateArray(elements, node, at: path)
-        case .string(let text): validateString(text, node, at: path)
-        case .number(let number): validateNumber(number, node, at: path)
+        case .object(let members): validateObject(members, node)
+        case .array(let elements): validateArray(elements, node)
+        case .string(let text): validateString(text, node)
+        case .number(let number): validateNumber(number, node)
         case .null, .bool: break
         }
-        validateCombinators(instance, node, at: path)
+        validateCombinators(instance, node)
     }
 
-    private mutating func validateReference(_ instance: JSON, ref: String, at path: String) {
+    private mutating func validateReference(_ instance: JSON, ref: String) {
         guard referenceDepth < 256, let target = nodes[ref] else {
-            fail(path, "$ref", "schema recursion deeper than 256 references")
+            fail("$ref", "schema recursion deeper than 256 references")
             return
         }
         referenceDepth += 1
-        validate(instance, against: target, at: path)
+        validate(instance, against: target)
         referenceDepth -= 1
     }
 
@@ -51,83 +54,90 @@ struct SchemaValidator {
         return types.contains(name) || (name == "integer" && types.contains("number"))
     }
 
-    private mutating func validateObject(_ members: [String: JSON], _ node: SchemaNode, at path: String) {
+    private mutating func validateObject(_ members: [String: JSON], _ node: SchemaNode) {
         for name in node.required where members[name] == nil {
-            fail(JSONPointer.appending(path, name), "required", "required property missing")
+            fail(below: name, "required", "required property missing")
         }
         for (name, value) in members {
-            let here = JSONPointer.appending(path, name)
             if let schema = node.properties[name] {
-                validate(value, against: schema, at: here)
+                tokens.append(name)
+                validate(value, against: schema)
+                tokens.removeLast()
             } else if let additional = node.additionalProperties {
                 if additional.constant == false {
-                    fail(here, "additionalProperties", "property '\(name)' is not allowed")
+                    fail(below: name, "additionalProperties", "property '\(name)' is not allowed")
                 } else {
-                    validate(value, against: additional, at: here)
+                    tokens.append(name)
+                    validate(value, against: additional)
+                    tokens.removeLast()
                 }
             }
         }
         if let minimum = node.minProperties, members.count < minimum {
-            fail(path, "minProperties", "must have at least \(minimum) properties, has \(members.count)")
+            fail("minProperties", "must have at least \(minimum) properties, has \(members.count)")
         }
         if let maximum = node.maxProperties, members.count > maximum {
-            fail(path, "maxProperties", "must have at most \(maximum) properties, has \(members.count)")
+            fail("maxProperties", "must have at most \(maximum) properties, has \(members.count)")
         }
         for (name, needed) in node.dependentRequired where members[name] != nil {
             for other in needed where members[other] == nil {
-                fail(JSONPointer.appending(path, other), "dependentRequired", "required when '\(name)' is present")
+                fail(below: other, "dependentRequired", "required when '\(name)' is present")
             }
         }
     }
 
-    private mutating func validateArray(_ elements: [JSON], _ node: SchemaNode, at path: String) {
+    private mutating func validateArray(_ elements: [JSON], _ node: SchemaNode) {
         for (index, element) in elements.enumerated() {
             if index < node.prefixItems.count {
-                validate(element, against: node.prefixItems[index], at: "\(path)/\(index)")
+                tokens.append(String(index))
+                validate(element, against: node.prefixItems[index])
+                tokens.removeLast()
             } else if let items = node.items {
                 if items.constant == false {
-                    fail("\(path)/\(index)", "items", "no item is allowed at index \(index)")
+                    fail(below: String(index), "items", "no item is allowed at index \(index)")
                 } else {
-                    validate(element, against: items, at: "\(path)/\(index)")
+                    tokens.append(String(index))
+                    validate(element, against: items)
+                    tokens.removeLast()
                 }
             }
         }
         if let minimum = node.minItems, elements.count < minimum {
-            fail(path, "minItems", "must have at least \(minimum) items, has \(elements.count)")
+            fail("minItems", "must have at least \(minimum) items, has \(elements.count)")
         }
         if let maximum = node.maxItems, elements.count > maximum {
-            fail(path, "maxItems", "must have at most \(maximum) items, has \(elements.count)")
+            fail("maxItems", "must have at most \(maximum) items, has \(elements.count)")
         }
         if node.uniqueItems, Set(elements).count != elements.count {
-            fail(path, "uniqueItems", "items must be unique")
+            fail("uniqueItems", "items must be unique")
         }
     }
 
-    private mutating func validateString(_ text: String, _ node: SchemaNode, at path: String) {
+    private mutating func validateString(_ text: String, _ node: SchemaNode) {
         if node.minLength != nil || node.maxLength != nil {
             let length = text.unicodeScalars.count
             if let minimum = node.minLength, length < minimum {
-                fail(path, "minLength", "must be at least \(minimum) characters long, is \(length)")
+                fail("minLength", "must be at least \(minimum) characters long, is \(length)")
             }
             if let maximum = node.maxLength, length > maximum {
-                fail(path, "maxLength", "must be at most \(maximum) characters long, is \(length)")
+                fail("maxLength", "must be at most \(maximum) characters long, is \(length)")
             }
         }
         if let pattern = node.pattern, !pattern.matches(text) {
-            fail(path, "pattern", "must match pattern \(pattern.source)")
+            fail("pattern", "must match pattern \(pattern.source)")
         }
         if let format = node.format, !format.accepts(text) {
-            fail(path, "format", "must be a valid \(format.rawValue)")
+            fail("format", "must be a valid \(format.rawValue)")
         }
     }
 
-    private mutating func validateNumber(_ number: Double, _ node: SchemaNode, at path: String) {
-        if let minimum = node.minimum, number < minimum { fail(path, "minimum", "must be >= \(JSON.number(minimum).serialized)") }
-        if let maximum = node.maximum, number > maximum { fail(path, "maximum", "must be <= \(JSON.number(maximum).serialized)") }
-        if let bound = node.exclusiveMinimum, number <= bound { fail(path, "exclusiveMinimum", "must be > \(JSON.number(bound).serialized)") }
-        if let bound = node.exclusiveMaximum, number >= bound { fail(path, "exclusiveMaximum", "must be < \(JSON.number(bound).serialized)") }
+    private mutating func validateNumber(_ number: Double, _ node: SchemaNode) {
+        if let minimum = node.minimum, number < minimum { fail("minimum", "must be >= \(JSON.number(minimum).serialized)") }
+        if let maximum = node.maximum, number > maximum { fail("maximum", "must be <= \(JSON.number(maximum).serialized)") }
+        if let bound = node.exclusiveMinimum, number <= bound { fail("exclusiveMinimum", "must be > \(JSON.number(bound).serialized)") }
+        if let bound = node.exclusiveMaximum, number >= bound { fail("exclusiveMaximum", "must be < \(JSON.number(bound).serialized)") }
         if let divisor = node.multipleOf, !Self.isMultiple(number, of: divisor) {
-            fail(path, "multipleOf", "must be a multiple of \(JSON.number(divisor).serialized)")
+            fail("multipleOf", "must be a multiple of \(JSON.number(divisor).serialized)")
         }
     }
 
@@ -148,29 +158,32 @@ struct SchemaValidator {
         return whole == exact
     }
 
-    private mutating func validateCombinators(_ instance: JSON, _ node: SchemaNode, at path: String) {
-        for schema in node.allOf { validate(instance, against: schema, at: path) }
-        if !node.anyOf.isEmpty, !node.anyOf.contains(where: { passes(instance, $0, at: path) }) {
-            fail(path, "anyOf", "must match at least one of the anyOf schemas")
+    private mutating func validateCombinators(_ instance: JSON, _ node: SchemaNode) {
+        for schema in node.allOf { validate(instance, against: schema) }
+        if !node.anyOf.isEmpty, !node.anyOf.contains(where: { passes(instance, $0) }) {
+            fail("anyOf", "must match at least one of the anyOf schemas")
         }
         if !node.oneOf.isEmpty {
-            let matching = node.oneOf.filter { passes(instance, $0, at: path) }.count
-            if matching != 1 { fail(path, "oneOf", "must match exactly one of the oneOf schemas, matches \(matching)") }
+            let matching = node.oneOf.filter { passes(instance, $0) }.count
+            if matching != 1 { fail("oneOf", "must match exactly one of the oneOf schemas, matches \(matching)") }
         }
-        if let negated = node.not, passes(instance, negated, at: path) {
-            fail(path, "not", "must not match the schema under 'not'")
+        if let negated = node.not, passes(instance, negated) {
+            fail("not", "must not match the schema under 'not'")
         }
     }
 
-    private mutating func passes(_ instance: JSON, _ node: SchemaNode, at path: String) -> Bool {
+    private mutating func passes(_ instance: JSON, _ node: SchemaNode) -> Bool {
         let before = errors.count
-        validate(instance, against: node, at: path)
+        validate(instance, against: node)
         let passed = errors.count == before
         errors.removeSubrange(before...)
         return passed
     }
 
-    private mutating func fail(_ path: String, _ keyword: String, _ message: String) {
-        errors.append(ValidationError(instancePath: path, keyword: keyword, message: message))
+    /// Records a failure at the current place, or at its member `below`.
+    private mutating func fail(below token: String? = nil, _ keyword: String, _ message: String) {
+        var pointer = tokens.reduce(into: "") { $0 += "/" + JSONPointer.escape($1) }
+        if let token { pointer += "/" + JSONPointer.escape(token) }
+        errors.append(ValidationError(instancePath: pointer, keyword: keyword, message: message))
     }
 }
