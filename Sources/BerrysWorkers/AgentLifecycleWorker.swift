@@ -13,6 +13,7 @@ public struct AgentLifecycleWorker: Worker {
     public let name = "agent-lifecycle"
     public let handledTypes: Set<String> = [AgentCreated.eventType]
 
+    /// The worker; it keeps no state in the process.
     public init() {}
 
     public func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {

@@ -22,7 +22,9 @@ public enum BerrysWorkerCatalog {
 
 /// An unknown worker name.
 public struct WorkerCatalogError: Error, CustomStringConvertible {
+    /// The name asked for.
     public let name: String
+    /// The workers there are.
     public let known: [String]
     public var description: String { "BERRYS_UNKNOWN_WORKER: no worker '\(name)'; known workers: \(known.joined(separator: ", "))" }
 }

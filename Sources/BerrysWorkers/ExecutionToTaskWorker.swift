@@ -14,6 +14,7 @@ public struct ExecutionToTaskWorker: Worker {
     public let name = "execution-to-task"
     public let handledTypes: Set<String> = [AgentExecutionCompleted.eventType, TaskCreated.eventType, TaskStatusChanged.eventType]
 
+    /// The worker; it keeps no state in the process.
     public init() {}
 
     public func prepare(_ context: WorkerContext) async throws {

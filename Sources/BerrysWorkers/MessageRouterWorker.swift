@@ -11,6 +11,7 @@ public struct MessageRouterWorker: Worker {
     public let name = "message-router"
     public let handledTypes: Set<String> = [AgentMessageSent.eventType, AgentTopicSubscribed.eventType, AgentTopicUnsubscribed.eventType]
 
+    /// The worker; it keeps no state in the process.
     public init() {}
 
     public func prepare(_ context: WorkerContext) async throws {
@@ -42,6 +43,7 @@ public protocol RoutingStrategy: Sendable {
 
 /// `routing.kind = direct`: the one named recipient.
 public struct DirectRouting: RoutingStrategy {
+    /// The direct strategy.
     public init() {}
 
     public func recipients(of message: AgentMessageSent, at position: Position?) async throws -> [String] {

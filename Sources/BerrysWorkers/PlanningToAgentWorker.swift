@@ -14,6 +14,7 @@ public struct PlanningToAgentWorker: BatchWorker {
     public let name = "planning-to-agent"
     public let handledTypes: Set<String> = [TaskAssigned.eventType, TaskCreated.eventType, TaskStatusChanged.eventType]
 
+    /// The worker; it keeps no state in the process.
     public init() {}
 
     public func prepare(_ context: WorkerContext) async throws {

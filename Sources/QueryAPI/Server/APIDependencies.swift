@@ -15,8 +15,10 @@ public struct APIDependencies: Sendable {
     public let admin: PostgresPool
     /// The database URL, for read-your-writes waits (LISTEN on their own connection).
     public let databaseURL: String
+    /// Listening address, limits, timeouts and tokens.
     public let settings: APISettings
 
+    /// Gathers what the routes use; nothing is opened until a request needs it.
     public init(log: EventLog, redis: RedisPool, reads: ReadStore, admin: PostgresPool, databaseURL: String, settings: APISettings) {
         self.log = log
         self.redis = redis
@@ -29,7 +31,9 @@ public struct APIDependencies: Sendable {
 
 /// The API's settings (from `BERRYS_HTTP_*`, `BERRYS_CONSISTENCY_TIMEOUT_MS`, …).
 public struct APISettings: Sendable {
+    /// The address to listen on (`BERRYS_HTTP_HOST`).
     public var host: String
+    /// The port to listen on (`BERRYS_HTTP_PORT`; 0 picks a free one).
     public var port: Int
     /// Largest request body, in bytes.
     public var maximumBodyBytes: Int
@@ -42,6 +46,7 @@ public struct APISettings: Sendable {
     /// Longest time a request may take, in seconds (503 `request_timeout` after it).
     public var requestTimeout: Double
 
+    /// Settings with the documented defaults.
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, consistencyTimeout: Double = 5,
                 readyMaximumLagSeconds: Double = 60, tokens: APITokens? = nil, requestTimeout: Double = 30) {
         self.host = host

@@ -45,6 +45,7 @@ public struct APITokens: Sendable {
 
 /// A malformed `BERRYS_API_TOKENS` entry.
 public struct APITokensError: Error, CustomStringConvertible {
+    /// The malformed entry.
     public let entry: String
     public var description: String { "BERRYS_API_TOKENS: entry '\(entry)' must be read:TOKEN or publish:TOKEN" }
 }

@@ -7,12 +7,18 @@ import RedisClient
 
 /// An error answered as `{"error": {"code", "message", "details"}}` with its HTTP status.
 public struct APIError: Error, Sendable, CustomStringConvertible {
+    /// The HTTP status.
     public let status: HTTPResponse.Status
+    /// A stable, machine-readable code, e.g. `bad_parameter`.
     public let code: String
+    /// What went wrong, for a person.
     public let message: String
+    /// Structured details: the parameter, attribute or JSON Pointer paths concerned.
     public let details: [JSON]
+    /// Extra response headers (e.g. `WWW-Authenticate`).
     public var headers: HTTPFields = [:]
 
+    /// An error answered with `status`.
     public init(_ status: HTTPResponse.Status, code: String, _ message: String, details: [JSON] = []) {
         self.status = status
         self.code = code

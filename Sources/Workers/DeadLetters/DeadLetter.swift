@@ -4,6 +4,7 @@ import EventLog
 public struct DeadLetter: Sendable {
     /// The worker whose DLQ holds it.
     public let worker: String
+    /// The partition of the stream it came from.
     public let partition: Int
     /// Its id in the DLQ stream.
     public let entryID: String
@@ -13,8 +14,10 @@ public struct DeadLetter: Sendable {
     /// How to name it on the command line: `<worker>/<partition>/<entry id>`.
     public var reference: String { "\(worker)/\(partition)/\(entryID)" }
 
+    /// One stored field, by name.
     public func field(_ name: String) -> String? { fields.first { $0.0 == name }?.1 }
 
+    /// The event id, type, subject, park reason, error text and counted attempts.
     public var eventID: String { field("id") ?? "?" }
     public var type: String { field("type") ?? "?" }
     public var subject: String { field("subject") ?? "?" }

@@ -8,6 +8,7 @@ public struct DeadLetterStore: Sendable {
     let redis: RedisPool
     let namespace: String
 
+    /// The dead letters of the log in `namespace`.
     public init(redis: RedisPool, namespace: String) {
         self.redis = redis
         self.namespace = namespace
@@ -105,6 +106,7 @@ public enum DeadLetterError: Error, CustomStringConvertible, Sendable {
     case notFound(String)
     case ambiguous(String, [String])
 
+    /// A stable code for scripts and logs.
     public var code: String {
         switch self {
         case .notFound: return "BERRYS_DLQ_NOT_FOUND"

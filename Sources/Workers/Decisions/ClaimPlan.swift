@@ -1,10 +1,15 @@
 /// An entry of a consumer group's pending list.
 public struct PendingEntry: Sendable, Hashable {
+    /// The entry's stream id.
     public let id: String
+    /// The consumer it was delivered to.
     public let consumer: String
+    /// Milliseconds since it was last delivered.
     public let idleMilliseconds: Int64
+    /// How many times it was delivered.
     public let deliveries: Int
 
+    /// A row of `XPENDING key group start end count`.
     public init(id: String, consumer: String, idleMilliseconds: Int64, deliveries: Int) {
         self.id = id
         self.consumer = consumer

@@ -41,6 +41,9 @@ public struct DeliveryPolicy: Sendable, Hashable {
     /// Delays between retries.
     public var backoff: Backoff
 
+    /// - Parameters:
+    ///   - maxDeliveries: counted failures (or deliveries) before parking; at least 1.
+    ///   - backoff: delays between retries.
     public init(maxDeliveries: Int = 5, backoff: Backoff = Backoff(initial: 0.1, maximum: 30)) {
         self.maxDeliveries = max(1, maxDeliveries)
         self.backoff = backoff

@@ -15,6 +15,7 @@ public struct KeyOrder<Entry: Sendable>: Sendable {
     private var busy: Set<String> = []
     private var waiting: [String: [Entry]] = [:]
 
+    /// Nothing in hand.
     public init() {}
 
     /// Decides about an entry of `key`, read in log order.

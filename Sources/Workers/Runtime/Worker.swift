@@ -23,6 +23,7 @@ public protocol Worker: Sendable {
 }
 
 extension Worker {
+    /// Nothing to prepare by default.
     public func prepare(_ context: WorkerContext) async throws {}
 }
 
@@ -52,6 +53,7 @@ public struct WorkerContext: Sendable {
     private let baseLogger: Logger
     private let about: (worker: String, streamID: String, event: EventEnvelope?)?
 
+    /// A context without an event (e.g. for `prepare`).
     public init(logger: Logger, log: EventLog, postgres: PostgresPool?, attempt: Int) {
         self.baseLogger = logger
         self.log = log

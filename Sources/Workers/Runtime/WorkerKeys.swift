@@ -3,10 +3,14 @@ import EventLog
 /// The Redis keys of one worker on one partition; all carry the partition's hash tag `{p}`,
 /// so the dead-letter functions touch a single slot in Redis Cluster.
 public struct WorkerKeys: Sendable, Hashable {
+    /// The log's key prefix.
     public let namespace: String
+    /// The worker's name.
     public let worker: String
+    /// The partition.
     public let partition: Int
 
+    /// The keys of `worker` on `partition` of the log in `namespace`.
     public init(namespace: String, worker: String, partition: Int) {
         self.namespace = namespace
         self.worker = worker
