@@ -116,7 +116,9 @@ import Testing
         #expect(try await berrys(["publish", "task.assigned", "--data", data, "--id", "orphan-\(task)"]).status == 0)
         let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("dlq-\(UUID().uuidString).log").path
-        let worker = try BackgroundProcess.start(binary, ["worker", "--only", "planning-to-agent", "--max-deliveries", "1"],
+        let metricsPort = Int.random(in: 20000...45000)
+        let worker = try BackgroundProcess.start(binary, ["worker", "--only", "planning-to-agent", "--max-deliveries", "1",
+                                                          "--metrics-port", String(metricsPort)],
                                                  environment: ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_NAMESPACE": namespace,
                                                                "BERRYS_DATABASE_URL": database,
                                                                "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path],
@@ -126,6 +128,8 @@ import Testing
             listed = try await berrys(["dlq", "list"]).stdout
             try await Task.sleep(for: .milliseconds(50))
         }
+        let metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
+        #expect(metrics.stdout.contains(#"berrys_worker_events_dead_lettered_total{worker="planning-to-agent"} 1"#), "\(metrics.stdout)")
         #expect(await worker.stopped(signal: SIGTERM) == 0)
         #expect(listed.contains("orphan-\(task)\ttask.assigned\t\(task)\tmax_deliveries\t1\t"), "\(listed)")
         let reference = String(listed.split(separator: "\n")[1].split(separator: "\t")[0])

@@ -2,6 +2,7 @@ import ArgumentParser
 import BerrysWorkers
 import Foundation
 import Logging
+import QueryAPI
 import ServiceLifecycle
 import Workers
 
@@ -16,9 +17,16 @@ struct WorkerCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var options: WorkerOptions
+    @Option(help: "Serve Prometheus metrics on this port (GET /metrics on BERRYS_HTTP_HOST); none by default.")
+    var metricsPort: Int?
+
+    func validate() throws {
+        if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1…65535") }
+    }
 
     func run() async throws {
         try await reportingFailures {
+            let registry = metricsPort.map { _ in APIMetrics.bootstrap() }
             let context = try Context(redisPoolSize: 8 + 2 * options.concurrency)
             let workers = try BerrysWorkerCatalog.select(options.only)
             let log = try await context.openLog(create: true, source: "berrys-worker")
@@ -26,7 +34,12 @@ struct WorkerCommand: AsyncParsableCommand {
             let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: context.postgres(size: 4 + options.concurrency),
                                         settings: options.settings, consumer: options.consumer ?? WorkerRuntime.defaultConsumerName(),
                                         logger: logger)
-            let group = ServiceGroup(configuration: .init(services: [runtime], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            var services: [any Service] = [runtime]
+            if let registry, let metricsPort {
+                services.append(MetricsServer.application(registry: registry, host: context.settings.api.host, port: metricsPort))
+                logger.info("metrics on http://\(context.settings.api.host):\(metricsPort)/metrics")
+            }
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }
