@@ -6,7 +6,7 @@ import Testing
 /// no server errors, every status and body as documented.
 @Suite struct APIConformanceTests {
     @Test func theLiveAPIConformsToItsOpenAPIDocument() async throws {
-        let port = Int.random(in: 20000...45000)
+        let port = try TestServers.freePort()
         let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
                            "BERRYS_NAMESPACE": TestServers.uniqueNamespace("oas"), "BERRYS_HTTP_PORT": String(port),
                            "BERRYS_CONSISTENCY_TIMEOUT_MS": "100",

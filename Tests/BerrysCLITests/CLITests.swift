@@ -116,7 +116,7 @@ import Testing
         #expect(try await berrys(["publish", "task.assigned", "--data", data, "--id", "orphan-\(task)"]).status == 0)
         let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("dlq-\(UUID().uuidString).log").path
-        let metricsPort = Int.random(in: 20000...45000)
+        let metricsPort = try TestServers.freePort()
         let worker = try BackgroundProcess.start(binary, ["worker", "--only", "planning-to-agent", "--max-deliveries", "1",
                                                           "--metrics-port", String(metricsPort)],
                                                  environment: ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_NAMESPACE": namespace,
@@ -128,9 +128,17 @@ import Testing
             listed = try await berrys(["dlq", "list"]).stdout
             try await Task.sleep(for: .milliseconds(50))
         }
-        let metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
-        #expect(metrics.stdout.contains(#"berrys_worker_events_dead_lettered_total{worker="planning-to-agent"} 1"#), "\(metrics.stdout)")
-        #expect(await worker.stopped(signal: SIGTERM) == 0)
+        // The counter moves just after the entry is parked: poll briefly.
+        let expected = #"berrys_worker_events_dead_lettered_total{worker="planning-to-agent"} 1"#
+        var metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
+        for _ in 0..<40 where !metrics.stdout.contains(expected) {
+            try await Task.sleep(for: .milliseconds(50))
+            metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
+        }
+        let workerLog = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+        #expect(metrics.stdout.contains(expected),
+                "\(metrics.stdout) \(metrics.stderr)\n\(workerLog())")
+        #expect(await worker.stopped(signal: SIGTERM) == 0, "\(workerLog())")
         #expect(listed.contains("orphan-\(task)\ttask.assigned\t\(task)\tmax_deliveries\t1\t"), "\(listed)")
         let reference = String(listed.split(separator: "\n")[1].split(separator: "\t")[0])
 

@@ -10,7 +10,7 @@ public struct SparePostgresServer: Sendable {
 
     /// Creates and starts a server on a random loopback port, with a `berrys` superuser.
     public init() throws {
-        port = Int.random(in: 30000...39999)
+        port = (try? TestServers.freePort()) ?? Int.random(in: 30000...39999)
         directory = "/tmp/berrys-spare-pg-\(port)-\(UUID().uuidString.prefix(6))"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let newest = versions.compactMap(Int.init).max() else { throw TestFailure("PostgreSQL is not installed") }

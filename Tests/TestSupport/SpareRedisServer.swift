@@ -10,7 +10,7 @@ public struct SpareRedisServer: Sendable {
 
     /// Starts a redis-server on a random loopback port in a temporary folder.
     public init() throws {
-        port = Int.random(in: 20000...29999)
+        port = (try? TestServers.freePort()) ?? Int.random(in: 20000...29999)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("berrys-redis-\(port)-\(UUID().uuidString.prefix(6))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try start()
