@@ -64,15 +64,8 @@ extension EventLog {
     func decodeLenient(_ reply: RedisValue, partition: Int) throws -> [LogEntry] {
         try (reply.array ?? []).map { entry in
             guard let parts = entry.array, parts.count == 2, let idText = parts[0].string, let streamID = StreamID(idText),
-                  let flat = parts[1].array else {
+                  let fields = parts[1].fieldPairs else {
                 throw EventLogError(.corruptEntry, "unexpected stream entry shape: \(entry)")
-            }
-            var fields: [(String, String)] = []
-            fields.reserveCapacity(flat.count / 2)
-            var index = 0
-            while index + 1 < flat.count {
-                fields.append((flat[index].string ?? "", flat[index + 1].string ?? ""))
-                index += 2
             }
             let position = Position(partition: partition, streamID: streamID)
             do {

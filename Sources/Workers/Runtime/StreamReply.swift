@@ -11,14 +11,7 @@ enum StreamReply {
     /// The entries of an XRANGE or XCLAIM reply (deleted entries, shown as nil, are skipped).
     static func entries(_ reply: RedisValue) -> [Entry] {
         (reply.array ?? []).compactMap { item in
-            guard let parts = item.array, parts.count == 2, let id = parts[0].string, let flat = parts[1].array else { return nil }
-            var fields: [(String, String)] = []
-            fields.reserveCapacity(flat.count / 2)
-            var index = 0
-            while index + 1 < flat.count {
-                fields.append((flat[index].string ?? "", flat[index + 1].string ?? ""))
-                index += 2
-            }
+            guard let parts = item.array, parts.count == 2, let id = parts[0].string, let fields = parts[1].fieldPairs else { return nil }
             return Entry(id: id, fields: fields)
         }
     }
