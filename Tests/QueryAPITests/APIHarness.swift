@@ -67,7 +67,11 @@ struct APIHarness {
 
     /// Runs `body` with a client of the in-process router (or, `live`, of a real HTTP server on a free port).
     func withClient<T: Sendable>(live: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        let app = Application(router: APIServer.router(dependencies), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        // Access logs of thousands of requests would bury a failure's message in the test output.
+        var logger = Logger(label: "test.api.http")
+        logger.logLevel = .warning
+        let app = Application(router: APIServer.router(dependencies), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              logger: logger)
         return try await app.test(live ? .live : .router, body)
     }
 }
