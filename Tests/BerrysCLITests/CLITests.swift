@@ -138,6 +138,9 @@ import Testing
         let workerLog = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         #expect(metrics.stdout.contains(expected),
                 "\(metrics.stdout) \(metrics.stderr)\n\(workerLog())")
+        let readiness = try await TestServers.runCapturingOffPool("curl", ["-sS", "http://127.0.0.1:\(metricsPort)/health/readiness"])
+        #expect(readiness.stdout.contains(#""status":"ready""#), "\(readiness.stdout) \(readiness.stderr)")
+        #expect(readiness.stdout.contains(#""postgres":{"ok":true}"#) && readiness.stdout.contains(#""redis":{"ok":true}"#), "\(readiness.stdout)")
         #expect(await worker.stopped(signal: SIGTERM) == 0, "\(workerLog())")
         #expect(listed.contains("orphan-\(task)\ttask.assigned\t\(task)\tmax_deliveries\t1\t"), "\(listed)")
         let reference = String(listed.split(separator: "\n")[1].split(separator: "\t")[0])

@@ -3,6 +3,7 @@ import BerrysWorkers
 import Foundation
 import Logging
 import QueryAPI
+import RedisClient
 import ServiceLifecycle
 import Workers
 
@@ -17,7 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var options: WorkerOptions
-    @Option(help: "Serve Prometheus metrics on this port (GET /metrics on BERRYS_HTTP_HOST); none by default.")
+    @Option(help: "Serve Prometheus metrics (GET /metrics) and health (GET /health/liveness, /health/readiness: Redis and PostgreSQL reachable) on this port of BERRYS_HTTP_HOST; none by default.")
     var metricsPort: Int?
 
     func validate() throws {
@@ -31,13 +32,20 @@ struct WorkerCommand: AsyncParsableCommand {
             let workers = try BerrysWorkerCatalog.select(options.only)
             let log = try await context.openLog(create: true, source: "berrys-worker")
             let logger = Logger(label: "berrys.workers")
-            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: context.postgres(size: 4 + options.concurrency),
+            let postgres = context.postgres(size: 4 + options.concurrency)
+            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres,
                                         settings: options.settings, consumer: options.consumer ?? WorkerRuntime.defaultConsumerName(),
                                         logger: logger)
             var services: [any Service] = [runtime]
             if let registry, let metricsPort {
-                services.append(MetricsServer.application(registry: registry, host: context.settings.api.host, port: metricsPort))
-                logger.info("metrics on http://\(context.settings.api.host):\(metricsPort)/metrics")
+                let redis = context.redis
+                let readiness: [(name: String, check: ReadinessReport.Check)] = [
+                    ("redis", { try await redis.withConnection { try await $0.send(RedisCommand("PING")) }.string == "PONG" ? nil : "no PONG" }),
+                    ("postgres", { try await postgres.query("SELECT 1").scalar == "1" ? nil : "SELECT 1 failed" }),
+                ]
+                services.append(MetricsServer.application(registry: registry, host: context.settings.api.host, port: metricsPort,
+                                                          readiness: readiness))
+                logger.info("metrics on http://\(context.settings.api.host):\(metricsPort)/metrics, readiness on /health/readiness")
             }
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

@@ -59,37 +59,23 @@ struct OperationsRoutes {
 
     /// Redis PING, PostgreSQL SELECT 1, no faulted projection, lag under the limit; 503 naming what failed.
     private func readiness() async throws -> Response {
-        var checks: [String: JSON] = [:]
-        var ready = true
-        func check(_ name: String, _ body: () async throws -> String?) async {
-            do {
-                if let problem = try await body() {
-                    ready = false
-                    checks[name] = .object(["ok": .bool(false), "error": .string(problem)])
-                } else {
-                    checks[name] = .object(["ok": .bool(true)])
-                }
-            } catch {
-                ready = false
-                checks[name] = .object(["ok": .bool(false), "error": .string("\(error)")])
-            }
+        var report = ReadinessReport()
+        let redis = dependencies.redis, admin = dependencies.admin, log = dependencies.log
+        let limit = dependencies.settings.readyMaximumLagSeconds
+        await report.check("redis") {
+            try await redis.withConnection { try await $0.send(RedisCommand("PING")) }.string == "PONG" ? nil : "no PONG"
         }
-        await check("redis") {
-            try await dependencies.redis.withConnection { try await $0.send(RedisCommand("PING")) }.string == "PONG" ? nil : "no PONG"
-        }
-        await check("postgres") { try await dependencies.admin.query("SELECT 1").scalar == "1" ? nil : "SELECT 1 failed" }
-        if checks["postgres"]?["ok"] == .bool(true) && checks["redis"]?["ok"] == .bool(true) {
-            await check("projections") {
-                let statuses = try await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log)
+        await report.check("postgres") { try await admin.query("SELECT 1").scalar == "1" ? nil : "SELECT 1 failed" }
+        if report.ready {
+            await report.check("projections") {
+                let statuses = try await ProjectionStatus.all(pool: admin, log: log)
                 if let faulted = statuses.first(where: { $0.state == "faulted" }) { return "projection \(faulted.name) is faulted: \(faulted.error ?? "")" }
-                let limit = dependencies.settings.readyMaximumLagSeconds
                 if let lagging = statuses.first(where: { $0.state == "live" && $0.lagSeconds > limit }) {
                     return "projection \(lagging.name) lags \(Int(lagging.lagSeconds)) s (limit \(Int(limit)) s)"
                 }
                 return nil
             }
         }
-        let body = JSON.object(["status": .string(ready ? "ready" : "not_ready"), "checks": .object(checks)]).serialized
-        return JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable)
+        return report.response
     }
 }
