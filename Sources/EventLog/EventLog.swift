@@ -52,7 +52,7 @@ public struct EventLog: Sendable {
                                                  attribute: "partitionkey", type: draft.type)
         if partitionKey == subject { partitionKey = nil }
         let envelope = EventEnvelope(
-            id: draft.id ?? UUID().uuidString.lowercased(), source: draft.source ?? defaultSource, type: draft.type,
+            id: draft.id ?? RandomUUID.make(), source: draft.source ?? defaultSource, type: draft.type,
             dataVersion: version, subject: subject, time: draft.time ?? Timestamp.now(), data: draft.data,
             partitionKey: partitionKey, correlationID: draft.correlationID, causationID: draft.causationID,
             extensions: draft.extensions)

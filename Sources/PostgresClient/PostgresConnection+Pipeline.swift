@@ -60,21 +60,25 @@ extension PostgresConnection {
         }
         defer { _ = PQexitPipelineMode(connection) }
         for statement in statements {
-            let texts = statement.parameters.map(\.postgresText)
-            let sent = texts.withCStringArray { values in
-                if let name = statement.preparedName {
-                    return PQsendQueryPrepared(connection, name, Int32(texts.count), values, nil, nil, 0)
-                }
-                return statement.types.isEmpty
-                    ? PQsendQueryParams(connection, statement.sql, Int32(texts.count), nil, values, nil, nil, 0)
-                    : statement.types.withUnsafeBufferPointer { types in
-                        PQsendQueryParams(connection, statement.sql, Int32(texts.count), types.baseAddress, values, nil, nil, 0)
-                    }
-            }
-            guard sent == 1 else { throw brokenOrServerError(nil, sql: statement.sql) }
+            guard send(statement, on: connection) == 1 else { throw brokenOrServerError(nil, sql: statement.sql) }
         }
         guard PQpipelineSync(connection) == 1 else { throw brokenOrServerError(nil, sql: "pipeline sync") }
         return try collectPipelineResults(connection, statements)
+    }
+
+    /// Queues one statement of a pipeline (prepared ones by name); 1 when libpq took it.
+    func send(_ statement: PostgresStatement, on connection: OpaquePointer) -> Int32 {
+        let texts = statement.parameters.map(\.postgresText)
+        return texts.withCStringArray { values in
+            if let name = statement.preparedName {
+                return PQsendQueryPrepared(connection, name, Int32(texts.count), values, nil, nil, 0)
+            }
+            return statement.types.isEmpty
+                ? PQsendQueryParams(connection, statement.sql, Int32(texts.count), nil, values, nil, nil, 0)
+                : statement.types.withUnsafeBufferPointer { types in
+                    PQsendQueryParams(connection, statement.sql, Int32(texts.count), types.baseAddress, values, nil, nil, 0)
+                }
+        }
     }
 
     /// Runs one statement as a named prepared statement (prepared the first time this session
@@ -90,7 +94,7 @@ extension PostgresConnection {
     }
 
     /// Prepares a named statement the first time this connection sees the name.
-    private func prepareOnce(_ statement: PostgresStatement, name: String, on connection: OpaquePointer) throws {
+    func prepareOnce(_ statement: PostgresStatement, name: String, on connection: OpaquePointer) throws {
         guard !handle.prepared.contains(name) else { return }
         let result = statement.types.withUnsafeBufferPointer { types in
             PQprepare(connection, name, statement.sql, Int32(statement.types.count), statement.types.isEmpty ? nil : types.baseAddress)

@@ -49,7 +49,7 @@ struct APIHarness {
         }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let task = Task { try await group.run() }
-        let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, size: 8), admin: admin,
+        let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, settings: settings), admin: admin,
                                            databaseURL: url, settings: settings)
         // The projector registers its projections on start; reads need the read.* views.
         let deadline = Date().addingTimeInterval(20)

@@ -2,7 +2,9 @@ import BerrysJSON
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import QueryAPI
+@testable import QueryAPI
+import PostgresClient
+import Projections
 import TestSupport
 import Testing
 
@@ -81,5 +83,20 @@ import Testing
             #expect(Date().timeIntervalSince(started) < 3)
         }
         try await harness.stop()
+    }
+
+    /// SQL reads are bounded by the request time limit too (the sessions' statement_timeout).
+    @Test func aReadOverTheTimeLimitIsCutAndReportedAsA503() async throws {
+        let url = try await TestServers.freshDatabase()
+        _ = try await Migrations.run(on: PostgresConnection(conninfo: url))  // the reader role
+        let reads = ReadStore(conninfo: url, size: 1, statementTimeout: 0.2)
+        let started = Date()
+        let error = await #expect(throws: PostgresError.self) { try await reads.json("SELECT pg_sleep(5)::text") }
+        #expect(Date().timeIntervalSince(started) < 3)
+        let answer = try #require(error.map(APIError.from))
+        #expect(answer.status == .serviceUnavailable)
+        #expect(answer.code == "request_timeout")
+        // The session is still usable afterwards.
+        #expect(try await reads.json("SELECT 'still here'") == "still here")
     }
 }

@@ -20,7 +20,7 @@ import Testing
         _ = try await admin.withConnection { try await Migrations.run(on: $0) }
         let log = try await TestLog.open()
         let dependencies = APIDependencies(log: log, redis: RedisPool(configuration: TestServers.redisConfiguration, size: 2),
-                                           reads: ReadStore(conninfo: server.url, size: 2), admin: admin, databaseURL: server.url,
+                                           reads: ReadStore(conninfo: server.url, settings: APISettings()), admin: admin, databaseURL: server.url,
                                            settings: APISettings())
         let app = Application(router: APIServer.router(dependencies))
         try await app.test(.router) { client async throws in

@@ -67,7 +67,7 @@ struct APIBench: AsyncParsableCommand {
         var settings = context.settings.api
         settings.port = port
         settings.host = "127.0.0.1"
-        let dependencies = APIDependencies(log: log, redis: context.redis, reads: ReadStore(conninfo: url, size: 2 * ProcessInfo.processInfo.activeProcessorCount), admin: pool,
+        let dependencies = APIDependencies(log: log, redis: context.redis, reads: ReadStore(conninfo: url, settings: settings), admin: pool,
                                            databaseURL: url, settings: settings)
         let api = APIServer.application(dependencies, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [projector, api], logger: logger))

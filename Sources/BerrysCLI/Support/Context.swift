@@ -46,9 +46,7 @@ struct Context {
 
     /// What the HTTP API needs, on this process's connections.
     func apiDependencies(log: EventLog, admin: PostgresPool) -> APIDependencies {
-        // Few read connections: on a small machine more PostgreSQL backends only add contention
-        // (measured with berrys bench api: 4 on 2 cores beat 2 and 16).
-        APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: settings.databaseURL, size: 2 * ProcessInfo.processInfo.activeProcessorCount), admin: admin,
+        APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: settings.databaseURL, settings: settings.api), admin: admin,
                         databaseURL: settings.databaseURL, settings: settings.api)
     }
 }

@@ -1,3 +1,4 @@
+import ClientSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,7 +11,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let given = request.headers[Self.header].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil }
-        let id = given ?? UUID().uuidString.lowercased()
+        let id = given ?? RandomUUID.make()
         var context = context
         context.logger[metadataKey: "request_id"] = "\(id)"
         let started = ContinuousClock.now

@@ -56,6 +56,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return error
         case let error as EventLogError:
             return from(eventLogError: error)
+        case let error as PostgresError where error.sqlState == "57014":
+            // statement_timeout (the request's deadline) or a cancelled query.
+            return RequestDeadline.current?.error ?? APIError(.serviceUnavailable, code: "request_timeout", "the query was cancelled (timeout)")
         case let error as PostgresError where error.isConnectionFailure:
             return APIError(.serviceUnavailable, code: "unavailable", "PostgreSQL is unreachable; try again")
         case let error as RedisError where error.isTransient:

@@ -24,7 +24,10 @@ struct Consistency {
         }
         let waiter = ProjectionWaiter(conninfo: dependencies.databaseURL)
         let timeout = dependencies.settings.consistencyTimeout
-        guard try await waiter.wait(projection: projection, reached: position, timeout: timeout) else {
+        let deadline = RequestDeadline.current
+        let cutByDeadline = deadline.map { $0.remaining < timeout } ?? false
+        guard try await waiter.wait(projection: projection, reached: position, timeout: min(timeout, deadline?.remaining ?? timeout)) else {
+            if cutByDeadline, let deadline { throw deadline.error }
             let lag = (try? await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log))?.first { $0.name == projection }
             throw APIError(.gatewayTimeout, code: "consistency_timeout",
                            "projection \(projection) did not reach \(token) within \(Int(timeout * 1000)) ms",

@@ -1,30 +1,43 @@
+import Foundation
 import PostgresClient
 
 /// The read side: JSON built by PostgreSQL from the `read.*` views, through connections that
 /// run as `berrys_reader` (SELECT on schema `read` only; see migration 2). Every value is a
-/// bind parameter.
+/// bind parameter. Reads that wait at the same time share a round trip (auto-pipelining).
 public struct ReadStore: Sendable {
-    let pool: PostgresPool
+    let connections: PostgresAutoPipeline
 
-    /// - Parameter conninfo: a `postgres://` URL; the sessions take the role `berrys_reader`.
-    public init(conninfo: String, size: Int = 8) {
-        pool = PostgresPool(conninfo: Self.readerConninfo(conninfo), size: size)
+    /// - Parameters:
+    ///   - conninfo: a `postgres://` URL; the sessions take the role `berrys_reader`.
+    ///   - size: connections to PostgreSQL (about one per core: concurrent reads share them).
+    ///   - statementTimeout: the longest a read may run, in seconds (the request time limit).
+    public init(conninfo: String, size: Int, statementTimeout: Double) {
+        connections = PostgresAutoPipeline(conninfo: Self.readerConninfo(conninfo, statementTimeout: statementTimeout), connections: size)
     }
 
-    /// The URL with `options=-c role=berrys_reader`, so each session starts as that role.
-    static func readerConninfo(_ conninfo: String) -> String {
-        let option = "options=-c%20role%3Dberrys_reader"
+    /// A read store for an API with `settings`: one connection per core (concurrent reads share
+    /// them; measured with `berrys bench api`, more backends only add contention on 2 cores),
+    /// reads bounded by the request time limit.
+    public init(conninfo: String, settings: APISettings) {
+        self.init(conninfo: conninfo, size: ProcessInfo.processInfo.activeProcessorCount, statementTimeout: settings.requestTimeout)
+    }
+
+    /// The URL with `options=-c role=berrys_reader -c statement_timeout=…`, so each session
+    /// starts as that role with that limit.
+    static func readerConninfo(_ conninfo: String, statementTimeout: Double) -> String {
+        let milliseconds = max(1, Int((statementTimeout * 1000).rounded()))
         if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") {
+            let option = "options=-c%20role%3Dberrys_reader%20-c%20statement_timeout%3D\(milliseconds)"
             return conninfo + (conninfo.contains("?") ? "&" : "?") + option
         }
-        return conninfo + " options='-c role=berrys_reader'"
+        return conninfo + " options='-c role=berrys_reader -c statement_timeout=\(milliseconds)'"
     }
 
     /// The single text value of a query that builds JSON, or nil when it returns no row or NULL.
     /// Each distinct query is prepared once per session (named by a hash of its text).
     func json(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> String? {
         let name = "read_" + String(Self.fnv1a64(sql), radix: 16)
-        return try await pool.withConnection { try await $0.queryPrepared(name, sql, parameters) }.scalar
+        return try await connections.run(PostgresStatement(sql, parameters, preparedName: name)).scalar
     }
 
     static func fnv1a64(_ text: String) -> UInt64 {
