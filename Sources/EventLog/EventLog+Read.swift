@@ -6,7 +6,8 @@ extension EventLog {
     /// - Throws: `EventLogError.corruptEntry` for an entry that is not a valid envelope.
     public func read(partition: Int, after: StreamID = .zero, count: Int = 100, upcast: Bool = true) async throws -> [EventEnvelope] {
         let reply = try await withRetries {
-            try await redis.send("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
+            try await redis.send(RedisCommand("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
+                .replying(as: .streamEntries))
         }
         return try decodeEntries(reply, partition: partition, upcast: upcast)
     }
@@ -18,6 +19,7 @@ extension EventLog {
                        upcast: Bool = true, on connection: RedisConnection? = nil) async throws -> [EventEnvelope] {
         let key = configuration.streamKey(partition: partition)
         let command = RedisCommand("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS", key, after.description)
+            .replying(as: .firstStreamEntries)
         let timeout = Double(blockMilliseconds) / 1000 + 5
         let reply: RedisValue
         if let connection {
@@ -25,8 +27,7 @@ extension EventLog {
         } else {
             reply = try await withRetries { try await redis.withConnection { try await blockingSend(command, on: $0, timeout: timeout) } }
         }
-        guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
-        return try decodeEntries(first[1], partition: partition, upcast: upcast)
+        return try decodeEntries(reply, partition: partition, upcast: upcast)
     }
 
     /// A connection of its own for `follow`, on the log's Redis.
@@ -56,20 +57,21 @@ extension EventLog {
     /// are not valid envelopes as `.corrupt` instead of failing the whole read.
     public func readEntries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
         let reply = try await withRetries {
-            try await redis.send("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
+            try await redis.send(RedisCommand("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
+                .replying(as: .streamEntries))
         }
         return try decodeLenient(reply, partition: partition)
     }
 
     func decodeLenient(_ reply: RedisValue, partition: Int) throws -> [LogEntry] {
-        try (reply.array ?? []).map { entry in
-            guard let parts = entry.array, parts.count == 2, let idText = parts[0].string, let streamID = StreamID(idText),
-                  let fields = parts[1].fieldPairs else {
-                throw EventLogError(.corruptEntry, "unexpected stream entry shape: \(entry)")
+        guard let entries = reply.entries else { throw EventLogError(.corruptEntry, "unexpected stream reply: \(reply)") }
+        return try entries.map { entry in
+            guard let streamID = StreamID(entry.id) else {
+                throw EventLogError(.corruptEntry, "unexpected stream entry id: \(entry.id)")
             }
             let position = Position(partition: partition, streamID: streamID)
             do {
-                return .event(try EventEnvelope(fields: fields, position: position))
+                return .event(try EventEnvelope(fields: entry.fields, position: position))
             } catch let error as EventLogError {
                 return .corrupt(position: position, reason: error.message)
             }

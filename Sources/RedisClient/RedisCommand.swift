@@ -2,6 +2,8 @@
 public struct RedisCommand: Sendable, Hashable {
     /// The arguments, byte for byte.
     public var arguments: [[UInt8]]
+    /// How the reply is copied into Swift values (stream reads can skip the generic tree).
+    public var replyShape: RedisReplyShape = .value
 
     /// Creates a command from binary arguments.
     public init(bytes arguments: [[UInt8]]) {
@@ -16,6 +18,13 @@ public struct RedisCommand: Sendable, Hashable {
     /// Creates a command from its name and text arguments.
     public init(_ name: String, _ arguments: String...) {
         self.init([name] + arguments)
+    }
+
+    /// The same command, its reply copied in `shape`.
+    public func replying(as shape: RedisReplyShape) -> RedisCommand {
+        var command = self
+        command.replyShape = shape
+        return command
     }
 
     /// The command name, for logs and errors.

@@ -52,7 +52,7 @@ public actor RedisConnection {
         }
         guard let raw else { throw dropConnection(during: command.name) }
         defer { freeReplyObject(raw) }
-        return RedisValue(copying: raw.assumingMemoryBound(to: redisReply.self))
+        return RedisValue(copying: raw.assumingMemoryBound(to: redisReply.self), shape: command.replyShape)
     }
 
     /// Sends many commands in one write and reads all their replies (pipelining).
@@ -75,7 +75,7 @@ public actor RedisConnection {
             guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
                 throw dropConnection(during: command.name)
             }
-            replies.append(RedisValue(copying: raw.assumingMemoryBound(to: redisReply.self)))
+            replies.append(RedisValue(copying: raw.assumingMemoryBound(to: redisReply.self), shape: command.replyShape))
             freeReplyObject(raw)
         }
         return replies

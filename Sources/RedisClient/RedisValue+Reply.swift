@@ -1,6 +1,63 @@
 import CHiredis
 
 extension RedisValue {
+    /// Copies a hiredis reply in `shape`; the caller frees `reply`. A reply that does not have
+    /// the shape (an error, or something unexpected) is copied as a generic value.
+    init(copying reply: UnsafeMutablePointer<redisReply>, shape: RedisReplyShape) {
+        switch shape {
+        case .value:
+            break
+        case .streamEntries:
+            if let entries = Self.streamEntries(reply) {
+                self = .streamEntries(entries)
+                return
+            }
+        case .firstStreamEntries:
+            let r = reply.pointee
+            if r.type == REDIS_REPLY_NIL {
+                self = .streamEntries([])
+                return
+            }
+            if r.type == REDIS_REPLY_ARRAY, r.elements >= 1, let stream = r.element[0], stream.pointee.type == REDIS_REPLY_ARRAY,
+               stream.pointee.elements == 2, let list = stream.pointee.element[1], let entries = Self.streamEntries(list) {
+                self = .streamEntries(entries)
+                return
+            }
+        }
+        self.init(copying: reply)
+    }
+
+    /// `[[id, [name, value, …]], …]` as entries (nil items skipped), or nil for another shape.
+    private static func streamEntries(_ reply: UnsafeMutablePointer<redisReply>) -> [RedisStreamEntry]? {
+        let r = reply.pointee
+        guard r.type == REDIS_REPLY_ARRAY else { return nil }
+        var entries: [RedisStreamEntry] = []
+        entries.reserveCapacity(Int(r.elements))
+        for index in 0..<Int(r.elements) {
+            guard let item = r.element[index]?.pointee, item.type == REDIS_REPLY_ARRAY else { continue }
+            guard item.elements == 2, let id = item.element[0], id.pointee.type == REDIS_REPLY_STRING,
+                  let list = item.element[1], list.pointee.type == REDIS_REPLY_ARRAY else { return nil }
+            let flat = list.pointee
+            var fields: [(String, String)] = []
+            fields.reserveCapacity(Int(flat.elements) / 2)
+            var position = 0
+            while position + 1 < Int(flat.elements) {
+                guard let name = flat.element[position], let value = flat.element[position + 1] else { return nil }
+                fields.append((text(name), text(value)))
+                position += 2
+            }
+            entries.append(RedisStreamEntry(id: text(id), fields: fields))
+        }
+        return entries
+    }
+
+    /// A string reply's bytes as text, copied once (short ones stay inline in the `String`).
+    private static func text(_ reply: UnsafeMutablePointer<redisReply>) -> String {
+        let r = reply.pointee
+        guard let pointer = r.str, r.len > 0 else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: r.len), as: UTF8.self)
+    }
+
     /// Copies a hiredis reply (and its children) into Swift values; the caller frees `reply`.
     init(copying reply: UnsafeMutablePointer<redisReply>) {
         let r = reply.pointee

@@ -12,6 +12,8 @@ public enum RedisValue: Sendable, Hashable {
     case array([RedisValue])
     /// The nil reply.
     case null
+    /// Stream entries, for commands sent with a stream `RedisReplyShape`.
+    case streamEntries([RedisStreamEntry])
 
     /// The value as UTF-8 text, for bulk and status replies.
     public var string: String? {
@@ -42,6 +44,24 @@ public enum RedisValue: Sendable, Hashable {
     public var bytes: [UInt8]? {
         if case .bulk(let bytes) = self { return bytes }
         return nil
+    }
+
+    /// The stream entries of an XRANGE-shaped reply, copied directly or read from the generic
+    /// array form (`[[id, [name, value, …]], …]`, nil entries skipped).
+    public var entries: [RedisStreamEntry]? {
+        switch self {
+        case .streamEntries(let entries):
+            return entries
+        case .array(let items):
+            return items.compactMap { item in
+                guard let parts = item.array, parts.count == 2, let id = parts[0].string, let fields = parts[1].fieldPairs else { return nil }
+                return RedisStreamEntry(id: id, fields: fields)
+            }
+        case .null:
+            return []
+        default:
+            return nil
+        }
     }
 
     /// True for the nil reply.

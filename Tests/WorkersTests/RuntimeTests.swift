@@ -113,11 +113,12 @@ import Testing
         let published = try await harness.publish(count: 3)
         let keys = WorkerKeys(namespace: harness.namespace, worker: "once", partition: 0)
         try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
-        let read = try await harness.redis.send("XREADGROUP", "GROUP", keys.group, "crashed", "COUNT", "3", "STREAMS", keys.stream, ">")
+        let read = try await harness.redis.send(RedisCommand("XREADGROUP", "GROUP", keys.group, "crashed", "COUNT", "3", "STREAMS", keys.stream, ">")
+            .replying(as: .firstStreamEntries))
         let processor = DeliveryProcessor(worker: worker, keys: keys, log: harness.log, redis: harness.redis, postgres: nil,
                                           policy: RuntimeHarness.fastSettings.policy, consumer: "crashed",
                                           logger: .init(label: "test"), metrics: WorkerMetrics(worker: "once"))
-        for entry in StreamReply.readGroupEntries(read) {
+        for entry in StreamReply.entries(read) {
             let delivery = Delivery.decode(fields: entry.fields, streamID: entry.id, partition: 0, origin: .stream,
                                            registry: harness.log.registry, deliveryCount: 1)
             guard case .done = await processor.run(delivery) else { Issue.record("not processed"); return }

@@ -60,8 +60,10 @@ struct Delivery: Sendable {
     /// Decodes stored fields into a delivery, validating envelope and schema.
     static func decode(fields raw: [(String, String)], streamID: String, partition: Int, origin: Origin,
                        registry: SchemaRegistry, deliveryCount: Int) -> Delivery {
-        let fields = raw.filter { !$0.0.hasPrefix("dlq_") }
-        let firstFailed = raw.first { $0.0 == "dlq_first_failed_at" }?.1
+        // Only entries from a dead-letter or retry stream carry bookkeeping fields.
+        let hasBookkeeping = origin != .stream && raw.contains { $0.0.hasPrefix("dlq_") }
+        let fields = hasBookkeeping ? raw.filter { !$0.0.hasPrefix("dlq_") } : raw
+        let firstFailed = hasBookkeeping ? raw.first { $0.0 == "dlq_first_failed_at" }?.1 : nil
         let event: Result<EventEnvelope, EventLogError>
         do {
             let position = StreamID(streamID).map { Position(partition: partition, streamID: $0) }

@@ -16,7 +16,7 @@ extension PartitionConsumer {
         let deliveries = Dictionary(pending.map { ($0.id, $0.deliveries) }, uniquingKeysWith: { first, _ in first })
         var claimed: [Delivery] = []
         for chunk in stride(from: 0, to: plan.claimNow.count, by: 500).map({ Array(plan.claimNow[$0..<min($0 + 500, plan.claimNow.count)]) }) {
-            let reply = try await redis.send(RedisCommand(["XCLAIM", keys.stream, keys.group, consumer, "0"] + chunk))
+            let reply = try await redis.send(RedisCommand(["XCLAIM", keys.stream, keys.group, consumer, "0"] + chunk).replying(as: .streamEntries))
             for entry in StreamReply.entries(reply) {
                 let count = (deliveries[entry.id] ?? 0) + 1
                 if let type = entry.fields.first(where: { $0.0 == "type" })?.1, !worker.handledTypes.contains(type) {

@@ -144,13 +144,13 @@ struct PartitionConsumer: Sendable {
         commands.append(RedisCommand("EXISTS", keys.blockedKeys))
         var read = ["XREADGROUP", "GROUP", keys.group, consumer, "COUNT", String(settings.batchSize)]
         if block { read += ["BLOCK", String(settings.blockMilliseconds)] }
-        commands.append(RedisCommand(read + ["STREAMS", keys.stream, ">"]))
+        commands.append(RedisCommand(read + ["STREAMS", keys.stream, ">"]).replying(as: .firstStreamEntries))
         let replies = try await connection.pipeline(commands)
         for reply in replies {
             if case .error(let message) = reply { throw RedisError(.server, message) }
         }
         hand.acks.removeAll(keepingCapacity: true)
-        let entries = StreamReply.readGroupEntries(replies[replies.count - 1])
+        let entries = StreamReply.entries(replies[replies.count - 1])
         let anyBlocked = replies[replies.count - 2].int ?? 0 > 0
         var fresh: [Delivery] = []
         for entry in entries {
@@ -185,7 +185,7 @@ struct PartitionConsumer: Sendable {
 
     /// Takes the worker's retry stream's entries not yet in hand.
     private func readRetries(into hand: inout InHand) async throws {
-        let reply = try await redis.send(RedisCommand("XRANGE", keys.retries, "-", "+", "COUNT", String(settings.batchSize)))
+        let reply = try await redis.send(RedisCommand("XRANGE", keys.retries, "-", "+", "COUNT", String(settings.batchSize)).replying(as: .streamEntries))
         for entry in StreamReply.entries(reply) where !hand.holds(retryEntry: entry.id) {
             let source = entry.fields.first { $0.0 == "dlq_source_id" }?.1 ?? entry.id
             hand.admit(Delivery.decode(fields: entry.fields, streamID: source, partition: keys.partition,

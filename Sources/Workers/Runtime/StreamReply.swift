@@ -1,25 +1,10 @@
 import RedisClient
 
-/// Stream entries from XREADGROUP, XCLAIM and XRANGE replies, copied into Swift values.
+/// Stream entries from XCLAIM and XRANGE replies, pending lists and XINFO maps, as Swift values.
 enum StreamReply {
-    /// One entry: its id and its fields as stored.
-    struct Entry: Sendable {
-        let id: String
-        let fields: [(String, String)]
-    }
-
     /// The entries of an XRANGE or XCLAIM reply (deleted entries, shown as nil, are skipped).
-    static func entries(_ reply: RedisValue) -> [Entry] {
-        (reply.array ?? []).compactMap { item in
-            guard let parts = item.array, parts.count == 2, let id = parts[0].string, let fields = parts[1].fieldPairs else { return nil }
-            return Entry(id: id, fields: fields)
-        }
-    }
-
-    /// The entries of an XREADGROUP reply for one stream (empty on timeout).
-    static func readGroupEntries(_ reply: RedisValue) -> [Entry] {
-        guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
-        return entries(first[1])
+    static func entries(_ reply: RedisValue) -> [RedisStreamEntry] {
+        reply.entries ?? []
     }
 
     /// The rows of `XPENDING key group start end count`.
