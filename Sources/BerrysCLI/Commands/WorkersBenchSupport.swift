@@ -107,9 +107,10 @@ enum RawConsumeBaseline {
                     try await connection.send(RedisCommand("XGROUP", "CREATE", stream, "bench-raw", "0", "MKSTREAM"))
                     var consumed = 0
                     while true {
+                        // The cheapest copy of the reply the client has (entries straight from hiredis).
                         let reply = try await connection.send(RedisCommand("XREADGROUP", "GROUP", "bench-raw", "raw", "COUNT", String(batch),
-                                                                           "STREAMS", stream, ">"))
-                        let ids = (reply.array?.first?.array?[1].array ?? []).compactMap { $0.array?.first?.string }
+                                                                           "STREAMS", stream, ">").replying(as: .firstStreamEntries))
+                        let ids = (reply.entries ?? []).map(\.id)
                         if ids.isEmpty { break }
                         try await connection.send(RedisCommand(["XACK", stream, "bench-raw"] + ids))
                         consumed += ids.count
