@@ -14,8 +14,8 @@ struct APIBench: AsyncParsableCommand {
         commandName: "api",
         abstract: "wrk against the API: GET by id and a filtered list page next to a static route of the same server; POST /v1/events.",
         discussion: """
-        Serves the API in this process on a throw-away namespace and database (the platform projection built
-        from --agents generated agents), runs wrk (installed with apt-get when missing and run as root) for
+        Serves the API in this process on a throw-away namespace and database (the platform projection built \
+        from --agents generated agents), runs wrk (installed with apt-get when missing and run as root) for \
         --seconds per route, prints requests/s and p99, and deletes everything afterwards.
         """)
 

@@ -7,8 +7,8 @@ struct DeadLetterCommand: AsyncParsableCommand {
         commandName: "dlq",
         abstract: "Inspect, retry or drop dead-lettered events.",
         discussion: """
-        A dead letter is named by its reference <worker>/<partition>/<dlq entry id> (shown by list)
-        or by its event id. Events parked behind it (same partition key) wait for it: retrying it
+        A dead letter is named by its reference <worker>/<partition>/<dlq entry id> (shown by list) \
+        or by its event id. Events parked behind it (same partition key) wait for it: retrying it \
         re-delivers them all in order; dropping it releases them.
         """,
         subcommands: [List.self, Show.self, Retry.self, Drop.self])

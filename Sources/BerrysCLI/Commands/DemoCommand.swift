@@ -8,7 +8,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Publish a realistic scenario (project, plan, tasks, agents from templates, assignments, executions, messages, models, tools).",
         discussion: """
-        Run it against a running system (berrys run): the workers turn the assignments into executions, then
+        Run it against a running system (berrys run): the workers turn the assignments into executions, then \
         the demo publishes their progress and completion. Re-running it publishes duplicates, not copies.
         """)
 

@@ -11,8 +11,8 @@ struct ReplayBench: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Rebuild and live-projection rates over generated Berrys events, next to a raw COPY of the same rows.",
         discussion: """
-        Publishes --events generated events into a throw-away namespace, then in throw-away databases on the
-        configured PostgreSQL server: (a) rebuilds the archive projection and COPYs the same rows into an identical
+        Publishes --events generated events into a throw-away namespace, then in throw-away databases on the \
+        configured PostgreSQL server: (a) rebuilds the archive projection and COPYs the same rows into an identical \
         table, (b) rebuilds all projections together, (c) runs the live projector from scratch. Cleans up afterwards.
         """)
 

@@ -7,8 +7,8 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Rebuild a projection from the log into its own schema, then switch the read.* views to it atomically.",
         discussion: """
-        Builds the version in projections/NAME/projection.json side by side with the live one (bump "version" to
-        rebuild after changing the SQL). Queries keep reading the live version until the switch-over. Resumable:
+        Builds the version in projections/NAME/projection.json side by side with the live one (bump "version" to \
+        rebuild after changing the SQL). Queries keep reading the live version until the switch-over. Resumable: \
         stop it and start it again, and it continues where it stopped. Progress goes to standard error.
         """)
 

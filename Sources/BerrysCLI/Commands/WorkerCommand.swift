@@ -12,8 +12,8 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run the consumer workers against the log (Ctrl-C or SIGTERM stops them gracefully).",
         discussion: """
-        Each worker is a consumer group per partition. Processes running the same worker share its
-        partitions through leases (one process per partition at a time keeps per-key order); a
+        Each worker is a consumer group per partition. Processes running the same worker share its \
+        partitions through leases (one process per partition at a time keeps per-key order); a \
         crashed process's partitions and pending events are taken over by the others.
         """)
 

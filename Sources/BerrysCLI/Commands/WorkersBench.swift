@@ -12,9 +12,9 @@ struct WorkersBench: AsyncParsableCommand {
         commandName: "workers",
         abstract: "Events/s through a no-op worker and through planning-to-agent, on 1 and 2 runtimes, next to raw XREADGROUP+XACK.",
         discussion: """
-        Each run drains a backlog published beforehand into a throw-away namespace (deleted afterwards);
-        "2 runtimes" are two worker runtimes with their own consumer names in this one process, sharing
-        the partitions through leases as two processes would. Latency is append → handled for events
+        Each run drains a backlog published beforehand into a throw-away namespace (deleted afterwards); \
+        "2 runtimes" are two worker runtimes with their own consumer names in this one process, sharing \
+        the partitions through leases as two processes would. Latency is append → handled for events \
         published one by one while a runtime is idle. planning-to-agent needs BERRYS_DATABASE_URL.
         """)
 
