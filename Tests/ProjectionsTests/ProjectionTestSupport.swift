@@ -49,7 +49,7 @@ struct ProjectionHarness {
 
     /// Runs the projector until every definition's checkpoints reach the head of the log
     /// (or it faults), then stops it.
-    func project(_ definitions: [ProjectionDefinition], timeout: Double = 20) async throws {
+    func project(_ definitions: [ProjectionDefinition], timeout: Double = 60) async throws {
         let projector = Projector(log: log, pool: pool, definitions: definitions)
         let outcome = Outcome()
         let task = Task {

@@ -56,7 +56,7 @@ import Testing
         _ = try await harness.log.appendBatch(try (0..<2000).map { _ in try harness.log.prepare(ProjectorTests.project()) })
         try await harness.project([try Self.counting(version: 1)])
         let next = try Self.counting(version: 2, extraColumn: true)
-        let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 5).run() }
+        let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 2).run() }
         // Stop it once it has applied something, well before the end.
         let deadline = Date().addingTimeInterval(10)
         var midway = 0

@@ -52,7 +52,7 @@ struct APIHarness {
         let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, settings: settings), admin: admin,
                                            databaseURL: url, settings: settings)
         // The projector registers its projections on start; reads need the read.* views.
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while runProjector, try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar != "2" {
             guard Date() < deadline else { throw TestFailure("projections did not go live") }
             try await Task.sleep(for: .milliseconds(20))

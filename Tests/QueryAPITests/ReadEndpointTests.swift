@@ -91,7 +91,7 @@ import Testing
             ]
             let batch = try await client.post("/v1/events", contentType: "application/cloudevents-batch+json", body: "[\(events.joined(separator: ","))]")
             #expect(batch.status == .created, "\(batch.json)")
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(60)
             var executions: [JSON] = []
             while executions.isEmpty && Date() < deadline {
                 executions = try await client.get("/v1/agents/\(agent)/executions").json.arrayValue ?? []

@@ -33,7 +33,7 @@ import Testing
             #expect(try await client.get("/health/liveness").status == .ok)
             try await server.startOffPool()
             var status = HTTPResponse.Status.serviceUnavailable
-            for _ in 0..<100 where status != .ok {
+            for _ in 0..<400 where status != .ok {
                 status = try await client.get("/health/readiness").status
                 try await Task.sleep(for: .milliseconds(50))
             }

@@ -117,7 +117,7 @@ import Testing
         // The server came back empty (no persistence): the log is created again, as berrys init would.
         _ = try await EventLog.open(redis: harness.redis, configuration: harness.log.configuration, registry: TestLog.registry)
         try await harness.publish(count: 2)
-        try await eventually("handled after the restart", timeout: 30) { await recorder.handled.count == 5 }
+        try await eventually("handled after the restart", timeout: 90) { await recorder.handled.count == 5 }
         try await running.stop()
     }
 }

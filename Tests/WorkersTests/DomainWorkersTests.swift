@@ -166,7 +166,7 @@ import Testing
         try await Task.sleep(for: .seconds(1))
         #expect(try await harness.events(ofType: AgentExecutionQueued.eventType).isEmpty)
         try await server.startOffPool()
-        try await eventually("the execution queued once PostgreSQL is back", timeout: 30) {
+        try await eventually("the execution queued once PostgreSQL is back", timeout: 90) {
             try await harness.events(ofType: AgentExecutionQueued.eventType).count == 1
         }
         try await running.stop()

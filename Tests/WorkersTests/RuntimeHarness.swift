@@ -135,7 +135,7 @@ struct RunningRuntime {
 }
 
 /// Waits until `condition` holds, polling, or fails the test after `timeout` seconds.
-func eventually(_ what: String, timeout: Double = 20, _ condition: () async throws -> Bool) async throws {
+func eventually(_ what: String, timeout: Double = 60, _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if try await condition() { return }
