@@ -29,4 +29,31 @@ import Testing
         #expect(try await ProjectionWaiter(conninfo: harness.url).wait(projection: "archive", reached: result.position, timeout: 0.3) == false)
         #expect(Date().timeIntervalSince(started) >= 0.3)
     }
+
+    /// One watcher serves many concurrent waiters (each sees its own event once it waited),
+    /// and one that cannot be served in time gets false.
+    @Test func oneWatcherServesManyConcurrentWaiters() async throws {
+        let harness = try await ProjectionHarness.make()
+        let archive = try ProjectionHarness.archive
+        let watcher = CheckpointWatcher(pool: harness.pool)
+        let watching = Task { try await watcher.run() }
+        let projector = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [archive]).run() }
+        defer { projector.cancel(); watching.cancel() }
+        while !watcher.isWatching { try await Task.sleep(for: .milliseconds(5)) }
+        let served = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    let result = try await harness.log.append(ProjectorTests.project())
+                    guard try await watcher.wait(projection: "archive", reached: result.position, timeout: 10) else { return false }
+                    return try await harness.pool.query("SELECT count(*) FROM read.events WHERE id = $1", [result.id]).scalar == "1"
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(served.count == 40 && served.allSatisfy { $0 })
+        let beyond = Position(partition: 0, streamID: StreamID(milliseconds: UInt64.max / 2, sequence: 0))
+        let started = Date()
+        #expect(try await watcher.wait(projection: "archive", reached: beyond, timeout: 0.3) == false)
+        #expect(Date().timeIntervalSince(started) >= 0.25)
+    }
 }

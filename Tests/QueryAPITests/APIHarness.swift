@@ -47,10 +47,11 @@ struct APIHarness {
             services.append(WorkerRuntime(workers: BerrysWorkerCatalog.all, log: log, redis: redis, postgres: admin,
                                           settings: WorkerSettings(concurrency: 2, blockMilliseconds: 100, leaseSeconds: 2), logger: logger))
         }
-        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-        let task = Task { try await group.run() }
         let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, settings: settings), admin: admin,
                                            databaseURL: url, settings: settings)
+        services.append(dependencies.checkpoints)
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+        let task = Task { try await group.run() }
         // The projector registers its projections on start; reads need the read.* views.
         let deadline = Date().addingTimeInterval(60)
         while runProjector, try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar != "2" {

@@ -13,8 +13,10 @@ public struct APIDependencies: Sendable {
     public let reads: ReadStore
     /// The platform schema (projection status, readiness).
     public let admin: PostgresPool
-    /// The database URL, for read-your-writes waits (LISTEN on their own connection).
+    /// The database URL.
     public let databaseURL: String
+    /// Read-your-writes waits on one LISTEN session (a service of the API's application).
+    public let checkpoints: CheckpointWatcher
     /// Listening address, limits, timeouts and tokens.
     public let settings: APISettings
 
@@ -26,6 +28,7 @@ public struct APIDependencies: Sendable {
         self.admin = admin
         self.databaseURL = databaseURL
         self.settings = settings
+        self.checkpoints = CheckpointWatcher(pool: admin)
     }
 }
 

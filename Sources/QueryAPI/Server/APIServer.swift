@@ -27,6 +27,7 @@ public enum APIServer {
         Application(router: router(dependencies, metrics: metrics),
                     configuration: .init(address: .hostname(dependencies.settings.host, port: dependencies.settings.port),
                                          serverName: "berrys"),
+                    services: [dependencies.checkpoints],
                     logger: logger)
     }
 }

@@ -22,7 +22,7 @@ struct Consistency {
         guard position.streamID <= (try await dependencies.log.lastStreamID(partition: position.partition)) else {
             throw APIError.badParameter("consistent_with", "names a position that is not in the log (yet)")
         }
-        let waiter = ProjectionWaiter(conninfo: dependencies.databaseURL)
+        let waiter = dependencies.checkpoints
         let timeout = dependencies.settings.consistencyTimeout
         let deadline = RequestDeadline.current
         let cutByDeadline = deadline.map { $0.remaining < timeout } ?? false

@@ -1,0 +1,120 @@
+import ClientSupport
+import EventLog
+import Logging
+import PostgresClient
+import ServiceLifecycle
+import Synchronization
+
+/// Read-your-writes waits for a whole process on one LISTEN session: a waiter registers the
+/// position it needs, and each checkpoint NOTIFY of its projection re-reads the live
+/// checkpoints once for all waiters of that projection.
+///
+/// Without it every waiting request held a PostgreSQL session of its own (a connection per
+/// wait, and as many backends as concurrent waits). While the watcher is not running, `wait`
+/// falls back to that (`ProjectionWaiter`).
+public final class CheckpointWatcher: Service, Sendable {
+    private let pool: PostgresPool
+    private let logger: Logger
+    // Mutex: waiters register from request tasks while the watch loop decides them.
+    private let state = Mutex(WatchState())
+
+    /// - Parameters:
+    ///   - pool: the database the projector writes to (checkpoint reads, and the conninfo of
+    ///     the LISTEN session).
+    public init(pool: PostgresPool, logger: Logger = Logger(label: "berrys.checkpoints")) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// Whether the watch loop runs (waits are served by it rather than by sessions of their own).
+    public var isWatching: Bool { state.withLock { $0.running } }
+
+    /// Waits until projection `name` (its live version) has applied `position`.
+    /// - Returns: true when reached, false when `timeout` seconds passed first.
+    public func wait(projection name: String, reached position: Position, timeout: Double) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, timeout) * 1000))
+        guard let id = state.withLock({ $0.register(projection: name, position: position, deadline: deadline) }) else {
+            return try await ProjectionWaiter(conninfo: pool.conninfo).wait(projection: name, reached: position, timeout: timeout)
+        }
+        // Registered before looking, so a checkpoint committed meanwhile is seen by one or the other.
+        do {
+            if let reached = try await Self.liveCheckpoints(of: name, pool: pool)[position.partition], reached >= position.streamID {
+                decide(id, true)
+            }
+        } catch {
+            decide(id, false)
+            throw error
+        }
+        return await withCheckedContinuation { continuation in
+            let decided = state.withLock { $0.attach(id, continuation) }
+            if let decided { continuation.resume(returning: decided) }
+        }
+    }
+
+    /// Listens and decides waiters until shutdown; reconnects (and re-reads) after errors.
+    public func run() async throws {
+        state.withLock { $0.running = true }
+        defer {
+            let pending = state.withLock { $0.stop() }
+            for continuation in pending { continuation.resume(returning: false) }
+        }
+        await cancelWhenGracefulShutdown { [self] in
+            var failures = 0
+            while !Task.isCancelled {
+                let listener = PostgresConnection(conninfo: pool.conninfo)
+                do {
+                    try await watch(on: listener)
+                } catch {
+                    failures += 1
+                    logger.warning("checkpoint notifications interrupted (\(error)); listening again")
+                    try? await Task.sleep(for: .seconds(Backoff(initial: 0.05, maximum: 2).delay(attempt: failures - 1)))
+                }
+                await listener.close()
+            }
+        }
+    }
+
+    private func watch(on listener: PostgresConnection) async throws {
+        var listening: Set<String> = []
+        while !Task.isCancelled {
+            // LISTEN for projections waited on since; what committed before is read once.
+            for name in state.withLock({ $0.projectionsWaitedOn }).subtracting(listening) {
+                try await listener.listen(BatchApplier.channel(name))
+                listening.insert(name)
+                try await recheck(name)
+            }
+            if let note = try await listener.waitForNotification(timeout: 0.1),
+               let name = listening.first(where: { BatchApplier.channel($0) == note.channel }) {
+                try await recheck(name)
+            }
+            for id in state.withLock({ $0.expired(now: .now) }) { decide(id, false) }
+        }
+    }
+
+    /// Reads the live checkpoints of `name` and decides the waiters they satisfy.
+    private func recheck(_ name: String) async throws {
+        guard state.withLock({ $0.hasWaiters(for: name) }) else { return }
+        let checkpoints = try await Self.liveCheckpoints(of: name, pool: pool)
+        for id in state.withLock({ $0.satisfied(projection: name, by: checkpoints) }) { decide(id, true) }
+    }
+
+    private func decide(_ id: Int, _ outcome: Bool) {
+        if let continuation = state.withLock({ $0.decide(id, outcome) }) { continuation.resume(returning: outcome) }
+    }
+
+    /// The checkpoint of each partition of the live version of `name`.
+    static func liveCheckpoints(of name: String, pool: PostgresPool) async throws -> [Int: StreamID] {
+        let rows = try await pool.query("""
+            SELECT c.partition, c.stream_id FROM berrys.checkpoints c
+            JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
+            WHERE p.name = $1 AND p.state = 'live'
+            """, [name]).rows
+        var checkpoints: [Int: StreamID] = [:]
+        for row in rows {
+            if let partition = try row.int("partition"), let streamID = try row.text("stream_id").flatMap(StreamID.init) {
+                checkpoints[partition] = streamID
+            }
+        }
+        return checkpoints
+    }
+}

@@ -1,0 +1,79 @@
+import EventLog
+
+/// The waiters of a `CheckpointWatcher`, without I/O: each is decided once (reached, or not in
+/// time), whether that happens before or after its task starts waiting.
+struct WatchState {
+    struct Waiter {
+        let projection: String
+        let position: Position
+        let deadline: ContinuousClock.Instant
+        /// Set when decided before the waiting task attached its continuation.
+        var outcome: Bool?
+        var continuation: CheckedContinuation<Bool, Never>?
+    }
+
+    /// Whether a watch loop runs (otherwise waiters are refused and wait on their own).
+    var running = false
+    private var waiters: [Int: Waiter] = [:]
+    private var nextID = 0
+
+    /// Registers a waiter; nil when no watch loop runs.
+    mutating func register(projection: String, position: Position, deadline: ContinuousClock.Instant) -> Int? {
+        guard running else { return nil }
+        nextID += 1
+        waiters[nextID] = Waiter(projection: projection, position: position, deadline: deadline)
+        return nextID
+    }
+
+    /// Attaches the waiting task; returns the outcome at once when it is already decided.
+    mutating func attach(_ id: Int, _ continuation: CheckedContinuation<Bool, Never>) -> Bool? {
+        guard var waiter = waiters[id] else { return false }
+        if let outcome = waiter.outcome {
+            waiters[id] = nil
+            return outcome
+        }
+        waiter.continuation = continuation
+        waiters[id] = waiter
+        return nil
+    }
+
+    /// Decides a waiter; returns the continuation to resume when its task is already waiting.
+    mutating func decide(_ id: Int, _ outcome: Bool) -> CheckedContinuation<Bool, Never>? {
+        guard var waiter = waiters[id], waiter.outcome == nil else { return nil }
+        if let continuation = waiter.continuation {
+            waiters[id] = nil
+            return continuation
+        }
+        waiter.outcome = outcome
+        waiters[id] = waiter
+        return nil
+    }
+
+    var projectionsWaitedOn: Set<String> { Set(waiters.values.map(\.projection)) }
+
+    func hasWaiters(for projection: String) -> Bool {
+        waiters.values.contains { $0.projection == projection && $0.outcome == nil }
+    }
+
+    /// The undecided waiters of `projection` whose position the checkpoints have reached.
+    func satisfied(projection: String, by checkpoints: [Int: StreamID]) -> [Int] {
+        waiters.compactMap { id, waiter in
+            guard waiter.projection == projection, waiter.outcome == nil,
+                  let reached = checkpoints[waiter.position.partition], reached >= waiter.position.streamID else { return nil }
+            return id
+        }
+    }
+
+    /// The undecided waiters whose deadline has passed.
+    func expired(now: ContinuousClock.Instant) -> [Int] {
+        waiters.compactMap { id, waiter in waiter.outcome == nil && waiter.deadline <= now ? id : nil }
+    }
+
+    /// Stops: no new waiters; returns the waiting tasks (to be told "not reached").
+    mutating func stop() -> [CheckedContinuation<Bool, Never>] {
+        running = false
+        let waiting = waiters.values.compactMap(\.continuation)
+        waiters.removeAll()
+        return waiting
+    }
+}
