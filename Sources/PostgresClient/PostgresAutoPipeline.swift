@@ -1,14 +1,14 @@
 import Synchronization
 
-/// Runs independent statements from many tasks on a few connections, sending the ones that
+/// Runs read-only statements from many tasks on a few connections, sending the ones that
 /// wait at the same time in one pipelined round trip (auto-pipelining, as some Redis clients
 /// do): under load, one connection hop, one write and one read serve a whole group of
-/// requests, and PostgreSQL runs them back to back.
+/// requests, and PostgreSQL runs them back to back in one implicit transaction.
 ///
 /// A caller that finds a connection free leads: it takes what is waiting (up to
 /// `maximumBatch`), sends it with its own statement, hands out the results, and passes the
-/// connection to the next waiter. Each statement runs in its own implicit transaction, so a
-/// failure stays with its caller.
+/// connection to the next waiter. A failure stays with its caller (see `pipelineReads`); the
+/// statements must not write.
 public final class PostgresAutoPipeline: Sendable {
     /// The most statements sent in one round trip.
     public let maximumBatch: Int
@@ -41,7 +41,7 @@ public final class PostgresAutoPipeline: Sendable {
         state = Mutex(State(idle: (0..<max(1, connections)).map { _ in PostgresConnection(conninfo: conninfo) }))
     }
 
-    /// Runs `statement`, alone or pipelined with others', and returns its result.
+    /// Runs a read-only `statement`, alone or pipelined with others', and returns its result.
     /// - Throws: `PostgresError` (the statement's own failure, or the connection's).
     public func run(_ statement: PostgresStatement) async throws -> PostgresResult {
         let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
@@ -69,7 +69,7 @@ public final class PostgresAutoPipeline: Sendable {
         }
         var outcomes: [Result<PostgresResult, PostgresError>]
         do {
-            outcomes = try await connection.pipelineIndependent([own] + others.map(\.statement))
+            outcomes = try await connection.pipelineReads([own] + others.map(\.statement))
         } catch {
             let failure = error as? PostgresError ?? PostgresError(.io, "\(error)")
             outcomes = Array(repeating: .failure(failure), count: others.count + 1)
