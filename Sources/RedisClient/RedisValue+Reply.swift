@@ -89,33 +89,3 @@ extension RedisValue {
         }
     }
 }
-
-extension Array where Element == [UInt8] {
-    /// Lends hiredis an argv/argvlen pair over one contiguous copy of the arguments.
-    func withArgv<R>(_ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
-        var storage: [UInt8] = []
-        storage.reserveCapacity(reduce(0) { $0 + $1.count } + 1)
-        var lengths: [Int] = []
-        lengths.reserveCapacity(count)
-        for argument in self {
-            storage.append(contentsOf: argument)
-            lengths.append(argument.count)
-        }
-        storage.append(0)
-        return storage.withUnsafeBufferPointer { buffer in
-            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var pointers: [UnsafePointer<CChar>?] = []
-            pointers.reserveCapacity(count)
-            var offset = 0
-            for length in lengths {
-                pointers.append(base + offset)
-                offset += length
-            }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    body(Int32(count), argv.baseAddress!, argvlen.baseAddress!)
-                }
-            }
-        }
-    }
-}
