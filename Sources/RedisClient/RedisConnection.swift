@@ -11,6 +11,8 @@ public actor RedisConnection {
     private let handle: HiredisHandle
     /// The configuration this connection uses.
     public let configuration: RedisConfiguration
+    /// Reused argv space for the commands sent (see `RedisCommand.withArgv`).
+    private var argvScratch: [UnsafePointer<CChar>?] = []
     private var context: UnsafeMutablePointer<redisContext>? {
         get { handle.context }
         set { handle.context = newValue }
@@ -47,7 +49,7 @@ public actor RedisConnection {
     /// - Throws: `RedisError` `.io`/`.connect` only.
     public func sendReturningErrors(_ command: RedisCommand) throws -> RedisValue {
         let context = try connectedContext()
-        let raw = command.withArgv { argc, argv, lengths in
+        let raw = command.withArgv(pointers: &argvScratch) { argc, argv, lengths in
             redisCommandArgv(context, argc, argv, lengths)
         }
         guard let raw else { throw dropConnection(during: command.name) }
@@ -63,7 +65,7 @@ public actor RedisConnection {
         guard !commands.isEmpty else { return [] }
         let context = try connectedContext()
         for command in commands {
-            let status = command.withArgv { argc, argv, lengths in
+            let status = command.withArgv(pointers: &argvScratch) { argc, argv, lengths in
                 redisAppendCommandArgv(context, argc, argv, lengths)
             }
             guard status == REDIS_OK else { throw dropConnection(during: command.name) }
@@ -105,6 +107,9 @@ public actor RedisConnection {
         }
         _ = redisSetTimeout(made, timeval(seconds: configuration.commandTimeout))
         redisEnableKeepAlive(made)
+        // Keep the reply buffer between replies: by default hiredis frees it whenever it is
+        // empty and over 16 KiB, so every large stream read grows it again from scratch.
+        made.pointee.reader.pointee.maxbuf = 0
         context = made
         do {
             try authenticateAndSelect()
