@@ -58,14 +58,12 @@ public struct RedisCommand: Sendable, Hashable {
     }
 
     /// Lends hiredis an argc/argv/argvlen triple over the arguments' buffer.
-    /// - Parameter pointers: the connection's scratch space for argv, reused from command to
-    ///   command (a fresh array for a command of hundreds of arguments is a large allocation,
-    ///   which makes glibc consolidate its free lists each time).
-    func withArgv<R>(pointers: inout [UnsafePointer<CChar>?], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
+    func withArgv<R>(_ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
         storage.withUnsafeBufferPointer { buffer in
             // An empty buffer may have no address; hiredis reads no byte of an empty argument.
             let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-            pointers.removeAll(keepingCapacity: true)
+            var pointers: [UnsafePointer<CChar>?] = []
+            pointers.reserveCapacity(lengths.count)
             var offset = 0
             for length in lengths {
                 pointers.append(base + offset)

@@ -11,8 +11,6 @@ public actor RedisConnection {
     private let handle: HiredisHandle
     /// The configuration this connection uses.
     public let configuration: RedisConfiguration
-    /// Reused argv space for the commands sent (see `RedisCommand.withArgv`).
-    private var argvScratch: [UnsafePointer<CChar>?] = []
     private var context: UnsafeMutablePointer<redisContext>? {
         get { handle.context }
         set { handle.context = newValue }
@@ -49,7 +47,7 @@ public actor RedisConnection {
     /// - Throws: `RedisError` `.io`/`.connect` only.
     public func sendReturningErrors(_ command: RedisCommand) throws -> RedisValue {
         let context = try connectedContext()
-        let raw = command.withArgv(pointers: &argvScratch) { argc, argv, lengths in
+        let raw = command.withArgv { argc, argv, lengths in
             redisCommandArgv(context, argc, argv, lengths)
         }
         guard let raw else { throw dropConnection(during: command.name) }
@@ -65,7 +63,7 @@ public actor RedisConnection {
         guard !commands.isEmpty else { return [] }
         let context = try connectedContext()
         for command in commands {
-            let status = command.withArgv(pointers: &argvScratch) { argc, argv, lengths in
+            let status = command.withArgv { argc, argv, lengths in
                 redisAppendCommandArgv(context, argc, argv, lengths)
             }
             guard status == REDIS_OK else { throw dropConnection(during: command.name) }
