@@ -115,7 +115,7 @@ import Testing
         try await Self.workload(harness.log)
         let live = name == "archive" ? try ProjectionHarness.archive : try ProjectionHarness.platform
         try await harness.project([live])
-        let builds: [(Int, [Int]?)] = [(2, nil), (3, [3, 2, 1, 0]), (4, [1, 3, 0, 2])]
+        let builds: [(Int, [Int]?)] = [(live.version + 1, nil), (live.version + 2, [3, 2, 1, 0]), (live.version + 3, [1, 3, 0, 2])]
         for (version, order) in builds {
             try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: Self.renamed(live, version: version),
                                         batchSize: 13, partitionOrder: order).run()

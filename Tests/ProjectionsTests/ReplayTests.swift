@@ -87,14 +87,14 @@ import Testing
         let live = try ProjectionHarness.archive
         try await harness.project([live])
         var rebuilt = live
-        rebuilt.version = 2
+        rebuilt.version = live.version + 1
         rebuilt.checksum += "-rebuilt"
         try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: rebuilt, batchSize: 37).run()
         let difference = try await harness.pool.query("""
             SELECT count(*) FROM (
-              (SELECT * FROM proj_archive_v1.events EXCEPT SELECT * FROM proj_archive_v2.events)
+              (SELECT * FROM \(live.schemaName).events EXCEPT SELECT * FROM \(rebuilt.schemaName).events)
               UNION ALL
-              (SELECT * FROM proj_archive_v2.events EXCEPT SELECT * FROM proj_archive_v1.events)) d
+              (SELECT * FROM \(rebuilt.schemaName).events EXCEPT SELECT * FROM \(live.schemaName).events)) d
             """).scalar
         #expect(difference == "0")
         #expect(try await harness.pool.query("SELECT count(*) FROM read.events").scalar == "300")

@@ -13,8 +13,9 @@ CREATE TABLE events (
     causationid text,
     data jsonb NOT NULL,
     -- The stream id's two numbers, so history reads back in log order (replay --from-archive).
-    stream_ms bigint GENERATED ALWAYS AS (split_part(stream_id, '-', 1)::bigint) STORED,
-    stream_seq bigint GENERATED ALWAYS AS (split_part(stream_id, '-', 2)::bigint) STORED,
+    -- Written by the handler: a generated column costs a parse of its expression per INSERT.
+    stream_ms bigint NOT NULL,
+    stream_seq bigint NOT NULL,
     PRIMARY KEY (partition, stream_id)
 );
 CREATE INDEX events_log_order ON events (partition, stream_ms, stream_seq);

@@ -81,7 +81,7 @@ enum RawCopy {
             try await connection.execute("CREATE TABLE raw_events (LIKE \(schema).events INCLUDING ALL)")
             let rows = try await connection.query("""
                 SELECT partition, stream_id, id, type, dataversion, subject, sequence, partitionkey, time, source,
-                       correlationid, causationid, data FROM \(schema).events
+                       correlationid, causationid, data, stream_ms, stream_seq FROM \(schema).events
                 """)
             var text = ""
             text.reserveCapacity(rows.values.count * 400)
