@@ -39,7 +39,7 @@ struct SeededRandom: RandomNumberGenerator {
 
     @Test func retriesRetryableErrorsUntilSuccess() async throws {
         let counter = Counter()
-        let loop = RetryLoop(backoff: Backoff(initial: 0.001, maximum: 0.002), timeout: 5)
+        let loop = RetryLoop(backoff: Backoff(initial: 0.001, maximum: 0.002), timeout: 300)
         let result = try await loop.run(isRetryable: { $0 is Transient }) {
             let attempt = await counter.next()
             if attempt < 4 { throw Transient() }
@@ -50,7 +50,7 @@ struct SeededRandom: RandomNumberGenerator {
 
     @Test func permanentErrorsAreThrownAtOnce() async throws {
         let counter = Counter()
-        let loop = RetryLoop(backoff: Backoff(initial: 0.001), timeout: 5)
+        let loop = RetryLoop(backoff: Backoff(initial: 0.001), timeout: 300)
         await #expect(throws: Permanent.self) {
             try await loop.run(isRetryable: { $0 is Transient }) { () async throws -> Int in
                 _ = await counter.next()

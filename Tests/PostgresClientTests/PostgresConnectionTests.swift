@@ -84,7 +84,7 @@ import Testing
         try await listener.listen("berrys.test")
         #expect(try await listener.waitForNotification(timeout: 0.1) == nil)
         try await sender.notify("berrys.test", payload: "hello 🍓")
-        let notification = try await listener.waitForNotification(timeout: 5)
+        let notification = try await listener.waitForNotification(timeout: 30)
         #expect(notification?.channel == "berrys.test")
         #expect(notification?.payload == "hello 🍓")
     }

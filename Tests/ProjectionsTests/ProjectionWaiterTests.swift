@@ -15,7 +15,7 @@ import Testing
         let waiter = ProjectionWaiter(conninfo: harness.url)
         for _ in 0..<100 {
             let result = try await harness.log.append(ProjectorTests.project())
-            #expect(try await waiter.wait(projection: "archive", reached: result.position, timeout: 5))
+            #expect(try await waiter.wait(projection: "archive", reached: result.position, timeout: 60))
             let found = try await harness.pool.query("SELECT count(*) FROM read.events WHERE id = $1", [result.id]).scalar
             #expect(found == "1")
         }
@@ -44,7 +44,7 @@ import Testing
             for _ in 0..<40 {
                 group.addTask {
                     let result = try await harness.log.append(ProjectorTests.project())
-                    guard try await watcher.wait(projection: "archive", reached: result.position, timeout: 10) else { return false }
+                    guard try await watcher.wait(projection: "archive", reached: result.position, timeout: 60) else { return false }
                     return try await harness.pool.query("SELECT count(*) FROM read.events WHERE id = $1", [result.id]).scalar == "1"
                 }
             }

@@ -27,7 +27,7 @@ struct APIHarness {
     let task: Task<Void, any Error>
 
     /// - Parameter runProjector: false leaves the read models behind the log (for consistency timeouts).
-    static func start(settings: APISettings = APISettings(consistencyTimeout: 10), runWorkers: Bool = true,
+    static func start(settings: APISettings = APISettings(consistencyTimeout: 60), runWorkers: Bool = true,
                       runProjector: Bool = true) async throws -> APIHarness {
         let url = try await TestServers.freshDatabase()
         let admin = PostgresPool(conninfo: url, size: 8)
