@@ -3,7 +3,6 @@ import BerrysWorkers
 import Foundation
 import Logging
 import QueryAPI
-import RedisClient
 import ServiceLifecycle
 import Workers
 
@@ -38,10 +37,8 @@ struct WorkerCommand: AsyncParsableCommand {
                                         logger: logger)
             var services: [any Service] = [runtime]
             if let registry, let metricsPort {
-                let redis = context.redis
                 let readiness: [(name: String, check: ReadinessReport.Check)] = [
-                    ("redis", { try await redis.withConnection { try await $0.send(RedisCommand("PING")) }.string == "PONG" ? nil : "no PONG" }),
-                    ("postgres", { try await postgres.query("SELECT 1").scalar == "1" ? nil : "SELECT 1 failed" }),
+                    ("redis", ReadinessReport.redisCheck(context.redis)), ("postgres", ReadinessReport.postgresCheck(postgres)),
                 ]
                 services.append(MetricsServer.application(registry: registry, host: context.settings.api.host, port: metricsPort,
                                                           readiness: readiness))

@@ -62,10 +62,8 @@ struct OperationsRoutes {
         var report = ReadinessReport()
         let redis = dependencies.redis, admin = dependencies.admin, log = dependencies.log
         let limit = dependencies.settings.readyMaximumLagSeconds
-        await report.check("redis") {
-            try await redis.withConnection { try await $0.send(RedisCommand("PING")) }.string == "PONG" ? nil : "no PONG"
-        }
-        await report.check("postgres") { try await admin.query("SELECT 1").scalar == "1" ? nil : "SELECT 1 failed" }
+        await report.check("redis", ReadinessReport.redisCheck(redis))
+        await report.check("postgres", ReadinessReport.postgresCheck(admin))
         if report.ready {
             await report.check("projections") {
                 let statuses = try await ProjectionStatus.all(pool: admin, log: log)

@@ -1,5 +1,7 @@
 import BerrysJSON
 import Hummingbird
+import PostgresClient
+import RedisClient
 
 /// The answer of a readiness endpoint: each named check passes or says what is wrong; the
 /// process is ready only when all pass (200), otherwise 503 naming the failed checks.
@@ -35,5 +37,17 @@ public struct ReadinessReport: Sendable {
     public var response: Response {
         let body = JSON.object(["status": .string(ready ? "ready" : "not_ready"), "checks": .object(checks)]).serialized
         return JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable)
+    }
+}
+
+extension ReadinessReport {
+    /// Redis answers PING.
+    public static func redisCheck(_ redis: RedisPool) -> Check {
+        { try await redis.withConnection { try await $0.send(RedisCommand("PING")) }.string == "PONG" ? nil : "no PONG" }
+    }
+
+    /// PostgreSQL answers SELECT 1.
+    public static func postgresCheck(_ postgres: PostgresPool) -> Check {
+        { try await postgres.query("SELECT 1").scalar == "1" ? nil : "SELECT 1 failed" }
     }
 }
