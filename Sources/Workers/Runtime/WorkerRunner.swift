@@ -24,7 +24,17 @@ struct WorkerRunner: Sendable {
         let task: Task<Void, Never>
         let stop: SignalFlag
         let finished: SignalFlag
-        var releasing = false
+        var state = State.consuming
+
+        enum State {
+            case consuming
+            /// Finishing what is in hand before giving the lease back.
+            case givingBack
+            /// The lease is gone; stopped at once. Kept until the task has finished, so that the
+            /// partition is not taken again (under the same consumer name) while the old task
+            /// can still read entries it would leave pending.
+            case lost
+        }
     }
 
     func run() async {
@@ -55,22 +65,25 @@ struct WorkerRunner: Sendable {
 
     private func tick(leases: PartitionLeases, held: inout [Int: Held], metrics: WorkerMetrics) async throws {
         let live = try await leases.heartbeat()
-        for partition in try await leases.renew(Array(held.keys)) {
+        for partition in try await leases.renew(held.filter { $0.value.state != .lost }.map(\.key)) {
             logger.warning("\(worker.name): lost the lease of partition \(partition); stopping it")
+            held[partition]?.stop.raise()
             held[partition]?.task.cancel()
-            held[partition] = nil
+            held[partition]?.state = .lost
         }
-        for (partition, entry) in held where entry.releasing {
-            guard entry.finished.isRaised else { continue }
-            try await leases.release(partition)
+        for (partition, entry) in held where entry.state != .consuming && entry.finished.isRaised {
+            if entry.state == .givingBack {
+                try await leases.release(partition)
+                logger.info("\(worker.name): gave partition \(partition) back")
+            }
             held[partition] = nil
-            logger.info("\(worker.name): gave partition \(partition) back")
         }
         let plan = LeasePlan(partitions: leases.partitions, liveMembers: live.count,
-                             held: Set(held.filter { !$0.value.releasing }.keys), free: try await leases.freePartitions(), offset: offset)
+                             held: Set(held.filter { $0.value.state == .consuming }.keys),
+                             free: try await leases.freePartitions().subtracting(held.keys), offset: offset)
         for partition in plan.release {
             held[partition]?.stop.raise()
-            held[partition]?.releasing = true
+            held[partition]?.state = .givingBack
         }
         try await updateLagGauges(held: Array(held.keys))
         for partition in plan.acquire where try await leases.acquire(partition) {

@@ -52,9 +52,7 @@ public struct WorkerStatusReader: Sendable {
     public func groupStatuses() async throws -> [GroupStatus] {
         var statuses: [GroupStatus] = []
         for partition in 0..<partitions {
-            let stream = "\(namespace):events:{\(partition)}"
-            let groups = try await redis.send(RedisCommand("XINFO", "GROUPS", stream)).array ?? []
-            for group in groups.map(StreamReply.fieldMap) {
+            for group in try await groups(partition: partition) {
                 guard let name = group["name"]?.string else { continue }
                 statuses.append(try await status(of: name, partition: partition, group: group))
             }
@@ -64,10 +62,20 @@ public struct WorkerStatusReader: Sendable {
 
     /// One worker's group on one partition, or nil when the group does not exist yet.
     public func groupStatus(worker: String, partition: Int) async throws -> GroupStatus? {
-        let stream = "\(namespace):events:{\(partition)}"
-        let groups = try await redis.send(RedisCommand("XINFO", "GROUPS", stream)).array ?? []
-        guard let group = groups.map(StreamReply.fieldMap).first(where: { $0["name"]?.string == worker }) else { return nil }
+        guard let group = try await groups(partition: partition).first(where: { $0["name"]?.string == worker }) else { return nil }
         return try await status(of: worker, partition: partition, group: group)
+    }
+
+    /// The groups of a partition's stream; none when the stream does not exist (yet, or any more:
+    /// say, Redis restarted empty).
+    private func groups(partition: Int) async throws -> [[String: RedisValue]] {
+        let stream = "\(namespace):events:{\(partition)}"
+        let reply = try await redis.pipeline([RedisCommand("XINFO", "GROUPS", stream)])[0]
+        if case .error(let message) = reply {
+            if message.hasPrefix("ERR no such key") { return [] }
+            throw RedisError(.server, message)
+        }
+        return (reply.array ?? []).map(StreamReply.fieldMap)
     }
 
     private func status(of worker: String, partition: Int, group: [String: RedisValue]) async throws -> GroupStatus {
