@@ -22,10 +22,11 @@ let package = Package(
         // C shims
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CLibpq", path: "Sources/CLibpq"),
+        .target(name: "CRedisReplies", dependencies: ["CHiredis"]),
 
         // Clients over the C libraries, each connection confined to its own thread.
         .target(name: "ClientSupport", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "RedisClient", dependencies: ["CHiredis", "ClientSupport", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RedisClient", dependencies: ["CHiredis", "CRedisReplies", "ClientSupport", .product(name: "Logging", package: "swift-log")]),
         .target(name: "PostgresClient", dependencies: ["CLibpq", "ClientSupport", .product(name: "Logging", package: "swift-log")]),
 
         // JSON values and the JSON Schema subset validator.

@@ -57,23 +57,37 @@ public struct RedisCommand: Sendable, Hashable {
         String(decoding: storage.prefix(lengths.first ?? 0), as: UTF8.self)
     }
 
-    /// Lends hiredis an argc/argv/argvlen triple over the arguments' buffer.
-    func withArgv<R>(_ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
-        storage.withUnsafeBufferPointer { buffer in
-            // An empty buffer may have no address; hiredis reads no byte of an empty argument.
-            let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-            var pointers: [UnsafePointer<CChar>?] = []
-            pointers.reserveCapacity(lengths.count)
-            var offset = 0
-            for length in lengths {
-                pointers.append(base + offset)
-                offset += length
-            }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    body(Int32(lengths.count), argv.baseAddress!, argvlen.baseAddress!)
-                }
-            }
+    /// Appends the command in the Redis protocol (an array of bulk strings) to `buffer`.
+    func encode(into buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "*"))
+        Self.appendDecimal(lengths.count, to: &buffer)
+        var offset = 0
+        for length in lengths {
+            buffer.append(UInt8(ascii: "$"))
+            Self.appendDecimal(length, to: &buffer)
+            buffer.append(contentsOf: storage[offset..<offset + length])
+            buffer.append(UInt8(ascii: "\r"))
+            buffer.append(UInt8(ascii: "\n"))
+            offset += length
         }
+    }
+
+    /// Appends `value` in decimal and CRLF.
+    private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var rest = value
+            var start = scratch.count
+            repeat {
+                start -= 1
+                scratch[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            buffer.append(contentsOf: scratch[start...])
+        }
+        buffer.append(UInt8(ascii: "\r"))
+        buffer.append(UInt8(ascii: "\n"))
     }
 }

@@ -1,20 +1,20 @@
 import CHiredis
+import CRedisReplies
 import ClientSupport
 import Foundation
 
 /// One connection to Redis over hiredis, confined to its own thread.
 ///
 /// Every blocking hiredis call runs on the connection's dedicated thread (its actor
-/// executor). A broken connection is reconnected on the next command; replies are copied
-/// into `RedisValue`s before hiredis frees them.
+/// executor). A broken connection is reconnected on the next command. Commands are written
+/// in the Redis protocol from one buffer the connection keeps; hiredis reads the replies into
+/// the connection's reply arena, and each is copied into a `RedisValue` before the arena is
+/// reset for the next.
 public actor RedisConnection {
     private let handle: HiredisHandle
     /// The configuration this connection uses.
     public let configuration: RedisConfiguration
-    private var context: UnsafeMutablePointer<redisContext>? {
-        get { handle.context }
-        set { handle.context = newValue }
-    }
+    private var context: UnsafeMutablePointer<redisContext>? { handle.context }
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { handle.executor.asUnownedSerialExecutor() }
 
@@ -46,13 +46,8 @@ public actor RedisConnection {
     /// Sends one command and returns its reply, error replies included as `.error` values.
     /// - Throws: `RedisError` `.io`/`.connect` only.
     public func sendReturningErrors(_ command: RedisCommand) throws -> RedisValue {
-        let context = try connectedContext()
-        let raw = command.withArgv { argc, argv, lengths in
-            redisCommandArgv(context, argc, argv, lengths)
-        }
-        guard let raw else { throw dropConnection(during: command.name) }
-        defer { freeReplyObject(raw) }
-        return RedisValue(copying: raw.assumingMemoryBound(to: redisReply.self), shape: command.replyShape)
+        try write([command])
+        return try readReply(of: command)
     }
 
     /// Sends many commands in one write and reads all their replies (pipelining).
@@ -61,24 +56,52 @@ public actor RedisConnection {
     /// - Throws: `RedisError` `.io`/`.connect`; after an I/O error it is unknown which commands ran.
     public func pipeline(_ commands: [RedisCommand]) throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        let context = try connectedContext()
-        for command in commands {
-            let status = command.withArgv { argc, argv, lengths in
-                redisAppendCommandArgv(context, argc, argv, lengths)
-            }
-            guard status == REDIS_OK else { throw dropConnection(during: command.name) }
-        }
+        try write(commands)
         var replies: [RedisValue] = []
         replies.reserveCapacity(commands.count)
         for command in commands {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-                throw dropConnection(during: command.name)
-            }
-            replies.append(RedisValue(copying: raw.assumingMemoryBound(to: redisReply.self), shape: command.replyShape))
-            freeReplyObject(raw)
+            replies.append(try readReply(of: command))
         }
         return replies
+    }
+
+    /// Writes the commands to the socket, all of them, in one buffer.
+    private func write(_ commands: [RedisCommand]) throws {
+        let context = try connectedContext()
+        handle.output.removeAll(keepingCapacity: true)
+        for command in commands { command.encode(into: &handle.output) }
+        let failure: Int32? = handle.output.withUnsafeBytes { bytes in
+            var sent = 0
+            while sent < bytes.count {
+                let written = Glibc.send(context.pointee.fd, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                sent += written
+            }
+            return nil
+        }
+        // Large one-off commands do not keep their buffer for the connection's lifetime.
+        if handle.output.capacity > 1 << 20 { handle.output = [] }
+        if let failure {
+            let reason = failure == EAGAIN ? "timed out writing" : String(cString: strerror(failure))
+            throw dropConnection(during: commands[0].name, reason: reason)
+        }
+    }
+
+    /// Reads the next reply, copies it and drops it from the arena.
+    private func readReply(of command: RedisCommand) throws -> RedisValue {
+        guard let context else { throw dropConnection(during: command.name) }
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw dropConnection(during: command.name) }
+        defer { berrys_reply_arena_reset(handle.arena) }
+        return RedisValue(copying: raw.assumingMemoryBound(to: redisReply.self), shape: command.replyShape)
+    }
+
+    /// Bytes the reply arena keeps now (0 when not connected).
+    public var replyArenaCapacity: Int {
+        handle.arena.map { Int(berrys_reply_arena_capacity($0)) } ?? 0
     }
 
     /// Changes how long a reply may take, e.g. for blocking reads; `nil` restores the configured value.
@@ -89,18 +112,21 @@ public actor RedisConnection {
 
     /// Closes the socket; the next command reconnects.
     public func close() {
-        if let context { redisFree(context) }
-        context = nil
+        handle.close()
     }
 
     private func connectedContext() throws -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
         let made = redisConnectWithTimeout(configuration.host, Int32(configuration.port),
                                            timeval(seconds: configuration.connectTimeout))
-        guard let made else { throw RedisError(.connect, "cannot allocate a hiredis context") }
+        guard let made, let arena = berrys_reply_arena_create() else {
+            if let made { redisFree(made) }
+            throw RedisError(.connect, "cannot allocate a hiredis context")
+        }
         if made.pointee.err != 0 {
             let reason = made.errorText
             redisFree(made)
+            berrys_reply_arena_free(arena)
             throw RedisError(.connect, "cannot connect to Redis at \(configuration.host):\(configuration.port): \(reason)")
         }
         _ = redisSetTimeout(made, timeval(seconds: configuration.commandTimeout))
@@ -108,7 +134,9 @@ public actor RedisConnection {
         // Keep the reply buffer between replies: by default hiredis frees it whenever it is
         // empty and over 16 KiB, so every large stream read grows it again from scratch.
         made.pointee.reader.pointee.maxbuf = 0
-        context = made
+        berrys_reply_arena_attach(arena, made.pointee.reader)
+        handle.context = made
+        handle.arena = arena
         do {
             try authenticateAndSelect()
         } catch {
@@ -131,8 +159,8 @@ public actor RedisConnection {
         }
     }
 
-    private func dropConnection(during commandName: String) -> RedisError {
-        let reason = context?.errorText ?? "no connection"
+    private func dropConnection(during commandName: String, reason: String? = nil) -> RedisError {
+        let reason = reason ?? context?.errorText ?? "no connection"
         close()
         return RedisError(.io, "Redis \(commandName) failed on \(configuration.host):\(configuration.port): \(reason)")
     }
@@ -157,19 +185,31 @@ extension timeval {
 
 /// Owns a connection's hiredis context and thread, and frees both when the connection goes away.
 ///
-/// `@unchecked Sendable`: `context` is only read and written by the owning actor, on its
-/// executor's thread; `deinit` runs after the last reference (the actor) is gone, so nothing
-/// can use the context concurrently with `redisFree`.
+/// `@unchecked Sendable`: `context`, `arena` and `output` are only read and written by the
+/// owning actor, on its executor's thread; `deinit` runs after the last reference (the actor)
+/// is gone, so nothing can use them concurrently with freeing them.
 final class HiredisHandle: @unchecked Sendable {
     let executor: DedicatedThreadExecutor
     var context: UnsafeMutablePointer<redisContext>?
+    /// Where hiredis builds the replies of `context`; freed after it.
+    var arena: OpaquePointer?
+    /// The protocol bytes of the commands being written, kept between writes.
+    var output: [UInt8] = []
 
     init(executor: DedicatedThreadExecutor) {
         self.executor = executor
     }
 
-    deinit {
+    /// Frees the hiredis context, then the arena its reader built replies in.
+    func close() {
         if let context { redisFree(context) }
+        if let arena { berrys_reply_arena_free(arena) }
+        context = nil
+        arena = nil
+    }
+
+    deinit {
+        close()
         executor.shutdown()
     }
 }

@@ -51,15 +51,20 @@ struct WorkersBench: AsyncParsableCommand {
     private func measure(context: Context, settings: WorkerSettings, freshLog: () async throws -> EventLog, lines: inout [String]) async throws {
         let backlog = try await freshLog()
         try await publish(Self.statusChanges(events), to: backlog)
+        var cpu = CPUMeter(redis: context.redis)
+        try await cpu.start()
         let raw = try await RawConsumeBaseline.measure(log: backlog, redis: context.redis, batch: settings.batchSize)
-        lines.append("raw XREADGROUP+XACK:            \(Int(raw)) entries/s (batches of \(settings.batchSize), one connection per partition)")
+        lines.append("raw XREADGROUP+XACK:            \(Int(raw)) entries/s (batches of \(settings.batchSize), one connection per partition)"
+                     + (try await Self.cost(cpu, events)))
         for runtimes in [1, 2] {
             let meter = HandledMeter()
             let worker = NoOpWorker(name: "bench-noop-\(runtimes)", handledTypes: ["project.status_changed"], meter: meter)
+            try await cpu.start()
             let rate = try await drain(count: events, meter: meter) {
                 BenchRuntimes.start([worker], count: runtimes, log: backlog, redis: context.redis, postgres: nil, settings: settings)
             }
-            lines.append("no-op worker, \(runtimes) runtime(s):       \(Int(rate)) events/s = \(String(format: "%.2f", rate / raw)) × raw")
+            lines.append("no-op worker, \(runtimes) runtime(s):       \(Int(rate)) events/s = \(String(format: "%.2f", rate / raw)) × raw"
+                         + (try await Self.cost(cpu, events)))
         }
 
         let latencyLog = try await freshLog()
@@ -87,6 +92,12 @@ struct WorkersBench: AsyncParsableCommand {
             try await postgres.query("DELETE FROM worker_state.tasks WHERE plan_id = $1::uuid", [plan])
             lines.append("planning-to-agent, \(runtimes) runtime(s):  \(Int(rate)) events/s (\(Int(rate / 2)) executions queued/s; read facts + emit)")
         }
+    }
+
+    /// "; CPU x µs/event here + y µs in Redis", for a step measured by `cpu`.
+    private static func cost(_ cpu: CPUMeter, _ events: Int) async throws -> String {
+        let (process, redis) = try await cpu.microsecondsPerItem(events)
+        return String(format: "; CPU %.1f µs/event here + %.1f µs in Redis", process, redis)
     }
 
     /// Starts runtimes, waits until the meter counted `count` events, stops them. - Returns: events/s.
