@@ -14,23 +14,33 @@ extension JSON {
     /// - Parameter maximumDepth: how deeply arrays and objects may nest.
     /// - Throws: `JSONParseError` naming line, column and the problem.
     public init(parsing text: String, maximumDepth: Int = 512) throws {
-        try self.init(parsing: Array(text.utf8), maximumDepth: maximumDepth)
+        var text = text
+        self = try text.withUTF8 { bytes in
+            var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
+            return try parser.parseDocument()
+        }
     }
 
     /// Parses JSON from UTF-8 bytes.
     public init(parsing bytes: [UInt8], maximumDepth: Int = 512) throws {
-        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
-        self = try parser.parseDocument()
+        self = try bytes.withUnsafeBufferPointer { bytes in
+            var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
+            return try parser.parseDocument()
+        }
     }
 }
 
+/// A recursive-descent parser over UTF-8 bytes lent for the duration of one parse.
 struct JSONParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let maximumDepth: Int
     var index = 0
     var depth = 0
+    /// Members of the objects being parsed (nested ones above their parents' members), so that
+    /// each object's dictionary is made once at its final size.
+    var members: [(String, JSON)] = []
 
-    init(bytes: [UInt8], maximumDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
     }
@@ -60,9 +70,9 @@ struct JSONParser {
     mutating func parseObject() throws -> JSON {
         try enter()
         index += 1
-        var members: [String: JSON] = [:]
         skipWhitespace()
-        if peek(UInt8(ascii: "}")) { index += 1; depth -= 1; return .object(members) }
+        if peek(UInt8(ascii: "}")) { index += 1; depth -= 1; return .object([:]) }
+        let first = members.count
         while true {
             skipWhitespace()
             guard peek(UInt8(ascii: "\"")) else { throw error("expected a string key") }
@@ -71,14 +81,19 @@ struct JSONParser {
             guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            let value = try parseValue()
+            members.append((key, value))
             skipWhitespace()
             if peek(UInt8(ascii: ",")) { index += 1; continue }
             if peek(UInt8(ascii: "}")) { index += 1; break }
             throw error("expected ',' or '}' in object")
         }
+        var object: [String: JSON] = Dictionary(minimumCapacity: members.count - first)
+        // A repeated key keeps its last value.
+        for (key, value) in members[first...] { object[key] = value }
+        members.removeSubrange(first...)
         depth -= 1
-        return .object(members)
+        return .object(object)
     }
 
     mutating func parseArray() throws -> JSON {
@@ -102,6 +117,19 @@ struct JSONParser {
     mutating func parseString() throws -> String {
         index += 1
         var runStart = index
+        // Most strings have no escape: made straight from the input bytes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self) else {
+                    throw error("string is not valid UTF-8")
+                }
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
         var pending: [UInt8] = []
         while true {
             guard index < bytes.count else { throw error("unterminated string") }

@@ -6,19 +6,26 @@
 
 enum {
     BLOCK_SIZE = 64 * 1024,
-    RETAINED_BYTES = 1024 * 1024,
+    /// Blocks past the first are freed when no reply used them for this many replies...
+    IDLE_REPLIES = 256,
+    /// ...or at once when they would make the arena hold more than this.
+    MAXIMUM_RETAINED = 16 * 1024 * 1024,
 };
 
 typedef struct block {
     struct block *next;
     size_t capacity;
     size_t used;
+    /// The reply (its generation) that last used the block.
+    unsigned long last_used;
     _Alignas(16) char data[];
 } block;
 
 struct berrys_reply_arena {
     block *first;
     block *current;
+    /// Counts replies: incremented by every reset.
+    unsigned long generation;
 };
 
 static block *block_create(size_t capacity) {
@@ -27,6 +34,7 @@ static block *block_create(size_t capacity) {
     made->next = NULL;
     made->capacity = capacity;
     made->used = 0;
+    made->last_used = 0;
     return made;
 }
 
@@ -39,6 +47,7 @@ berrys_reply_arena *berrys_reply_arena_create(void) {
         return NULL;
     }
     arena->current = arena->first;
+    arena->generation = 0;
     return arena;
 }
 
@@ -53,21 +62,23 @@ void berrys_reply_arena_free(berrys_reply_arena *arena) {
 }
 
 void berrys_reply_arena_reset(berrys_reply_arena *arena) {
-    size_t kept = 0;
-    block *last_kept = NULL;
-    for (block *each = arena->first; each != NULL; each = each->next) {
+    // Blocks a steady stream of large replies uses stay; those only a rare huge reply needed
+    // go back to malloc after a while.
+    arena->generation += 1;
+    arena->first->used = 0;
+    size_t kept = arena->first->capacity;
+    block *previous = arena->first;
+    while (previous->next != NULL) {
+        block *each = previous->next;
+        if (arena->generation - each->last_used > IDLE_REPLIES || kept + each->capacity > MAXIMUM_RETAINED) {
+            previous->next = each->next;
+            free(each);
+            continue;
+        }
         each->used = 0;
-        if (kept + each->capacity > RETAINED_BYTES && last_kept != NULL) break;
         kept += each->capacity;
-        last_kept = each;
+        previous = each;
     }
-    // Blocks past the retained size go back to malloc.
-    block *next;
-    for (block *each = last_kept->next; each != NULL; each = next) {
-        next = each->next;
-        free(each);
-    }
-    last_kept->next = NULL;
     arena->current = arena->first;
 }
 
@@ -91,6 +102,7 @@ static void *arena_allocate(berrys_reply_arena *arena, size_t size) {
         current->used = 0;
         arena->current = current;
     }
+    current->last_used = arena->generation;
     void *memory = current->data + current->used;
     current->used += size;
     return memory;

@@ -113,14 +113,17 @@ struct SchemaCompiler {
         return JSONPointer.normalizedFragment(reference)
     }
 
-    private func compileTypes(_ value: JSON, at path: String) throws -> Set<String> {
+    private func compileTypes(_ value: JSON, at path: String) throws -> JSONTypes {
         let names: [String]
         if let single = value.stringValue { names = [single] } else { names = try stringArray(value, at: path) }
-        let known: Set<String> = ["null", "boolean", "object", "array", "number", "string", "integer"]
-        for name in names where !known.contains(name) {
-            throw invalid(path, "unknown type '\(name)' (known: \(known.sorted().joined(separator: ", ")))")
+        var types: JSONTypes = []
+        for name in names {
+            guard let type = JSONTypes(name: name) else {
+                throw invalid(path, "unknown type '\(name)' (known: \(JSONTypes.all.names.joined(separator: ", ")))")
+            }
+            types.insert(type)
         }
-        return Set(names)
+        return types
     }
 
     private func compilePattern(_ value: JSON, at path: String) throws -> Pattern {

@@ -1,9 +1,8 @@
 import BerrysJSON
 import Foundation
 
-/// One compiled (sub)schema. Immutable after compilation; its keywords are read through
-/// `SchemaParts` (`node.minLength` is `node.keywords.minLength`).
-@dynamicMemberLookup
+/// One compiled (sub)schema. Immutable after compilation; its keywords are in `keywords`
+/// (read field by field: `node.keywords.minLength`, not by copying the whole struct).
 final class SchemaNode: Sendable {
     /// `true`/`false` schemas; `nil` for object schemas.
     let constant: Bool?
@@ -18,15 +17,11 @@ final class SchemaNode: Sendable {
         self.constant = constant
         self.keywords = keywords
     }
-
-    subscript<Value>(dynamicMember keyPath: KeyPath<SchemaParts, Value>) -> Value {
-        keywords[keyPath: keyPath]
-    }
 }
 
 /// The keywords of one schema object.
 struct SchemaParts: Sendable {
-    var types: Set<String>?
+    var types: JSONTypes?
     var enumValues: [JSON]?
     var constValue: JSON?
     var ref: String?

@@ -19,14 +19,14 @@ struct SchemaValidator {
             if !constant { fail("false", "no value is allowed here") }
             return
         }
-        if let ref = node.ref { validateReference(instance, ref: ref) }
-        if let types = node.types, !matches(instance, types) {
-            fail("type", "expected \(types.sorted().joined(separator: " or ")), got \(instance.typeName)")
+        if let ref = node.keywords.ref { validateReference(instance, ref: ref) }
+        if let types = node.keywords.types, !types.accepts(instance) {
+            fail("type", "expected \(types.names.joined(separator: " or ")), got \(instance.typeName)")
         }
-        if let values = node.enumValues, !values.contains(instance) {
+        if let values = node.keywords.enumValues, !values.contains(instance) {
             fail("enum", "must be one of \(values.map(\.serialized).joined(separator: ", "))")
         }
-        if let value = node.constValue, value != instance {
+        if let value = node.keywords.constValue, value != instance {
             fail("const", "must equal \(value.serialized)")
         }
         switch instance {
@@ -49,21 +49,16 @@ struct SchemaValidator {
         referenceDepth -= 1
     }
 
-    private func matches(_ instance: JSON, _ types: Set<String>) -> Bool {
-        let name = instance.typeName
-        return types.contains(name) || (name == "integer" && types.contains("number"))
-    }
-
     private mutating func validateObject(_ members: [String: JSON], _ node: SchemaNode) {
-        for name in node.required where members[name] == nil {
+        for name in node.keywords.required where members[name] == nil {
             fail(below: name, "required", "required property missing")
         }
         for (name, value) in members {
-            if let schema = node.properties[name] {
+            if let schema = node.keywords.properties[name] {
                 tokens.append(name)
                 validate(value, against: schema)
                 tokens.removeLast()
-            } else if let additional = node.additionalProperties {
+            } else if let additional = node.keywords.additionalProperties {
                 if additional.constant == false {
                     fail(below: name, "additionalProperties", "property '\(name)' is not allowed")
                 } else {
@@ -73,13 +68,13 @@ struct SchemaValidator {
                 }
             }
         }
-        if let minimum = node.minProperties, members.count < minimum {
+        if let minimum = node.keywords.minProperties, members.count < minimum {
             fail("minProperties", "must have at least \(minimum) properties, has \(members.count)")
         }
-        if let maximum = node.maxProperties, members.count > maximum {
+        if let maximum = node.keywords.maxProperties, members.count > maximum {
             fail("maxProperties", "must have at most \(maximum) properties, has \(members.count)")
         }
-        for (name, needed) in node.dependentRequired where members[name] != nil {
+        for (name, needed) in node.keywords.dependentRequired where members[name] != nil {
             for other in needed where members[other] == nil {
                 fail(below: other, "dependentRequired", "required when '\(name)' is present")
             }
@@ -88,11 +83,11 @@ struct SchemaValidator {
 
     private mutating func validateArray(_ elements: [JSON], _ node: SchemaNode) {
         for (index, element) in elements.enumerated() {
-            if index < node.prefixItems.count {
+            if index < node.keywords.prefixItems.count {
                 tokens.append(String(index))
-                validate(element, against: node.prefixItems[index])
+                validate(element, against: node.keywords.prefixItems[index])
                 tokens.removeLast()
-            } else if let items = node.items {
+            } else if let items = node.keywords.items {
                 if items.constant == false {
                     fail(below: String(index), "items", "no item is allowed at index \(index)")
                 } else {
@@ -102,41 +97,41 @@ struct SchemaValidator {
                 }
             }
         }
-        if let minimum = node.minItems, elements.count < minimum {
+        if let minimum = node.keywords.minItems, elements.count < minimum {
             fail("minItems", "must have at least \(minimum) items, has \(elements.count)")
         }
-        if let maximum = node.maxItems, elements.count > maximum {
+        if let maximum = node.keywords.maxItems, elements.count > maximum {
             fail("maxItems", "must have at most \(maximum) items, has \(elements.count)")
         }
-        if node.uniqueItems, Set(elements).count != elements.count {
+        if node.keywords.uniqueItems, Set(elements).count != elements.count {
             fail("uniqueItems", "items must be unique")
         }
     }
 
     private mutating func validateString(_ text: String, _ node: SchemaNode) {
-        if node.minLength != nil || node.maxLength != nil {
+        if node.keywords.minLength != nil || node.keywords.maxLength != nil {
             let length = text.unicodeScalars.count
-            if let minimum = node.minLength, length < minimum {
+            if let minimum = node.keywords.minLength, length < minimum {
                 fail("minLength", "must be at least \(minimum) characters long, is \(length)")
             }
-            if let maximum = node.maxLength, length > maximum {
+            if let maximum = node.keywords.maxLength, length > maximum {
                 fail("maxLength", "must be at most \(maximum) characters long, is \(length)")
             }
         }
-        if let pattern = node.pattern, !pattern.matches(text) {
+        if let pattern = node.keywords.pattern, !pattern.matches(text) {
             fail("pattern", "must match pattern \(pattern.source)")
         }
-        if let format = node.format, !format.accepts(text) {
+        if let format = node.keywords.format, !format.accepts(text) {
             fail("format", "must be a valid \(format.rawValue)")
         }
     }
 
     private mutating func validateNumber(_ number: Double, _ node: SchemaNode) {
-        if let minimum = node.minimum, number < minimum { fail("minimum", "must be >= \(JSON.number(minimum).serialized)") }
-        if let maximum = node.maximum, number > maximum { fail("maximum", "must be <= \(JSON.number(maximum).serialized)") }
-        if let bound = node.exclusiveMinimum, number <= bound { fail("exclusiveMinimum", "must be > \(JSON.number(bound).serialized)") }
-        if let bound = node.exclusiveMaximum, number >= bound { fail("exclusiveMaximum", "must be < \(JSON.number(bound).serialized)") }
-        if let divisor = node.multipleOf, !Self.isMultiple(number, of: divisor) {
+        if let minimum = node.keywords.minimum, number < minimum { fail("minimum", "must be >= \(JSON.number(minimum).serialized)") }
+        if let maximum = node.keywords.maximum, number > maximum { fail("maximum", "must be <= \(JSON.number(maximum).serialized)") }
+        if let bound = node.keywords.exclusiveMinimum, number <= bound { fail("exclusiveMinimum", "must be > \(JSON.number(bound).serialized)") }
+        if let bound = node.keywords.exclusiveMaximum, number >= bound { fail("exclusiveMaximum", "must be < \(JSON.number(bound).serialized)") }
+        if let divisor = node.keywords.multipleOf, !Self.isMultiple(number, of: divisor) {
             fail("multipleOf", "must be a multiple of \(JSON.number(divisor).serialized)")
         }
     }
@@ -159,15 +154,15 @@ struct SchemaValidator {
     }
 
     private mutating func validateCombinators(_ instance: JSON, _ node: SchemaNode) {
-        for schema in node.allOf { validate(instance, against: schema) }
-        if !node.anyOf.isEmpty, !node.anyOf.contains(where: { passes(instance, $0) }) {
+        for schema in node.keywords.allOf { validate(instance, against: schema) }
+        if !node.keywords.anyOf.isEmpty, !node.keywords.anyOf.contains(where: { passes(instance, $0) }) {
             fail("anyOf", "must match at least one of the anyOf schemas")
         }
-        if !node.oneOf.isEmpty {
-            let matching = node.oneOf.filter { passes(instance, $0) }.count
+        if !node.keywords.oneOf.isEmpty {
+            let matching = node.keywords.oneOf.filter { passes(instance, $0) }.count
             if matching != 1 { fail("oneOf", "must match exactly one of the oneOf schemas, matches \(matching)") }
         }
-        if let negated = node.not, passes(instance, negated) {
+        if let negated = node.keywords.not, passes(instance, negated) {
             fail("not", "must not match the schema under 'not'")
         }
     }

@@ -19,16 +19,18 @@ public enum StringFormat: String, Sendable, CaseIterable {
 /// The grammar checks behind `StringFormat`, on ASCII bytes.
 enum FormatRules {
     static func isUUID(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else if !isHexDigit(byte) {
-                return false
+        guard text.utf8.count == 36 else { return false }
+        func check(_ bytes: some Collection<UInt8>) -> Bool {
+            for (index, byte) in zip(0..., bytes) {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard byte == UInt8(ascii: "-") else { return false }
+                } else if !isHexDigit(byte) {
+                    return false
+                }
             }
+            return true
         }
-        return true
+        return text.utf8.withContiguousStorageIfAvailable { check($0) } ?? check(text.utf8)
     }
 
     /// RFC 3339 `date-time`, with calendar checks and leap seconds only at 23:59:60 UTC.

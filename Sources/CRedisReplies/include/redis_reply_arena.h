@@ -20,7 +20,8 @@ berrys_reply_arena *berrys_reply_arena_create(void);
 /// Frees the arena and every reply in it.
 void berrys_reply_arena_free(berrys_reply_arena *arena);
 
-/// Drops every reply built so far (keeping up to 1 MiB of blocks for the next ones).
+/// Drops every reply built so far, keeping the blocks recent replies used (up to 16 MiB)
+/// for the next ones.
 void berrys_reply_arena_reset(berrys_reply_arena *arena);
 
 /// Makes `reader` build its replies in `arena`.
