@@ -56,6 +56,8 @@ struct WorkersBench: AsyncParsableCommand {
         let raw = try await RawConsumeBaseline.measure(log: backlog, redis: context.redis, batch: settings.batchSize)
         lines.append("raw XREADGROUP+XACK:            \(Int(raw)) entries/s (batches of \(settings.batchSize), one connection per partition)"
                      + (try await Self.cost(cpu, events)))
+        let decode = try await DecodeBaseline.microsecondsPerEvent(log: backlog, redis: context.redis)
+        lines.append("decode only:                    \(String(format: "%.2f", decode)) µs/event (envelope + schema + upcast, no I/O)")
         for runtimes in [1, 2] {
             let meter = HandledMeter()
             let worker = NoOpWorker(name: "bench-noop-\(runtimes)", handledTypes: ["project.status_changed"], meter: meter)

@@ -1,4 +1,5 @@
 import EventLog
+import Synchronization
 
 /// One stream entry in a worker's hands: where it came from, its fields as stored, and the
 /// event decoded from them (or why it is not a valid event).
@@ -21,23 +22,67 @@ struct Delivery: Sendable {
     }
 
     /// The entry as read; shared, not copied, as the delivery moves between queues and tasks.
+    ///
+    /// The event is decoded (envelope, schema, upcast) on first use, which is by the task that
+    /// processes it: the consumer loop that reads a partition only needs the ordering key,
+    /// taken from the raw fields, so decoding runs on as many tasks as process events.
     final class Entry: Sendable {
         let origin: Origin
         /// The entry's id in the partition's stream.
         let streamID: String
         /// The stored fields, without `dlq_*` bookkeeping.
         let fields: [(String, String)]
-        /// The event, or why the entry is not one.
-        let event: Result<EventEnvelope, EventLogError>
-        /// The ordering key: the partition key, or a key of its own for an invalid entry.
+        /// The ordering key: the partition key (or subject) as stored, or a key of its own for
+        /// an entry that has neither.
         let key: String
+        private let partition: Int
+        private let registry: SchemaRegistry
+        // Mutex: a delivery is processed by one task at a time, but may be handed between
+        // tasks; the lock makes the one-time decode safe whoever asks first.
+        private let decoded = Mutex<Result<EventEnvelope, EventLogError>?>(nil)
 
-        init(origin: Origin, streamID: String, fields: [(String, String)], event: Result<EventEnvelope, EventLogError>, key: String) {
+        init(origin: Origin, streamID: String, fields: [(String, String)], partition: Int, registry: SchemaRegistry) {
             self.origin = origin
             self.streamID = streamID
             self.fields = fields
-            self.event = event
-            self.key = key
+            self.partition = partition
+            self.registry = registry
+            self.key = Self.orderingKey(fields: fields, streamID: streamID)
+        }
+
+        /// The event, or why the entry is not one (decoded once).
+        var event: Result<EventEnvelope, EventLogError> {
+            decoded.withLock { cached in
+                if let cached { return cached }
+                let event = Self.decode(fields: fields, streamID: streamID, partition: partition, registry: registry)
+                cached = event
+                return event
+            }
+        }
+
+        /// `partitionkey`, else `subject` (what `EventEnvelope.effectivePartitionKey` gives for
+        /// a valid event), else a key of the entry's own.
+        private static func orderingKey(fields: [(String, String)], streamID: String) -> String {
+            var subject: String?
+            for (name, value) in fields where !value.isEmpty {
+                if name == "partitionkey" { return value }
+                if name == "subject" { subject = value }
+            }
+            return subject ?? "#invalid:\(streamID)"
+        }
+
+        private static func decode(fields: [(String, String)], streamID: String, partition: Int,
+                                   registry: SchemaRegistry) -> Result<EventEnvelope, EventLogError> {
+            do {
+                let position = StreamID(streamID).map { Position(partition: partition, streamID: $0) }
+                let envelope = try EventEnvelope(fields: fields, position: position)
+                try registry.validate(type: envelope.type, version: envelope.dataVersion, data: envelope.data)
+                return .success(try registry.upcast(envelope))
+            } catch let error as EventLogError {
+                return .failure(error)
+            } catch {
+                return .failure(EventLogError(.invalidEnvelope, "\(error)"))
+            }
         }
     }
 
@@ -57,26 +102,15 @@ struct Delivery: Sendable {
     /// The partition key as parked (empty for an invalid entry, which blocks nothing).
     var parkedKey: String { (try? event.get()) == nil ? "" : key }
 
-    /// Decodes stored fields into a delivery, validating envelope and schema.
+    /// A delivery of stored fields; the event is decoded (envelope and schema validated) when
+    /// first asked for.
     static func decode(fields raw: [(String, String)], streamID: String, partition: Int, origin: Origin,
                        registry: SchemaRegistry, deliveryCount: Int) -> Delivery {
         // Only entries from a dead-letter or retry stream carry bookkeeping fields.
         let hasBookkeeping = origin != .stream && raw.contains { $0.0.hasPrefix("dlq_") }
         let fields = hasBookkeeping ? raw.filter { !$0.0.hasPrefix("dlq_") } : raw
         let firstFailed = hasBookkeeping ? raw.first { $0.0 == "dlq_first_failed_at" }?.1 : nil
-        let event: Result<EventEnvelope, EventLogError>
-        do {
-            let position = StreamID(streamID).map { Position(partition: partition, streamID: $0) }
-            let envelope = try EventEnvelope(fields: fields, position: position)
-            try registry.validate(type: envelope.type, version: envelope.dataVersion, data: envelope.data)
-            event = .success(try registry.upcast(envelope))
-        } catch let error as EventLogError {
-            event = .failure(error)
-        } catch {
-            event = .failure(EventLogError(.invalidEnvelope, "\(error)"))
-        }
-        let key = (try? event.get())?.effectivePartitionKey ?? "#invalid:\(streamID)"
-        return Delivery(entry: Entry(origin: origin, streamID: streamID, fields: fields, event: event, key: key),
+        return Delivery(entry: Entry(origin: origin, streamID: streamID, fields: fields, partition: partition, registry: registry),
                         deliveryCount: deliveryCount, mode: .process, firstFailedAt: firstFailed)
     }
 

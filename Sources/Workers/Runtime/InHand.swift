@@ -37,6 +37,11 @@ struct InHand {
         if readyStart == ready.count {
             ready.removeAll(keepingCapacity: true)
             readyStart = 0
+        } else if readyStart >= 64 && readyStart * 2 >= ready.count {
+            // Under steady load the queue may never run empty: drop what was handed out, or
+            // every delivery would stay referenced (and in memory) until it does.
+            ready.removeSubrange(0..<readyStart)
+            readyStart = 0
         }
         return taken
     }
