@@ -44,11 +44,20 @@ struct WorkerRunner: Sendable {
         let metrics = WorkerMetrics(worker: worker.name)
         var held: [Int: Held] = [:]
         var failures = 0
+        var liveMembers = 0
+        var quickTicksLeft = 0
         while !stop.isRaised && !Task.isCancelled {
             do {
-                try await tick(leases: leases, held: &held, metrics: metrics)
+                let (live, moving) = try await tick(leases: leases, held: &held, metrics: metrics)
                 failures = 0
-                try await stop.sleep(seconds: settings.leaseSeconds / 4)
+                // While partitions change hands (a process joined or left, leases are given
+                // back or taken), look again soon, so that the hand-over takes a few round
+                // trips rather than several lease periods.
+                if moving || live != liveMembers { quickTicksLeft = Self.quickTicks }
+                liveMembers = live
+                let pause = quickTicksLeft > 0 ? min(Self.quickTickSeconds, settings.leaseSeconds / 4) : settings.leaseSeconds / 4
+                quickTicksLeft = max(0, quickTicksLeft - 1)
+                try await stop.sleep(seconds: pause)
             } catch {
                 failures += 1
                 logger.warning("\(worker.name): leases not renewed (\(error)); retrying")
@@ -63,7 +72,14 @@ struct WorkerRunner: Sendable {
         try? await leases.leave()
     }
 
-    private func tick(leases: PartitionLeases, held: inout [Int: Held], metrics: WorkerMetrics) async throws {
+    /// Ticks at this pace after a change, this many times.
+    private static let quickTickSeconds = 0.05
+    private static let quickTicks = 40
+
+    /// Renews membership and leases, gives back or takes partitions.
+    /// - Returns: how many processes run this worker, and whether partitions are changing
+    ///   hands here (given back, lost, taken, or wanted but not yet free).
+    private func tick(leases: PartitionLeases, held: inout [Int: Held], metrics: WorkerMetrics) async throws -> (live: Int, moving: Bool) {
         let live = try await leases.heartbeat()
         for partition in try await leases.renew(held.filter { $0.value.state != .lost }.map(\.key)) {
             logger.warning("\(worker.name): lost the lease of partition \(partition); stopping it")
@@ -86,6 +102,7 @@ struct WorkerRunner: Sendable {
             held[partition]?.state = .givingBack
         }
         try await updateLagGauges(held: Array(held.keys))
+        let moving = !plan.acquire.isEmpty || !plan.release.isEmpty || held.values.contains { $0.state != .consuming }
         for partition in plan.acquire where try await leases.acquire(partition) {
             let stop = SignalFlag(), finished = SignalFlag()
             let consumer = makeConsumer(partition: partition, leases: leases, metrics: metrics, stop: stop)
@@ -96,6 +113,7 @@ struct WorkerRunner: Sendable {
             held[partition] = Held(task: task, stop: stop, finished: finished)
             logger.info("\(worker.name): consuming partition \(partition) as \(self.consumer)")
         }
+        return (live.count, moving)
     }
 
     private func updateLagGauges(held: [Int]) async throws {
