@@ -51,22 +51,33 @@ struct WorkersBench: AsyncParsableCommand {
     private func measure(context: Context, settings: WorkerSettings, freshLog: () async throws -> EventLog, lines: inout [String]) async throws {
         let backlog = try await freshLog()
         try await publish(Self.statusChanges(events), to: backlog)
+        // The raw rate is measured before and after the worker runs and the ratios use their
+        // mean: on a shared machine the speed drifts over a run, and one side of the ratio
+        // should not get a fast moment the other missed.
         var cpu = CPUMeter(redis: context.redis)
         try await cpu.start()
-        let raw = try await RawConsumeBaseline.measure(log: backlog, redis: context.redis, batch: settings.batchSize)
-        lines.append("raw XREADGROUP+XACK:            \(Int(raw)) entries/s (batches of \(settings.batchSize), one connection per partition)"
-                     + (try await Self.cost(cpu, events)))
+        let rawBefore = try await RawConsumeBaseline.measure(log: backlog, redis: context.redis, batch: settings.batchSize, group: "bench-raw-1")
+        let rawCost = try await Self.cost(cpu, events)
         let decode = try await DecodeBaseline.microsecondsPerEvent(log: backlog, redis: context.redis)
-        lines.append("decode only:                    \(String(format: "%.2f", decode)) µs/event (envelope + schema + upcast, no I/O)")
+        var workerLines: [String] = []
+        var rates: [Double] = []
         for runtimes in [1, 2] {
             let meter = HandledMeter()
             let worker = NoOpWorker(name: "bench-noop-\(runtimes)", handledTypes: ["project.status_changed"], meter: meter)
             try await cpu.start()
-            let rate = try await drain(count: events, meter: meter) {
+            rates.append(try await drain(count: events, meter: meter) {
                 BenchRuntimes.start([worker], count: runtimes, log: backlog, redis: context.redis, postgres: nil, settings: settings)
-            }
-            lines.append("no-op worker, \(runtimes) runtime(s):       \(Int(rate)) events/s = \(String(format: "%.2f", rate / raw)) × raw"
-                         + (try await Self.cost(cpu, events)))
+            })
+            workerLines.append(try await Self.cost(cpu, events))
+        }
+        let rawAfter = try await RawConsumeBaseline.measure(log: backlog, redis: context.redis, batch: settings.batchSize, group: "bench-raw-2")
+        let raw = (rawBefore + rawAfter) / 2
+        lines.append("raw XREADGROUP+XACK:            \(Int(raw)) entries/s (mean of \(Int(rawBefore)) before and \(Int(rawAfter)) after the workers; "
+                     + "batches of \(settings.batchSize), one connection per partition)" + rawCost)
+        lines.append("decode only:                    \(String(format: "%.2f", decode)) µs/event (envelope + schema + upcast, no I/O)")
+        for (index, rate) in rates.enumerated() {
+            lines.append("no-op worker, \(index + 1) runtime(s):       \(Int(rate)) events/s = \(String(format: "%.2f", rate / raw)) × raw"
+                         + workerLines[index])
         }
 
         let latencyLog = try await freshLog()

@@ -96,30 +96,32 @@ struct BenchRuntimes {
 
 /// The raw rate of XREADGROUP + XACK over `events` entries, one connection per partition.
 enum RawConsumeBaseline {
-    static func measure(log: EventLog, redis: RedisPool, batch: Int) async throws -> Double {
+    /// - Parameter group: a consumer group of its own, so that each measurement reads every entry.
+    static func measure(log: EventLog, redis: RedisPool, batch: Int, group consumerGroup: String) async throws -> Double {
         let partitions = log.partitioner.partitions
         let start = Date()
-        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+        let total = try await withThrowingTaskGroup(of: Int.self) { tasks in
             for partition in 0..<partitions {
-                group.addTask {
+                tasks.addTask {
+                    let group = consumerGroup
                     let connection = redis.makeDedicatedConnection()
                     let stream = log.configuration.streamKey(partition: partition)
-                    try await connection.send(RedisCommand("XGROUP", "CREATE", stream, "bench-raw", "0", "MKSTREAM"))
+                    try await connection.send(RedisCommand("XGROUP", "CREATE", stream, group, "0", "MKSTREAM"))
                     var consumed = 0
                     while true {
                         // The cheapest copy of the reply the client has (entries straight from hiredis).
-                        let reply = try await connection.send(RedisCommand("XREADGROUP", "GROUP", "bench-raw", "raw", "COUNT", String(batch),
+                        let reply = try await connection.send(RedisCommand("XREADGROUP", "GROUP", group, "raw", "COUNT", String(batch),
                                                                            "STREAMS", stream, ">").replying(as: .firstStreamEntries))
                         let ids = (reply.entries ?? []).map(\.id)
                         if ids.isEmpty { break }
-                        try await connection.send(RedisCommand(["XACK", stream, "bench-raw"] + ids))
+                        try await connection.send(RedisCommand(["XACK", stream, group] + ids))
                         consumed += ids.count
                     }
                     await connection.close()
                     return consumed
                 }
             }
-            return try await group.reduce(0, +)
+            return try await tasks.reduce(0, +)
         }
         return Double(total) / Date().timeIntervalSince(start)
     }

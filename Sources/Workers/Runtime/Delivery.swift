@@ -133,6 +133,4 @@ enum DeliveryOutcome: Sendable {
     /// Its first attempt in a chunk or batch failed: to be run again on its own, with retries
     /// (its key stays busy meanwhile).
     case retryAlone(Delivery)
-    /// Nothing happened: the consumer loop's timer.
-    case tick
 }

@@ -62,7 +62,7 @@ struct InHand {
             count -= 1
             if case .retry(let id) = done.origin { retryEntries.remove(id) }
             return
-        case .tick, .retryAlone:
+        case .retryAlone:
             return
         }
         count -= 1

@@ -46,12 +46,25 @@ struct PartitionConsumer: Sendable {
         }
     }
 
+    /// What the consumer loop waits for.
+    private enum LoopEvent: Sendable {
+        /// A chunk or batch of deliveries ended.
+        case processed([DeliveryOutcome])
+        /// New entries were read (and the acknowledgements sent with the read went out).
+        case read(ReadBatch)
+        /// The loop's timer: time to look at claims, retries and stopping again.
+        case tick
+    }
+
     private func consume(on connection: RedisConnection) async throws {
         try await connection.setReplyTimeout(Double(settings.blockMilliseconds) / 1000 + 10)
         try await ensureGroup(on: connection)
-        try await withThrowingTaskGroup(of: [DeliveryOutcome].self) { group in
+        try await withThrowingTaskGroup(of: LoopEvent.self) { group in
             var hand = InHand()
             var running = 0
+            // A read runs on a task of its own while chunks are processed, so that the tasks
+            // are not left idle for the round trip.
+            var reading = false
             var tickPending = false
             var recovering = true
             var claimedOnce = false
@@ -65,9 +78,9 @@ struct PartitionConsumer: Sendable {
                     // next lease holder to wait for), abandoning it only after the grace period.
                     stoppingSince = stoppingSince ?? now
                     let graceOver = now - stoppingSince! > .seconds(settings.shutdownGrace) || Task.isCancelled
-                    if running == 0 && (hand.count == 0 || graceOver || !hand.hasReady) { break }
+                    if running == 0 && !reading && (hand.count == 0 || graceOver || !hand.hasReady) { break }
                     if graceOver { group.cancelAll() }
-                } else {
+                } else if !reading {
                     if recovering || now - lastClaim > .seconds(settings.visibilityTimeout / 2) {
                         let (claimed, waiting) = try await claim(includeOwn: !claimedOnce)
                         claimed.forEach { hand.admit($0) }
@@ -80,8 +93,11 @@ struct PartitionConsumer: Sendable {
                         lastRetryRead = now
                     }
                     if !recovering && hand.count < settings.batchSize {
+                        let acks = hand.acks
+                        hand.acks.removeAll(keepingCapacity: true)
                         let block = hand.count == 0 && running == 0
-                        try await readNew(into: &hand, on: connection, block: block)
+                        reading = true
+                        group.addTask { .read(try await readNew(acking: acks, on: connection, block: block)) }
                     } else if hand.acks.count >= 100 || running == 0 {
                         try await flushAcks(&hand, on: connection)
                     }
@@ -94,35 +110,51 @@ struct PartitionConsumer: Sendable {
                         let deliveries = hand.takeReady(max: min(share, isBatchWorker ? DeliveryProcessor.maximumBatch : DeliveryProcessor.maximumChunk))
                         running += 1
                         group.addTask {
-                            isBatchWorker ? await processor.run(batch: deliveries) : await processor.run(chunk: deliveries)
+                            .processed(isBatchWorker ? await processor.run(batch: deliveries) : await processor.run(chunk: deliveries))
                         }
                     }
                 }
-                if running > 0 {
-                    if !tickPending {
+                if running > 0 || reading {
+                    if running > 0 && !tickPending {
                         tickPending = true
                         group.addTask {
                             try? await Task.sleep(for: .milliseconds(50))
-                            return [.tick]
+                            return .tick
                         }
                     }
-                    guard let outcomes = try await group.next() else { continue }
-                    if case .tick? = outcomes.first { tickPending = false; continue }
-                    running -= 1
-                    for outcome in outcomes {
-                        if case .retryAlone(let delivery) = outcome {
-                            running += 1
-                            group.addTask { [await processor.run(delivery)] }
-                            continue
-                        }
-                        hand.finished(outcome)
-                        if case .abandoned = outcome, !stop.isRaised, !Task.isCancelled { throw Restart() }
+                    guard let event = try await group.next() else { continue }
+                    switch event {
+                    case .tick:
+                        tickPending = false
+                    case .read(let batch):
+                        reading = false
+                        hand.acks += batch.unhandled
+                        batch.deliveries.forEach { hand.admit($0) }
+                    case .processed(let outcomes):
+                        running -= 1
+                        try finish(outcomes, in: &hand, running: &running, group: &group)
                     }
                 } else if recovering {
                     try await Task.sleep(for: .milliseconds(200))
                 }
             }
             try? await flushAcks(&hand, on: connection)
+        }
+    }
+
+    /// Takes what a chunk's deliveries came to; a first attempt that failed is run again on a
+    /// task of its own.
+    /// - Throws: `Restart` when an event was left pending outside a shutdown.
+    private func finish(_ outcomes: [DeliveryOutcome], in hand: inout InHand, running: inout Int,
+                        group: inout ThrowingTaskGroup<LoopEvent, any Error>) throws {
+        for outcome in outcomes {
+            if case .retryAlone(let delivery) = outcome {
+                running += 1
+                group.addTask { .processed([await processor.run(delivery)]) }
+                continue
+            }
+            hand.finished(outcome)
+            if case .abandoned = outcome, !stop.isRaised, !Task.isCancelled { throw Restart() }
         }
     }
 
@@ -135,62 +167,6 @@ struct PartitionConsumer: Sendable {
         guard !hand.acks.isEmpty else { return }
         try await connection.send(RedisCommand(["XACK", keys.stream, keys.group] + hand.acks))
         hand.acks.removeAll(keepingCapacity: true)
-    }
-
-    /// Acknowledges what is done and reads new entries, in one round trip.
-    private func readNew(into hand: inout InHand, on connection: RedisConnection, block: Bool) async throws {
-        var commands: [RedisCommand] = []
-        if !hand.acks.isEmpty { commands.append(RedisCommand(["XACK", keys.stream, keys.group] + hand.acks)) }
-        commands.append(RedisCommand("EXISTS", keys.blockedKeys))
-        var read = ["XREADGROUP", "GROUP", keys.group, consumer, "COUNT", String(settings.batchSize)]
-        if block { read += ["BLOCK", String(settings.blockMilliseconds)] }
-        commands.append(RedisCommand(read + ["STREAMS", keys.stream, ">"]).replying(as: .firstStreamEntries))
-        let replies = try await connection.pipeline(commands)
-        for reply in replies {
-            if case .error(let message) = reply { throw RedisError(.server, message) }
-        }
-        hand.acks.removeAll(keepingCapacity: true)
-        let entries = StreamReply.entries(replies[replies.count - 1])
-        let anyBlocked = replies[replies.count - 2].int ?? 0 > 0
-        var fresh: [Delivery] = []
-        for entry in entries {
-            if let type = entry.fields.first(where: { $0.0 == "type" })?.1, !worker.handledTypes.contains(type) {
-                hand.acks.append(entry.id)
-                continue
-            }
-            fresh.append(Delivery.decode(fields: entry.fields, streamID: entry.id, partition: keys.partition,
-                                         origin: .stream, registry: registry, deliveryCount: 1))
-        }
-        if anyBlocked && !fresh.isEmpty {
-            let blocked = try await blockedKeys(Set(fresh.map(\.key)), on: connection)
-            for index in fresh.indices where blocked.contains(fresh[index].key) { fresh[index].mode = .parkBehind }
-        }
-        fresh.forEach { hand.admit($0) }
-    }
-
-    /// The keys among `candidates` that have a parked or retrying event.
-    private func blockedKeys(_ candidates: Set<String>, on connection: RedisConnection) async throws -> Set<String> {
-        let keyList = Array(candidates)
-        var arguments = ["HMGET", keys.blockedKeys]
-        for key in keyList { arguments += ["d:\(key)", "r:\(key)"] }
-        let values = try await connection.send(RedisCommand(arguments)).array ?? []
-        var blocked: Set<String> = []
-        for (index, key) in keyList.enumerated() {
-            let parked = values[safe: 2 * index]?.string.flatMap(Int.init) ?? 0
-            let retrying = values[safe: 2 * index + 1]?.string.flatMap(Int.init) ?? 0
-            if parked > 0 || retrying > 0 { blocked.insert(key) }
-        }
-        return blocked
-    }
-
-    /// Takes the worker's retry stream's entries not yet in hand.
-    private func readRetries(into hand: inout InHand) async throws {
-        let reply = try await redis.send(RedisCommand("XRANGE", keys.retries, "-", "+", "COUNT", String(settings.batchSize)).replying(as: .streamEntries))
-        for entry in StreamReply.entries(reply) where !hand.holds(retryEntry: entry.id) {
-            let source = entry.fields.first { $0.0 == "dlq_source_id" }?.1 ?? entry.id
-            hand.admit(Delivery.decode(fields: entry.fields, streamID: source, partition: keys.partition,
-                                       origin: .retry(entryID: entry.id), registry: registry, deliveryCount: 1))
-        }
     }
 }
 

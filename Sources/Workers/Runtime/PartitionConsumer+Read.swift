@@ -1,0 +1,69 @@
+import EventLog
+import RedisClient
+
+/// New entries read by the consumer loop: deliveries in log order, and the ids of entries of
+/// types the worker does not handle (acknowledged at once).
+struct ReadBatch: Sendable {
+    var deliveries: [Delivery] = []
+    var unhandled: [String] = []
+}
+
+extension PartitionConsumer {
+    /// Acknowledges `acks` and reads new entries, in one round trip; runs on a task of the
+    /// consumer loop's group, so that processing goes on meanwhile.
+    func readNew(acking acks: [String], on connection: RedisConnection, block: Bool) async throws -> ReadBatch {
+        var commands: [RedisCommand] = []
+        if !acks.isEmpty { commands.append(RedisCommand(["XACK", keys.stream, keys.group] + acks)) }
+        commands.append(RedisCommand("EXISTS", keys.blockedKeys))
+        var read = ["XREADGROUP", "GROUP", keys.group, consumer, "COUNT", String(settings.batchSize)]
+        if block { read += ["BLOCK", String(settings.blockMilliseconds)] }
+        commands.append(RedisCommand(read + ["STREAMS", keys.stream, ">"]).replying(as: .firstStreamEntries))
+        let replies = try await connection.pipeline(commands)
+        for reply in replies {
+            if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
+        let entries = StreamReply.entries(replies[replies.count - 1])
+        let anyBlocked = replies[replies.count - 2].int ?? 0 > 0
+        var batch = ReadBatch()
+        for entry in entries {
+            if let type = entry.fields.first(where: { $0.0 == "type" })?.1, !worker.handledTypes.contains(type) {
+                batch.unhandled.append(entry.id)
+                continue
+            }
+            batch.deliveries.append(Delivery.decode(fields: entry.fields, streamID: entry.id, partition: keys.partition,
+                                                    origin: .stream, registry: registry, deliveryCount: 1))
+        }
+        if anyBlocked && !batch.deliveries.isEmpty {
+            let blocked = try await blockedKeys(Set(batch.deliveries.map(\.key)), on: connection)
+            for index in batch.deliveries.indices where blocked.contains(batch.deliveries[index].key) {
+                batch.deliveries[index].mode = .parkBehind
+            }
+        }
+        return batch
+    }
+
+    /// The keys among `candidates` that have a parked or retrying event.
+    private func blockedKeys(_ candidates: Set<String>, on connection: RedisConnection) async throws -> Set<String> {
+        let keyList = Array(candidates)
+        var arguments = ["HMGET", keys.blockedKeys]
+        for key in keyList { arguments += ["d:\(key)", "r:\(key)"] }
+        let values = try await connection.send(RedisCommand(arguments)).array ?? []
+        var blocked: Set<String> = []
+        for (index, key) in keyList.enumerated() {
+            let parked = values[safe: 2 * index]?.string.flatMap(Int.init) ?? 0
+            let retrying = values[safe: 2 * index + 1]?.string.flatMap(Int.init) ?? 0
+            if parked > 0 || retrying > 0 { blocked.insert(key) }
+        }
+        return blocked
+    }
+
+    /// Takes the worker's retry stream's entries not yet in hand.
+    func readRetries(into hand: inout InHand) async throws {
+        let reply = try await redis.send(RedisCommand("XRANGE", keys.retries, "-", "+", "COUNT", String(settings.batchSize)).replying(as: .streamEntries))
+        for entry in StreamReply.entries(reply) where !hand.holds(retryEntry: entry.id) {
+            let source = entry.fields.first { $0.0 == "dlq_source_id" }?.1 ?? entry.id
+            hand.admit(Delivery.decode(fields: entry.fields, streamID: source, partition: keys.partition,
+                                       origin: .retry(entryID: entry.id), registry: registry, deliveryCount: 1))
+        }
+    }
+}
