@@ -65,6 +65,9 @@ struct PartitionConsumer: Sendable {
             // A read runs on a task of its own while chunks are processed, so that the tasks
             // are not left idle for the round trip.
             var reading = false
+            // Keys parked while a read was on its way: the read checked the parked keys before,
+            // so its entries of those keys go behind them.
+            var parkedWhileReading: Set<String> = []
             var tickPending = false
             var recovering = true
             var claimedOnce = false
@@ -129,9 +132,16 @@ struct PartitionConsumer: Sendable {
                     case .read(let batch):
                         reading = false
                         hand.acks += batch.unhandled
-                        batch.deliveries.forEach { hand.admit($0) }
+                        for var delivery in batch.deliveries {
+                            if parkedWhileReading.contains(delivery.key) { delivery.mode = .parkBehind }
+                            hand.admit(delivery)
+                        }
+                        parkedWhileReading.removeAll()
                     case .processed(let outcomes):
                         running -= 1
+                        if reading {
+                            for case .parked(let delivery) in outcomes { parkedWhileReading.insert(delivery.key) }
+                        }
                         try finish(outcomes, in: &hand, running: &running, group: &group)
                     }
                 } else if recovering {
