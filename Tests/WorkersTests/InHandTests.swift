@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct InHandTests {
     private func delivery(_ index: Int) -> Delivery {
-        Delivery.decode(fields: [("subject", "key-\(index)")], streamID: "1-\(index)", partition: 0, origin: .stream,
+        Delivery.received(fields: [("subject", "key-\(index)")], streamID: "1-\(index)", partition: 0, origin: .stream,
                         registry: TestLog.registry, deliveryCount: 1)
     }
 

@@ -119,7 +119,7 @@ import Testing
                                           policy: RuntimeHarness.fastSettings.policy, consumer: "crashed",
                                           logger: .init(label: "test"), metrics: WorkerMetrics(worker: "once"))
         for entry in StreamReply.entries(read) {
-            let delivery = Delivery.decode(fields: entry.fields, streamID: entry.id, partition: 0, origin: .stream,
+            let delivery = Delivery.received(fields: entry.fields, streamID: entry.id, partition: 0, origin: .stream,
                                            registry: harness.log.registry, deliveryCount: 1)
             guard case .done = await processor.run(delivery) else { Issue.record("not processed"); return }
         }

@@ -1,6 +1,6 @@
 import RedisClient
 
-/// What Redis itself reports, for benchmarks: per-command CPU time and key memory.
+/// What Redis itself reports, for benchmarks: CPU time (total and per command) and key memory.
 enum RedisServerStats {
     /// Calls and microseconds spent so far in one command (`INFO commandstats`).
     static func commandTime(_ command: String, redis: RedisPool) async throws -> (calls: Double, microseconds: Double) {
@@ -15,6 +15,18 @@ enum RedisServerStats {
             if parts[0] == "usec" { microseconds = value }
         }
         return (calls, microseconds)
+    }
+
+    /// User plus system CPU seconds of the server so far (`INFO cpu`).
+    static func cpuSeconds(redis: RedisPool) async throws -> Double {
+        let info = try await redis.send("INFO", "cpu").string ?? ""
+        var total = 0.0
+        for line in info.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: ":")
+            guard parts.count == 2, parts[0] == "used_cpu_user" || parts[0] == "used_cpu_sys", let value = Double(parts[1]) else { continue }
+            total += value
+        }
+        return total
     }
 
     /// Server microseconds per call of `command` while `body` runs.

@@ -128,7 +128,7 @@ enum RawConsumeBaseline {
 }
 
 /// What decoding costs a worker per event without any I/O: the envelope from the stored
-/// fields, the data against its schema, upcasting (what `Delivery.decode` does).
+/// fields, the data against its schema, upcasting (what a `Delivery` does when its event is first asked for).
 enum DecodeBaseline {
     /// - Returns: microseconds per event, over `rounds` passes of up to 10,000 entries of partition 0.
     static func microsecondsPerEvent(log: EventLog, redis: RedisPool, rounds: Int = 20) async throws -> Double {

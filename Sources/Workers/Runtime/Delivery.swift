@@ -104,7 +104,7 @@ struct Delivery: Sendable {
 
     /// A delivery of stored fields; the event is decoded (envelope and schema validated) when
     /// first asked for.
-    static func decode(fields raw: [(String, String)], streamID: String, partition: Int, origin: Origin,
+    static func received(fields raw: [(String, String)], streamID: String, partition: Int, origin: Origin,
                        registry: SchemaRegistry, deliveryCount: Int) -> Delivery {
         // Only entries from a dead-letter or retry stream carry bookkeeping fields.
         let hasBookkeeping = origin != .stream && raw.contains { $0.0.hasPrefix("dlq_") }

@@ -23,7 +23,7 @@ extension PartitionConsumer {
                     try await redis.send(RedisCommand("XACK", keys.stream, keys.group, entry.id))
                     continue
                 }
-                var delivery = Delivery.decode(fields: entry.fields, streamID: entry.id, partition: keys.partition,
+                var delivery = Delivery.received(fields: entry.fields, streamID: entry.id, partition: keys.partition,
                                                origin: .stream, registry: registry, deliveryCount: count)
                 if settings.policy.onClaim(deliveryCount: count) == .park(.crashLoop) { delivery.mode = .parkCrashLoop }
                 claimed.append(delivery)

@@ -30,7 +30,7 @@ extension PartitionConsumer {
                 batch.unhandled.append(entry.id)
                 continue
             }
-            batch.deliveries.append(Delivery.decode(fields: entry.fields, streamID: entry.id, partition: keys.partition,
+            batch.deliveries.append(Delivery.received(fields: entry.fields, streamID: entry.id, partition: keys.partition,
                                                     origin: .stream, registry: registry, deliveryCount: 1))
         }
         if anyBlocked && !batch.deliveries.isEmpty {
@@ -62,7 +62,7 @@ extension PartitionConsumer {
         let reply = try await redis.send(RedisCommand("XRANGE", keys.retries, "-", "+", "COUNT", String(settings.batchSize)).replying(as: .streamEntries))
         for entry in StreamReply.entries(reply) where !hand.holds(retryEntry: entry.id) {
             let source = entry.fields.first { $0.0 == "dlq_source_id" }?.1 ?? entry.id
-            hand.admit(Delivery.decode(fields: entry.fields, streamID: source, partition: keys.partition,
+            hand.admit(Delivery.received(fields: entry.fields, streamID: source, partition: keys.partition,
                                        origin: .retry(entryID: entry.id), registry: registry, deliveryCount: 1))
         }
     }
