@@ -79,24 +79,47 @@ struct APIBench: AsyncParsableCommand {
         let base = "http://127.0.0.1:\(port)"
         let wrk = WrkRunner(connections: connections, seconds: seconds)
         // Warm up: connections opened, statements prepared, before anything is measured.
-        _ = try WrkRunner(connections: connections, seconds: 1).run(url: base, script: WrkRunner.randomPathScript(prefix: "/v1/agents/", ids: Array(ids.prefix(500))))
-        _ = try WrkRunner(connections: connections, seconds: 1).run(url: "\(base)/v1/agents?status=INACTIVE&specialization=bench&limit=50")
-        let staticRoute = try wrk.run(url: "\(base)/health/liveness")
-        let byID = try wrk.run(url: base, script: WrkRunner.randomPathScript(prefix: "/v1/agents/", ids: Array(ids.prefix(500))))
-        let listPage = try wrk.run(url: "\(base)/v1/agents?status=INACTIVE&specialization=bench&limit=50")
-        let publish = try wrk.run(url: "\(base)/v1/events", script: WrkRunner.publishScript())
+        _ = try await WrkRunner(connections: connections, seconds: 1).run(url: base, script: WrkRunner.randomPathScript(prefix: "/v1/agents/", ids: Array(ids.prefix(500))))
+        _ = try await WrkRunner(connections: connections, seconds: 1).run(url: "\(base)/v1/agents?status=INACTIVE&specialization=bench&limit=50")
+        let staticRoute = try await Measured.run(wrk, url: "\(base)/health/liveness")
+        let byID = try await Measured.run(wrk, url: base, script: WrkRunner.randomPathScript(prefix: "/v1/agents/", ids: Array(ids.prefix(500))))
+        let listPage = try await Measured.run(wrk, url: "\(base)/v1/agents?status=INACTIVE&specialization=bench&limit=50")
+        let publish = try await Measured.run(wrk, url: "\(base)/v1/events", script: WrkRunner.publishScript())
         await group.triggerGracefulShutdown()
         _ = await task.result
-        func line(_ name: String, _ result: WrkRunner.Result, ratio: Bool = true) -> String {
-            let versus = ratio ? String(format: " = %.2f × static", result.requestsPerSecond / staticRoute.requestsPerSecond) : ""
-            return "\(name) \(Int(result.requestsPerSecond)) req/s, p50 \(String(format: "%.2f", result.p50)) ms, p99 \(String(format: "%.2f", result.p99)) ms\(versus)"
+        func line(_ name: String, _ run: Measured, ratio: Bool = true) -> String {
+            let result = run.result
+            let versus = ratio ? String(format: " = %.2f × static", result.requestsPerSecond / staticRoute.result.requestsPerSecond) : ""
+            return "\(name) \(Int(result.requestsPerSecond)) req/s, p50 \(String(format: "%.2f", result.p50)) ms, "
+                + "p99 \(String(format: "%.2f", result.p99)) ms\(versus); CPU per request: \(run.cpuDescription)"
         }
         return [
             line("static route (/health/liveness): ", staticRoute, ratio: false),
             line("GET /v1/agents/{id}:              ", byID),
             line("GET /v1/agents?status&limit=50:   ", listPage),
-            line("POST /v1/events (one event each): ", publish, ratio: false) + " (errors: \(publish.errors))",
+            line("POST /v1/events (one event each): ", publish, ratio: false) + " (errors: \(publish.result.errors))",
         ]
+    }
+}
+
+/// One wrk run with the CPU it cost this process (the server) and the local PostgreSQL.
+private struct Measured {
+    var result: WrkRunner.Result
+    var serverSeconds: Double
+    var postgresSeconds: Double?
+
+    static func run(_ wrk: WrkRunner, url: String, script: String? = nil) async throws -> Measured {
+        let server = CPUMeter.processSeconds()
+        let postgres = LocalServerCPU.seconds(program: "postgres")
+        let result = try await wrk.run(url: url, script: script)
+        let postgresSpent = postgres.flatMap { before in LocalServerCPU.seconds(program: "postgres").map { $0 - before } }
+        return Measured(result: result, serverSeconds: CPUMeter.processSeconds() - server, postgresSeconds: postgresSpent)
+    }
+
+    /// "41 µs server + 30 µs PostgreSQL" (PostgreSQL only when it runs on this machine).
+    var cpuDescription: String {
+        func microseconds(_ seconds: Double) -> String { String(format: "%.0f µs", seconds * 1e6 / Double(max(1, result.requests))) }
+        return "\(microseconds(serverSeconds)) server" + (postgresSeconds.map { " + \(microseconds($0)) PostgreSQL" } ?? "")
     }
 }
 

@@ -4,6 +4,8 @@ import Foundation
 struct WrkRunner {
     struct Result {
         var requestsPerSecond: Double
+        /// Requests completed in the run.
+        var requests: Int
         var p50: Double
         var p99: Double
         /// Non-2xx/3xx responses and socket errors.
@@ -25,7 +27,9 @@ struct WrkRunner {
         }
     }
 
-    func run(url: String, script: String? = nil) throws -> Result {
+    /// Runs wrk against `url` (with a Lua `script`) and waits for it on a thread of its own, so
+    /// the server measured in this process keeps all of its threads.
+    func run(url: String, script: String? = nil) async throws -> Result {
         var arguments = ["-t", "2", "-c", String(connections), "-d", "\(seconds)s", "--latency"]
         var scriptPath: String?
         if let script {
@@ -35,7 +39,7 @@ struct WrkRunner {
             scriptPath = path
         }
         defer { scriptPath.map { try? FileManager.default.removeItem(atPath: $0) } }
-        let result = try Subprocess.run("/usr/bin/wrk", arguments + [url])
+        let result = try await Subprocess.runOffPool("/usr/bin/wrk", arguments + [url])
         guard result.status == 0 else { throw BenchError("wrk failed: \(result.output)") }
         return try Self.parse(result.output)
     }
@@ -51,7 +55,12 @@ struct WrkRunner {
             throw BenchError("cannot read wrk's output:\n\(output)")
         }
         let non2xx = number(after: "Non-2xx or 3xx responses:").map(Int.init) ?? 0
-        return Result(requestsPerSecond: rate, p50: p50, p99: p99, errors: non2xx)
+        let requests = output.split(separator: "\n").lazy.compactMap { line -> Int? in
+            let words = line.split(separator: " ")
+            return words.count > 2 && words[1] == "requests" && words[2] == "in" ? Int(words[0]) : nil
+        }.first
+        guard let requests else { throw BenchError("cannot read wrk's request count:\n\(output)") }
+        return Result(requestsPerSecond: rate, requests: requests, p50: p50, p99: p99, errors: non2xx)
     }
 
     /// `1.23ms`, `850.00us`, `1.10s`, or a plain number.
@@ -99,6 +108,15 @@ struct BenchError: Error, CustomStringConvertible {
 
 /// Runs a program to completion and returns its exit status and combined output.
 enum Subprocess {
+    /// `run` on a thread of its own: waiting for the program does not hold one of the few
+    /// threads that run this process's tasks (and, in a benchmark, its server).
+    static func runOffPool(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(program, arguments) }) }.start()
+        }
+    }
+
+
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
