@@ -5,12 +5,18 @@ import Foundation
 /// Actors that own a blocking C handle (hiredis, libpq) use it as their executor, so a
 /// blocking call waits on this thread and never on Swift's cooperative pool.
 ///
-/// `@unchecked Sendable`: the job queue and the stop flag are only touched while holding
-/// `condition`; the thread itself is only started once, in `init`.
+/// `@unchecked Sendable`: the work queue, the stop flag and the thread's id are only touched
+/// while holding `condition`; the thread itself is only started once, in `init`.
 public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+    private enum Work {
+        case job(UnownedJob)
+        case closure(@Sendable () -> Void)
+    }
+
     private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
+    private var queue: [Work] = []
     private var stopping = false
+    private var threadID: pthread_t?
 
     /// Starts the thread.
     /// - Parameter name: the thread's name, shown by debuggers and `top -H`.
@@ -22,15 +28,28 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
-        let unowned = UnownedJob(job)
-        condition.lock()
-        jobs.append(unowned)
-        condition.signal()
-        condition.unlock()
+        add(.job(UnownedJob(job)))
+    }
+
+    /// Runs `body` on this executor's thread, in turn with its jobs: code that is woken by
+    /// another thread and must run where the actor's state lives, without a task of its own.
+    /// Inside, `actor.assumeIsolated` reaches the state of an actor using this executor.
+    public func execute(_ body: @escaping @Sendable () -> Void) {
+        add(.closure(body))
     }
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
+    }
+
+    /// Stops the program unless it runs on this executor's thread (how `assumeIsolated`
+    /// checks isolation outside a job, e.g. in an `execute` closure).
+    public func checkIsolated() {
+        condition.lock()
+        let id = threadID
+        condition.unlock()
+        precondition(id.map { pthread_equal($0, pthread_self()) != 0 } ?? false,
+                     "not on the thread of this DedicatedThreadExecutor")
     }
 
     /// Lets the thread finish the queued jobs and end.
@@ -41,18 +60,33 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
         condition.unlock()
     }
 
+    private func add(_ work: Work) {
+        condition.lock()
+        queue.append(work)
+        condition.signal()
+        condition.unlock()
+    }
+
     private func runLoop() {
+        condition.lock()
+        threadID = pthread_self()
+        condition.unlock()
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && stopping {
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping {
                 condition.unlock()
                 return
             }
-            let batch = jobs
-            jobs.removeAll(keepingCapacity: true)
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
             condition.unlock()
-            for job in batch { job.runSynchronously(on: asUnownedSerialExecutor()) }
+            for work in batch {
+                switch work {
+                case .job(let job): job.runSynchronously(on: asUnownedSerialExecutor())
+                case .closure(let body): body()
+                }
+            }
         }
     }
 }

@@ -2,29 +2,23 @@ import Synchronization
 
 /// Runs read-only statements from many tasks on a few connections, sending the ones that
 /// wait at the same time in one pipelined round trip (auto-pipelining, as some Redis clients
-/// do): under load, one connection hop, one write and one read serve a whole group of
-/// requests, and PostgreSQL runs them back to back in one implicit transaction.
+/// do): under load, one write and one read serve a whole group of requests, and PostgreSQL
+/// runs them back to back in one implicit transaction.
 ///
-/// A caller that finds a connection free leads: it takes what is waiting (up to
-/// `maximumBatch`), sends it with its own statement, hands out the results, and passes the
-/// connection to the next waiter. A failure stays with its caller (see `pipelineReads`); the
-/// statements must not write.
+/// Callers queue their statement and wait. A connection that is idle when a statement arrives
+/// is woken on its own thread, where it sends what is waiting (up to `maximumBatch`), resumes
+/// each caller with its result, and goes on with what arrived meanwhile until nothing waits:
+/// a caller's task never moves to the connection's thread and back. A failure stays with its
+/// caller (see `pipelineReads`); the statements must not write.
 public final class PostgresAutoPipeline: Sendable {
     /// The most statements sent in one round trip.
     public let maximumBatch: Int
-    // Mutex, not an actor: the hand-over must not cost a hop of its own.
+    // Mutex, not an actor: queueing a statement must not cost a hop of its own.
     private let state: Mutex<State>
 
-    private struct Waiter {
+    struct Waiter {
         let statement: PostgresStatement
-        let continuation: CheckedContinuation<Turn, Never>
-    }
-
-    private enum Turn {
-        /// The statement ran in someone else's batch.
-        case done(Result<PostgresResult, PostgresError>)
-        /// A connection is this caller's to lead the next batch with.
-        case lead(PostgresConnection)
+        let continuation: CheckedContinuation<Result<PostgresResult, PostgresError>, Never>
     }
 
     private struct State {
@@ -34,7 +28,7 @@ public final class PostgresAutoPipeline: Sendable {
 
     /// - Parameters:
     ///   - conninfo: a `postgres://` URL or libpq `key=value` string.
-    ///   - connections: how many connections (each one leads a batch at a time).
+    ///   - connections: how many connections (each sends one batch at a time).
     ///   - maximumBatch: the most statements per round trip.
     public init(conninfo: String, connections: Int, maximumBatch: Int = 32) {
         self.maximumBatch = max(1, maximumBatch)
@@ -44,50 +38,54 @@ public final class PostgresAutoPipeline: Sendable {
     /// Runs a read-only `statement`, alone or pipelined with others', and returns its result.
     /// - Throws: `PostgresError` (the statement's own failure, or the connection's).
     public func run(_ statement: PostgresStatement) async throws -> PostgresResult {
-        let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
-            let connection = state.withLock { state -> PostgresConnection? in
-                if let connection = state.idle.popLast() { return connection }
+        try await withCheckedContinuation { continuation in
+            let woken = state.withLock { state -> PostgresConnection? in
                 state.waiting.append(Waiter(statement: statement, continuation: continuation))
-                return nil
+                return state.idle.popLast()
             }
-            if let connection { continuation.resume(returning: .lead(connection)) }
-        }
-        switch turn {
-        case .done(let result):
-            return try result.get()
-        case .lead(let connection):
-            return try await lead(with: connection, own: statement).get()
+            if let woken { wake(woken) }
+        }.get()
+    }
+
+    /// Lets `connection` serve the waiting statements on its own thread until none is left.
+    private func wake(_ connection: PostgresConnection) {
+        connection.handle.executor.execute { [self] in
+            connection.assumeIsolated { connection in
+                while let batch = nextBatch(orIdle: connection) { connection.serve(batch) }
+            }
         }
     }
 
-    /// Sends `own` with what is waiting, hands out the results, passes the connection on.
-    private func lead(with connection: PostgresConnection, own: PostgresStatement) async -> Result<PostgresResult, PostgresError> {
-        let others = state.withLock { state -> [Waiter] in
-            let taken = Array(state.waiting.prefix(maximumBatch - 1))
-            state.waiting.removeFirst(taken.count)
-            return taken
-        }
-        var outcomes: [Result<PostgresResult, PostgresError>]
-        do {
-            outcomes = try await connection.pipelineReads([own] + others.map(\.statement))
-        } catch {
-            let failure = error as? PostgresError ?? PostgresError(.io, "\(error)")
-            outcomes = Array(repeating: .failure(failure), count: others.count + 1)
-        }
-        for (waiter, outcome) in zip(others, outcomes.dropFirst()) { waiter.continuation.resume(returning: .done(outcome)) }
-        let next = state.withLock { state -> Waiter? in
-            if state.waiting.isEmpty {
+    /// Takes up to `maximumBatch` waiting statements, or, when none waits, files `connection`
+    /// as idle and returns nil.
+    private func nextBatch(orIdle connection: PostgresConnection) -> [Waiter]? {
+        state.withLock { state in
+            guard !state.waiting.isEmpty else {
                 state.idle.append(connection)
                 return nil
             }
-            return state.waiting.removeFirst()
+            let batch = Array(state.waiting.prefix(maximumBatch))
+            state.waiting.removeFirst(batch.count)
+            return batch
         }
-        next?.continuation.resume(returning: .lead(connection))
-        return outcomes[0]
     }
 
     /// Closes the connections that are idle now (a later statement opens them again).
     public func close() async {
         for connection in state.withLock({ $0.idle }) { await connection.close() }
+    }
+}
+
+extension PostgresConnection {
+    /// Sends `batch` in one round trip and resumes each waiter with its outcome.
+    func serve(_ batch: [PostgresAutoPipeline.Waiter]) {
+        var outcomes: [Result<PostgresResult, PostgresError>]
+        do {
+            outcomes = try pipelineReads(batch.map(\.statement))
+        } catch {
+            let failure = error as? PostgresError ?? PostgresError(.io, "\(error)")
+            outcomes = Array(repeating: .failure(failure), count: batch.count)
+        }
+        for (waiter, outcome) in zip(batch, outcomes) { waiter.continuation.resume(returning: outcome) }
     }
 }
