@@ -23,10 +23,13 @@ struct AgentRoutes {
         }
         router.get("/v1/agents/:id/executions") { request, context in
             let id = try await existingAgent(request, context)
-            let state = try QueryParameters(request, context).oneOf("state", ["QUEUED", "PREPARING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"])
-            return JSONResponse.make(try await reads.list("""
-                SELECT * FROM read.agent_executions WHERE agent_id = $1::uuid AND ($2::text IS NULL OR state = $2) ORDER BY queued_at, id
-                """, [id, state]))
+            var filters = SQLFilters()
+            filters.add(id) { "agent_id = \($0)::uuid" }
+            filters.add(try QueryParameters(request, context).oneOf("state", ["QUEUED", "PREPARING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"])) {
+                "state = \($0)"
+            }
+            return JSONResponse.make(try await reads.list(
+                "SELECT * FROM read.agent_executions WHERE \(filters.sql) ORDER BY queued_at, id", filters.parameters))
         }
         router.get("/v1/agents/:id/inbox") { request, context in
             let id = try await existingAgent(request, context)
@@ -68,23 +71,22 @@ struct AgentRoutes {
     private func list(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let query = QueryParameters(request, context)
         let limit = try query.limit()
-        let after = try query.uuidCursor()
-        let parameters: [any PostgresEncodable] = [
-            try query.oneOf("status", ["INACTIVE", "ACTIVE", "BUSY", "ERROR", "MAINTENANCE"]),
-            try query.oneOf("state_detail", ["CREATED", "INITIALIZING", "READY", "ACTIVE", "PAUSED", "ERROR", "TERMINATED"]),
-            try query.oneOf("agent_type", ["COORDINATOR", "ASSISTANT", "RESEARCHER", "DEVELOPER", "DESIGNER", "SPECIALIST", "AUDITOR", "CUSTOM"]),
-            try query.uuid("project_id"), try query.uuid("template_id"), try query.string("specialization"), try query.string("q"),
-            after, limit + 1,
-        ]
+        var filters = SQLFilters()
+        filters.add(try query.oneOf("status", ["INACTIVE", "ACTIVE", "BUSY", "ERROR", "MAINTENANCE"])) { "status = \($0)" }
+        filters.add(try query.oneOf("state_detail", ["CREATED", "INITIALIZING", "READY", "ACTIVE", "PAUSED", "ERROR", "TERMINATED"])) {
+            "state_detail = \($0)"
+        }
+        filters.add(try query.oneOf("agent_type", ["COORDINATOR", "ASSISTANT", "RESEARCHER", "DEVELOPER", "DESIGNER", "SPECIALIST", "AUDITOR", "CUSTOM"])) {
+            "agent_type = \($0)"
+        }
+        filters.add(try query.uuid("project_id")) { "project_id = \($0)::uuid" }
+        filters.add(try query.uuid("template_id")) { "template_id = \($0)::uuid" }
+        filters.add(try query.string("specialization")) { "\($0)::text = ANY (specializations)" }
+        filters.add(try query.string("q")) { "strpos(lower(name), lower(\($0)::text)) > 0" }
+        filters.add(try query.uuidCursor()) { "id > \($0)::uuid" }
+        let fetched = filters.bind(limit + 1)
         try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-        let rows = try await reads.list("""
-            SELECT * FROM read.agents
-            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR state_detail = $2)
-              AND ($3::text IS NULL OR agent_type = $3) AND ($4::uuid IS NULL OR project_id = $4::uuid)
-              AND ($5::uuid IS NULL OR template_id = $5::uuid) AND ($6::text IS NULL OR $6 = ANY (specializations))
-              AND ($7::text IS NULL OR strpos(lower(name), lower($7)) > 0) AND ($8::uuid IS NULL OR id > $8::uuid)
-            ORDER BY id LIMIT $9
-            """, parameters)
-        return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit) { $0["id"]?.stringValue })
+        return JSONResponse.make(try await reads.page(
+            "SELECT * FROM read.agents WHERE \(filters.sql) ORDER BY id LIMIT \(fetched)", filters.parameters, limit: limit))
     }
 }

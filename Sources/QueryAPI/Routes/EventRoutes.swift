@@ -21,22 +21,22 @@ struct EventRoutes {
         router.get("/v1/events") { request, context in
             let query = QueryParameters(request, context)
             let limit = try query.limit(default: 100, maximum: 1000)
-            let subject = try query.string("subject"), type = try query.string("type")
-            var after: (Int64, Int64, Int)?
+            var filters = SQLFilters()
+            filters.add(try query.string("subject")) { "subject = \($0)" }
+            filters.add(try query.string("type")) { "type = \($0)" }
             if let cursor = try query.string("after") {
                 let parts = try Page.key(from: cursor).split(separator: "-").compactMap { Int64($0) }
                 guard parts.count == 3 else { throw APIError.badParameter("after", "is not a cursor this API returned") }
-                after = (parts[0], parts[1], Int(parts[2]))
+                filters.add("(stream_ms, stream_seq, partition) > (\(filters.bind(parts[0]))::bigint, \(filters.bind(parts[1]))::bigint, "
+                    + "\(filters.bind(Int(parts[2])))::int)")
             }
+            let fetched = filters.bind(limit + 1)
             try await Consistency.wait(for: request, projection: "archive", dependencies: dependencies)
-            let rows = try await reads.list("""
+            // The page shows the events; the cursor holds the last one's place in the log.
+            return JSONResponse.make(try await reads.page("""
                 SELECT \(Self.cloudEvent) AS event, stream_ms || '-' || stream_seq || '-' || partition AS key FROM read.events
-                WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR type = $2)
-                  AND ($3::bigint IS NULL OR (stream_ms, stream_seq, partition) > ($3::bigint, $4::bigint, $5::int))
-                ORDER BY stream_ms, stream_seq, partition LIMIT $6
-                """, [subject, type, after?.0, after?.1, after?.2, limit + 1])
-            // Rows are {event, key}: the page shows the events, the cursor is the last key.
-            return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit, key: { $0["key"]?.stringValue }, item: { $0["event"] }))
+                WHERE \(filters.sql) ORDER BY stream_ms, stream_seq, partition LIMIT \(fetched)
+                """, filters.parameters, limit: limit, item: "r.event", key: "r.key"))
         }
         router.get("/v1/events/:id") { request, context in
             let id = try QueryParameters(request, context).path("id")

@@ -12,13 +12,15 @@ struct PlanningRoutes {
             let query = QueryParameters(request, context)
             let limit = try query.limit()
             let after = try query.uuidCursor()
-            let status = try query.oneOf("status", ["DRAFT", "PLANNING", "IN_PROGRESS", "PAUSED", "REVIEW", "COMPLETED", "ARCHIVED", "CANCELLED"])
+            var filters = SQLFilters()
+            filters.add(try query.oneOf("status", ["DRAFT", "PLANNING", "IN_PROGRESS", "PAUSED", "REVIEW", "COMPLETED", "ARCHIVED", "CANCELLED"])) {
+                "status = \($0)"
+            }
+            filters.add(after) { "id > \($0)::uuid" }
+            let fetched = filters.bind(limit + 1)
             try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-            let rows = try await reads.list("""
-                SELECT * FROM read.projects WHERE ($1::text IS NULL OR status = $1) AND ($2::uuid IS NULL OR id > $2::uuid)
-                ORDER BY id LIMIT $3
-                """, [status, after, limit + 1])
-            return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit) { $0["id"]?.stringValue })
+            return JSONResponse.make(try await reads.page(
+                "SELECT * FROM read.projects WHERE \(filters.sql) ORDER BY id LIMIT \(fetched)", filters.parameters, limit: limit))
         }
         router.get("/v1/projects/:id") { request, context in
             let id = try await prepare(request, context)
@@ -31,13 +33,13 @@ struct PlanningRoutes {
             let query = QueryParameters(request, context)
             let limit = try query.limit()
             let after = try query.uuidCursor()
-            let project = try query.uuid("project_id")
+            var filters = SQLFilters()
+            filters.add(try query.uuid("project_id")) { "project_id = \($0)::uuid" }
+            filters.add(after) { "id > \($0)::uuid" }
+            let fetched = filters.bind(limit + 1)
             try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-            let rows = try await reads.list("""
-                SELECT * FROM read.plans WHERE ($1::uuid IS NULL OR project_id = $1::uuid) AND ($2::uuid IS NULL OR id > $2::uuid)
-                ORDER BY id LIMIT $3
-                """, [project, after, limit + 1])
-            return JSONResponse.make(try Page.body(rowsJSON: rows, limit: limit) { $0["id"]?.stringValue })
+            return JSONResponse.make(try await reads.page(
+                "SELECT * FROM read.plans WHERE \(filters.sql) ORDER BY id LIMIT \(fetched)", filters.parameters, limit: limit))
         }
         router.get("/v1/plans/:id") { request, context in
             let id = try await prepare(request, context)
@@ -53,12 +55,13 @@ struct PlanningRoutes {
             let agent = try query.uuid("assigned_agent_id")
             let id = try await prepare(request, context)
             guard try await reads.json("SELECT 'true' FROM read.plans WHERE id = $1::uuid", [id]) != nil else { throw APIError.notFound("plan \(id)") }
+            var filters = SQLFilters()
+            filters.add(id) { "t.plan_id = \($0)::uuid" }
+            filters.add(status) { "t.status = \($0)" }
+            filters.add(agent) { "t.assigned_agent_id = \($0)::uuid" }
             return JSONResponse.make(try await reads.list("""
-                SELECT t.*, \(Self.dependencies)
-                FROM read.planning_tasks t
-                WHERE t.plan_id = $1::uuid AND ($2::text IS NULL OR t.status = $2) AND ($3::uuid IS NULL OR t.assigned_agent_id = $3::uuid)
-                ORDER BY t.created_at, t.id
-                """, [id, status, agent]))
+                SELECT t.*, \(Self.dependencies) FROM read.planning_tasks t WHERE \(filters.sql) ORDER BY t.created_at, t.id
+                """, filters.parameters))
         }
         router.get("/v1/tasks/:id") { request, context in
             let id = try await prepare(request, context)

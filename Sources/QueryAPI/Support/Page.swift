@@ -1,4 +1,3 @@
-import BerrysJSON
 import Foundation
 
 /// Keyset pagination: lists are sorted by a unique key; the cursor is the last key of a page,
@@ -19,15 +18,20 @@ enum Page {
         return key
     }
 
-    /// `{"items": [...], "next_cursor": ...}` from `limit + 1` rows fetched (the extra row says a
-    /// next page exists); `key` reads a row's sort key, `item` what the page shows of a row.
-    static func body(rowsJSON: String, limit: Int, key: (JSON) -> String?, item: (JSON) -> JSON? = { $0 }) throws -> String {
-        guard case .array(var rows) = try JSON(parsing: rowsJSON) else { return #"{"items":[],"next_cursor":null}"# }
-        var next: JSON = .null
-        if rows.count > limit {
-            rows.removeLast(rows.count - limit)
-            if let last = rows.last.flatMap(key) { next = .string(cursor(after: last)) }
+    /// `{"items": [...], "next_cursor": ...}` from up to `limit + 1` rows of (item JSON, sort
+    /// key): the extra row says a next page exists. The items are PostgreSQL's JSON text, put
+    /// in as they are.
+    static func body(rows: [(item: String, key: String)], limit: Int) -> String {
+        let shown = rows.prefix(limit)
+        var body = #"{"items":["#
+        body.reserveCapacity(shown.reduce(64) { $0 + $1.item.utf8.count + 1 })
+        for (index, row) in shown.enumerated() {
+            if index > 0 { body += "," }
+            body += row.item
         }
-        return JSON.object(["items": .array(rows.compactMap(item)), "next_cursor": next]).serialized
+        // A cursor is base64url: nothing in it needs escaping in a JSON string.
+        let next = rows.count > limit ? shown.last.map { "\"" + cursor(after: $0.key) + "\"" } : nil
+        body += #"],"next_cursor":"# + (next ?? "null") + "}"
+        return body
     }
 }

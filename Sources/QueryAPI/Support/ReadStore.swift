@@ -36,8 +36,13 @@ public struct ReadStore: Sendable {
     /// The single text value of a query that builds JSON, or nil when it returns no row or NULL.
     /// Each distinct query is prepared once per session (named by a hash of its text).
     func json(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> String? {
+        try await run(sql, parameters).scalar
+    }
+
+    /// Runs `sql`, prepared once per session under a name made from a hash of its text.
+    private func run(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> PostgresResult {
         let name = "read_" + String(Self.fnv1a64(sql), radix: 16)
-        return try await connections.run(PostgresStatement(sql, parameters, preparedName: name)).scalar
+        return try await connections.run(PostgresStatement(sql, parameters, preparedName: name))
     }
 
     static func fnv1a64(_ text: String) -> UInt64 {
@@ -49,6 +54,17 @@ public struct ReadStore: Sendable {
     /// A JSON array of the rows of `select` (`[]` when none).
     func list(_ select: String, _ parameters: [any PostgresEncodable] = []) async throws -> String {
         try await json("SELECT coalesce(json_agg(row_to_json(r)), '[]'::json)::text FROM (\(select)) r", parameters) ?? "[]"
+    }
+
+    /// A keyset page (`{"items": [...], "next_cursor": ...}`) of `select`, which must sort by
+    /// its key and fetch `limit + 1` rows.
+    /// - Parameters:
+    ///   - item: what the page shows of a row `r`, as a JSON expression (the whole row by default).
+    ///   - key: the row's sort key as text (the cursor of a next page holds the last one shown).
+    func page(_ select: String, _ parameters: [any PostgresEncodable], limit: Int,
+              item: String = "row_to_json(r)", key: String = "r.id::text") async throws -> String {
+        let result = try await run("SELECT (\(item))::text, \(key) FROM (\(select)) r", parameters)
+        return Page.body(rows: result.values.map { (item: $0[0] ?? "null", key: $0[1] ?? "") }, limit: limit)
     }
 
     /// The first row of `select` as a JSON object, or nil.
