@@ -1,0 +1,16 @@
+import Foundation
+@testable import QueryAPI
+import Testing
+
+@Suite struct QueryParametersTests {
+    /// The hand-written UUID check accepts exactly what Foundation's parser accepts.
+    @Test(arguments: [
+        "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "3F2504E0-4F89-11D3-9A0C-0305E82C3301", "00000000-0000-0000-0000-000000000000",
+        "3f2504e0-4f89-11d3-9a0c-0305e82c330", "3f2504e0-4f89-11d3-9a0c-0305e82c33011", "3f2504e04f8911d39a0c0305e82c3301",
+        "3f2504e0-4f89-11d3-9a0c_0305e82c3301", "3g2504e0-4f89-11d3-9a0c-0305e82c3301", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}",
+        "", "not-a-uuid", "3f2504e0-4f89-11d3-9a0c-0305e82c330é",
+    ])
+    func uuidCheckAgreesWithFoundation(_ text: String) {
+        #expect(QueryParameters.isUUID(text) == (UUID(uuidString: text) != nil), "\(text)")
+    }
+}
