@@ -99,7 +99,14 @@ import Testing
             }
             #expect(executions.first?["title"] == .string("Read"))
             #expect(executions.first?["priority"] == .string("critical"))
-            #expect(try await client.get("/v1/agents/\(agent)").json["state_detail"] == .string("READY"))
+            // agent-lifecycle initializes the agent independently of planning-to-agent: its
+            // READY may be projected after the execution is.
+            var state: JSON?
+            while state != .string("READY") && Date() < deadline {
+                state = try await client.get("/v1/agents/\(agent)").json["state_detail"]
+                if state != .string("READY") { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(state == .string("READY"))
             let tasks = try await client.get("/v1/plans/\(plan)/tasks?assigned_agent_id=\(agent)")
             #expect(tasks.json.arrayValue?.first?["id"] == .string(task), "\(tasks.json)")
             #expect(try await client.get("/v1/plans?project_id=\(project)").json["items"]?.arrayValue?.count == 1)
