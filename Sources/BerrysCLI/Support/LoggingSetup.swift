@@ -2,7 +2,7 @@ import Logging
 
 /// Sets up swift-log once: text or JSON lines on standard error.
 ///
-/// Both handlers keep metadata as given and format it only when a record is written: the API
+/// The handler keeps metadata as given and formats it only when a record is written: the API
 /// sets a request id on every request's logger, and swift-log's `StreamLogHandler` formats its
 /// whole metadata on every such change (4 % of the server's CPU per request when measured).
 enum LoggingSetup {
@@ -13,12 +13,7 @@ enum LoggingSetup {
         done = true
         let logLevel = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
-            if format == "json" {
-                var handler = JSONLogHandler(label: label)
-                handler.logLevel = logLevel
-                return handler
-            }
-            var handler = TextLogHandler(label: label)
+            var handler = LineLogHandler(label: label, format: format == "json" ? .json : .text)
             handler.logLevel = logLevel
             return handler
         }
