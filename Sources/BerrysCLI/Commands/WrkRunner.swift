@@ -116,7 +116,6 @@ enum Subprocess {
         }
     }
 
-
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
