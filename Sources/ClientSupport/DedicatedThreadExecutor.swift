@@ -21,8 +21,12 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     /// Starts the thread.
     /// - Parameter name: the thread's name, shown by debuggers and `top -H`.
     public init(name: String) {
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = name
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name given to the Thread before it starts does not
+            // reach the OS thread, which then showed under its creator's name in perf and top.
+            Thread.current.name = name
+            self.runLoop()
+        }
         thread.stackSize = 1 << 20
         thread.start()
     }

@@ -21,7 +21,7 @@ public actor PostgresConnection {
     /// - Parameter conninfo: a `postgres://user@host:port/db` URL or `key=value` string.
     public init(conninfo: String) {
         self.conninfo = conninfo
-        self.handle = LibpqHandle(executor: DedicatedThreadExecutor(name: "postgres"))
+        self.handle = LibpqHandle(executor: DedicatedThreadExecutor(name: "libpq"))
     }
 
     /// Runs one statement with bind parameters and returns its rows.

@@ -21,7 +21,7 @@ public actor RedisConnection {
     /// Creates a connection; it connects on the first command.
     public init(configuration: RedisConfiguration) {
         self.configuration = configuration
-        self.handle = HiredisHandle(executor: DedicatedThreadExecutor(name: "redis \(configuration.host):\(configuration.port)"))
+        self.handle = HiredisHandle(executor: DedicatedThreadExecutor(name: "hiredis :\(configuration.port)"))
     }
 
     /// True while a live socket is held.
