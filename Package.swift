@@ -63,7 +63,7 @@ let package = Package(
 
         // The thin HTTP query API: read models, CloudEvents publishing, health and metrics.
         .target(name: "QueryAPI", dependencies: [
-            "EventLog", "Projections", "Workers", "PostgresClient", "RedisClient", "BerrysJSON", "ClientSupport",
+            "EventLog", "Projections", "Workers", "PostgresClient", "RedisClient", "BerrysJSON", "JSONSchema", "ClientSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),

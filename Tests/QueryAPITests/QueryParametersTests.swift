@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 @Suite struct QueryParametersTests {
-    /// The hand-written UUID check accepts exactly what Foundation's parser accepts.
+    /// The UUID check of path and query parameters accepts exactly what Foundation's parser accepts.
     @Test(arguments: [
         "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "3F2504E0-4F89-11D3-9A0C-0305E82C3301", "00000000-0000-0000-0000-000000000000",
         "3f2504e0-4f89-11d3-9a0c-0305e82c330", "3f2504e0-4f89-11d3-9a0c-0305e82c33011", "3f2504e04f8911d39a0c0305e82c3301",
@@ -11,6 +11,6 @@ import Testing
         "", "not-a-uuid", "3f2504e0-4f89-11d3-9a0c-0305e82c330é",
     ])
     func uuidCheckAgreesWithFoundation(_ text: String) {
-        #expect(QueryParameters.isUUID(text) == (UUID(uuidString: text) != nil), "\(text)")
+        #expect(((try? QueryParameters.checkedUUID(text, name: "id")) != nil) == (UUID(uuidString: text) != nil), "\(text)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSONSchema
 
 /// Query-string and path parameters, checked: a broken rule is a 400 naming the parameter.
 struct QueryParameters {
@@ -55,27 +56,10 @@ struct QueryParameters {
         return value.removingPercentEncoding ?? value
     }
 
+    /// The value lowercased, when it is a UUID (8-4-4-4-12 hexadecimal digits, either case: the
+    /// schema validator's `uuid` format, which needs no `sscanf` as Foundation's parser does).
     static func checkedUUID(_ value: String, name: String) throws -> String {
-        guard isUUID(value) else { throw APIError.badParameter(name, "must be a UUID") }
+        guard StringFormat.uuid.accepts(value) else { throw APIError.badParameter(name, "must be a UUID") }
         return value.lowercased()
-    }
-
-    /// 8-4-4-4-12 hexadecimal digits, either case (what `UUID(uuidString:)` accepts, without
-    /// its `sscanf`, which showed in the profile of `GET /v1/agents/{id}`).
-    static func isUUID(_ value: String) -> Bool {
-        value.utf8.withContiguousStorageIfAvailable(isUUID) ?? Array(value.utf8).withUnsafeBufferPointer(isUUID)
-    }
-
-    private static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            switch index {
-            case 8, 13, 18, 23: if byte != UInt8(ascii: "-") { return false }
-            default:
-                let isHex = (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
-                if !isHex { return false }
-            }
-        }
-        return true
     }
 }
