@@ -16,12 +16,16 @@ struct APIBench: AsyncParsableCommand {
         discussion: """
         Serves the API in this process on a throw-away namespace and database (the platform projection built \
         from --agents generated agents), runs wrk (installed with apt-get when missing and run as root) for \
-        --seconds per route, prints requests/s and p99, and deletes everything afterwards.
+        --seconds per run, in --rounds rounds (static route, GET by id, list page, then the static route again \
+        for the last round), prints the median requests/s, p50, p99 and CPU per request over the rounds with \
+        their range, and the reads' rates as a ratio of the static route's around them; then POST /v1/events \
+        once. Deletes everything afterwards.
         """)
 
     @Option(help: "Agents to create before measuring.") var agents: Int = 2000
     @Option(help: "Concurrent wrk connections.") var connections: Int = 32
     @Option(help: "Seconds per wrk run.") var seconds: Int = 5
+    @Option(help: "Rounds of static route, GET by id and list page; the report gives medians and ranges.") var rounds: Int = 3
     @Option(help: "The API's port for the run.") var port: Int = 18_480
 
     func run() async throws {
@@ -37,7 +41,7 @@ struct APIBench: AsyncParsableCommand {
                 let lines = try await measure(context: context, log: log, databases: databases)
                 try await databases.dropAll()
                 try await BenchKeys.delete(prefix: logSettings.namespace, redis: context.redis)
-                print("api benchmark (\(connections) connections, \(seconds) s per route, \(agents) agents, wrk 2 threads)")
+                print("api benchmark (\(connections) connections, \(seconds) s per run, \(max(1, rounds)) round\(rounds > 1 ? "s" : ""), \(agents) agents, wrk 2 threads)")
                 for line in lines { print("  " + line) }
             } catch {
                 try? await databases.dropAll()
@@ -84,51 +88,22 @@ struct APIBench: AsyncParsableCommand {
         // Warm up: connections opened, statements prepared, before anything is measured.
         _ = try await WrkRunner(connections: connections, seconds: 1).run(url: base, script: WrkRunner.randomPathScript(prefix: "/v1/agents/", ids: Array(ids.prefix(500))))
         _ = try await WrkRunner(connections: connections, seconds: 1).run(url: "\(base)/v1/agents?status=INACTIVE&specialization=bench&limit=50")
-        // The static route is measured before and after the reads and their rates compared with
-        // its mean: this machine's speed drifts by a quarter within a minute.
-        let staticBefore = try await Measured.run(wrk, url: "\(base)/health/liveness")
-        let byID = try await Measured.run(wrk, url: base, script: WrkRunner.randomPathScript(prefix: "/v1/agents/", ids: Array(ids.prefix(500))))
-        let listPage = try await Measured.run(wrk, url: "\(base)/v1/agents?status=INACTIVE&specialization=bench&limit=50")
-        let staticAfter = try await Measured.run(wrk, url: "\(base)/health/liveness")
-        let publish = try await Measured.run(wrk, url: "\(base)/v1/events", script: WrkRunner.publishScript())
+        // Rounds of static route, by id, list page, and a last static run: each read is compared
+        // with the mean of the static runs just before and after it (this machine's speed drifts
+        // by a quarter within a minute), and the report gives medians over the rounds.
+        var statics = [try await MeasuredRun.run(wrk, url: "\(base)/health/liveness")]
+        var rounds: [APIBenchRound] = []
+        for _ in 0..<max(1, self.rounds) {
+            let byID = try await MeasuredRun.run(wrk, url: base, script: WrkRunner.randomPathScript(prefix: "/v1/agents/", ids: Array(ids.prefix(500))))
+            let listPage = try await MeasuredRun.run(wrk, url: "\(base)/v1/agents?status=INACTIVE&specialization=bench&limit=50")
+            statics.append(try await MeasuredRun.run(wrk, url: "\(base)/health/liveness"))
+            rounds.append(APIBenchRound(staticBefore: statics[statics.count - 2], staticAfter: statics[statics.count - 1],
+                                        byID: byID, listPage: listPage))
+        }
+        let publish = try await MeasuredRun.run(wrk, url: "\(base)/v1/events", script: WrkRunner.publishScript())
         await group.triggerGracefulShutdown()
         _ = await task.result
-        let ceiling = (staticBefore.result.requestsPerSecond + staticAfter.result.requestsPerSecond) / 2
-        func line(_ name: String, _ run: Measured, ratio: Bool = true) -> String {
-            let result = run.result
-            let versus = ratio ? String(format: " = %.2f × static", result.requestsPerSecond / ceiling) : ""
-            return "\(name) \(Int(result.requestsPerSecond)) req/s, p50 \(String(format: "%.2f", result.p50)) ms, "
-                + "p99 \(String(format: "%.2f", result.p99)) ms\(versus); CPU per request: \(run.cpuDescription)"
-        }
-        return [
-            line("static route (/health/liveness), before:", staticBefore, ratio: false),
-            line("static route (/health/liveness), after: ", staticAfter, ratio: false),
-            line("GET /v1/agents/{id}:                    ", byID),
-            line("GET /v1/agents?status&limit=50:         ", listPage),
-            line("POST /v1/events (one event each):       ", publish, ratio: false) + " (errors: \(publish.result.errors))",
-            "(× static: against the mean of the static route's two rates)",
-        ]
-    }
-}
-
-/// One wrk run with the CPU it cost this process (the server) and the local PostgreSQL.
-private struct Measured {
-    var result: WrkRunner.Result
-    var serverSeconds: Double
-    var postgresSeconds: Double?
-
-    static func run(_ wrk: WrkRunner, url: String, script: String? = nil) async throws -> Measured {
-        let server = CPUMeter.processSeconds()
-        let postgres = LocalServerCPU.seconds(program: "postgres")
-        let result = try await wrk.run(url: url, script: script)
-        let postgresSpent = postgres.flatMap { before in LocalServerCPU.seconds(program: "postgres").map { $0 - before } }
-        return Measured(result: result, serverSeconds: CPUMeter.processSeconds() - server, postgresSeconds: postgresSpent)
-    }
-
-    /// "41 µs server + 30 µs PostgreSQL" (PostgreSQL only when it runs on this machine).
-    var cpuDescription: String {
-        func microseconds(_ seconds: Double) -> String { String(format: "%.0f µs", seconds * 1e6 / Double(max(1, result.requests))) }
-        return "\(microseconds(serverSeconds)) server" + (postgresSeconds.map { " + \(microseconds($0)) PostgreSQL" } ?? "")
+        return APIBenchRound.report(statics: statics, rounds: rounds, publish: publish)
     }
 }
 
