@@ -10,9 +10,18 @@ import Workers
 /// own events). When the task is not yet IN_PROGRESS, COMPLETED or FAILED is reached through
 /// IN_PROGRESS so that every emitted change is valid in the task state machine; a task already
 /// in a final state gets nothing.
+///
+/// Each change is emitted on the condition that the task's sequence is still the latest one this
+/// worker has recorded (`expected`; the task's other events are recorded for that): when another
+/// producer changed the task meanwhile, the append is refused and the event retried (transient)
+/// until the worker has recorded that change, so no step is published twice or on top of a
+/// state it was not computed from. A step's id is derived from the execution event and the
+/// status it leads to, so a retry that takes a different path never reuses the id of a step it
+/// did not publish.
 public struct ExecutionToTaskWorker: Worker {
     public let name = "execution-to-task"
-    public let handledTypes: Set<String> = [AgentExecutionCompleted.eventType, TaskCreated.eventType, TaskStatusChanged.eventType]
+    public let handledTypes: Set<String> = [AgentExecutionCompleted.eventType, TaskCreated.eventType, TaskStatusChanged.eventType,
+                                            TaskAssigned.eventType, TaskDependencyAdded.eventType]
 
     /// The worker; it keeps no state in the process.
     public init() {}
@@ -38,10 +47,13 @@ public struct ExecutionToTaskWorker: Worker {
         if path.isEmpty {
             context.logger.info("task \(task.taskID) is \(task.status.rawValue); execution outcome \(target.rawValue) changes nothing")
         }
-        return try path.map { step in
-            try TaskStatusChanged(taskID: task.taskID, planID: task.planID, previousStatus: step.from, newStatus: step.to,
-                                  reason: step.to == .failed ? completed.errorMessage : "execution \(completed.executionID)",
-                                  result: step.to == .completed ? completed.result : nil).draft()
+        return try path.enumerated().map { offset, step in
+            var draft = try TaskStatusChanged(taskID: task.taskID, planID: task.planID, previousStatus: step.from, newStatus: step.to,
+                                              reason: step.to == .failed ? completed.errorMessage : "execution \(completed.executionID)",
+                                              result: step.to == .completed ? completed.result : nil).draft()
+            draft.id = DeterministicID.uuid("berrys/worker/\(name)/\(event.id)/\(step.to.rawValue)")
+            draft.expected = task.sequence.map { .exactly($0 + offset) } ?? .any
+            return draft
         }
     }
 

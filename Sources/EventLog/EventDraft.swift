@@ -17,10 +17,14 @@ public struct EventDraft: Sendable, Hashable {
     public var correlationID: String?
     public var causationID: String?
     public var extensions: [String: String]
+    /// The condition on the subject's sequence under which a worker's emitted event may be
+    /// appended (`.any` by default). Publishers pass theirs to `append` instead.
+    public var expected: ExpectedSequence
 
     public init(type: String, data: JSON, subject: String? = nil, dataVersion: Int? = nil, id: String? = nil,
                 source: String? = nil, time: String? = nil, partitionKey: String? = nil,
-                correlationID: String? = nil, causationID: String? = nil, extensions: [String: String] = [:]) {
+                correlationID: String? = nil, causationID: String? = nil, extensions: [String: String] = [:],
+                expected: ExpectedSequence = .any) {
         self.type = type
         self.data = data
         self.subject = subject
@@ -32,5 +36,6 @@ public struct EventDraft: Sendable, Hashable {
         self.correlationID = correlationID
         self.causationID = causationID
         self.extensions = extensions
+        self.expected = expected
     }
 }

@@ -90,6 +90,37 @@ import Testing
         #expect(changes.first { $0.taskID == failed && $0.newStatus == .failed }?.reason == "tool crashed")
     }
 
+    @Test func executionToTaskDoesNotRepeatAStepAnotherProducerPublishedMeanwhile() async throws {
+        let harness = try await RuntimeHarness()
+        let plan = Self.uuid(), task = Self.uuid(), agent = Self.uuid()
+        _ = try await publish(harness, TaskCreated(taskID: task, planID: plan, name: "t", priority: .low))
+        _ = try await publish(harness, TaskAssigned(taskID: task, planID: plan, agentID: agent))
+        let competitor = RacedExecutionToTask.Competitor {
+            _ = try await publish(harness, TaskStatusChanged(taskID: task, planID: plan, previousStatus: .planned, newStatus: .inProgress,
+                                                             reason: "another producer"))
+        }
+        let (running, postgres) = try await start(harness, [RacedExecutionToTask(competitor: competitor)])
+        // The facts know the task at its second event (the assignment counts for its sequence).
+        try await eventually("the task facts at sequence 2") {
+            (try? await postgres.query("SELECT last_sequence FROM worker_state.tasks").scalar) == "2"
+        }
+        let completion = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: task,
+                                                                            outcome: .completed))
+        try await eventually("the task completed") {
+            try await harness.events(ofType: TaskStatusChanged.eventType).contains { try TaskStatusChanged(json: $0.data).newStatus == .completed }
+        }
+        try await running.stop()
+        let changes = try await harness.events(ofType: TaskStatusChanged.eventType)
+        let steps = try changes.map { try TaskStatusChanged(json: $0.data) }.map { "\($0.previousStatus.rawValue)>\($0.newStatus.rawValue)" }
+        // The worker had computed PLANNED>IN_PROGRESS too; its append was refused and the retry
+        // went on from the competitor's IN_PROGRESS.
+        #expect(await competitor.ran)
+        #expect(steps == ["PLANNED>IN_PROGRESS", "IN_PROGRESS>COMPLETED"])
+        #expect(changes.map(\.sequence) == [3, 4])
+        #expect(changes.last?.causationID == completion.id)
+        #expect(try await harness.deadLetters().isEmpty)
+    }
+
     @Test func messageRouterDeliversDirectMessagesAndTopicMessagesToTheSubscribersOfThatMoment() async throws {
         let harness = try await RuntimeHarness()
         let sender = Self.uuid(), alice = Self.uuid(), bob = Self.uuid(), carol = Self.uuid()
@@ -170,5 +201,37 @@ import Testing
             try await harness.events(ofType: AgentExecutionQueued.eventType).count == 1
         }
         try await running.stop()
+    }
+}
+
+/// execution-to-task with a competing producer: right after the worker computed its steps for
+/// an execution's completion (the first time), another producer changes the task, between the
+/// worker's read of the task and its append.
+struct RacedExecutionToTask: Worker {
+    /// Publishes the competing change once.
+    actor Competitor {
+        let action: @Sendable () async throws -> Void
+        private(set) var ran = false
+
+        init(_ action: @escaping @Sendable () async throws -> Void) { self.action = action }
+
+        func runOnce() async throws {
+            guard !ran else { return }
+            ran = true
+            try await action()
+        }
+    }
+
+    let inner = ExecutionToTaskWorker()
+    let competitor: Competitor
+    var name: String { inner.name }
+    var handledTypes: Set<String> { inner.handledTypes }
+
+    func prepare(_ context: WorkerContext) async throws { try await inner.prepare(context) }
+
+    func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {
+        let drafts = try await inner.handle(event, context: context)
+        if event.type == AgentExecutionCompleted.eventType { try await competitor.runOnce() }
+        return drafts
     }
 }

@@ -15,6 +15,9 @@ struct TaskFacts: Sendable {
         let priority: String
         let dueDate: String?
         let status: TaskStatus
+        /// The sequence of the task's latest event recorded here, of any task type; nil for a
+        /// task recorded before this was kept (only its status events were).
+        let sequence: Int?
     }
 
     let postgres: PostgresPool
@@ -23,27 +26,36 @@ struct TaskFacts: Sendable {
         try await WorkerState.create(on: postgres, """
             CREATE TABLE IF NOT EXISTS worker_state.tasks (
                 task_id uuid PRIMARY KEY, plan_id uuid NOT NULL, name text NOT NULL, description text,
-                priority text NOT NULL, due_date text, status text NOT NULL, sequence bigint NOT NULL)
+                priority text NOT NULL, due_date text, status text NOT NULL, sequence bigint NOT NULL);
+            ALTER TABLE worker_state.tasks ADD COLUMN IF NOT EXISTS last_sequence bigint NOT NULL DEFAULT 0
             """)
     }
 
-    /// Records `task.created` / `task.status_changed`. - Returns: false for other types.
+    /// Records `task.created` / `task.status_changed`, and the sequence of the task's other
+    /// events (`task.assigned`, `task.dependency.added`). - Returns: false for other types.
     func record(_ event: EventEnvelope) async throws -> Bool {
         let sequence = event.sequence ?? 0
         switch event.type {
         case TaskCreated.eventType:
             let task = try TaskCreated(json: event.data)
             try await postgres.query("""
-                INSERT INTO worker_state.tasks (task_id, plan_id, name, description, priority, due_date, status, sequence)
-                VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, 'PLANNED', $7)
-                ON CONFLICT (task_id) DO NOTHING
+                INSERT INTO worker_state.tasks (task_id, plan_id, name, description, priority, due_date, status, sequence, last_sequence)
+                VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, 'PLANNED', $7, $7)
+                ON CONFLICT (task_id) DO UPDATE SET last_sequence = GREATEST(tasks.last_sequence, $7)
                 """, [task.taskID, task.planID, task.name, task.description, task.priority.rawValue, task.dueDate, sequence])
             return true
         case TaskStatusChanged.eventType:
             let change = try TaskStatusChanged(json: event.data)
             try await postgres.query("""
-                UPDATE worker_state.tasks SET status = $2, sequence = $3 WHERE task_id = $1::uuid AND sequence < $3
+                UPDATE worker_state.tasks SET status = CASE WHEN sequence < $3 THEN $2 ELSE status END,
+                    sequence = GREATEST(sequence, $3), last_sequence = GREATEST(last_sequence, $3)
+                WHERE task_id = $1::uuid
                 """, [change.taskID, change.newStatus.rawValue, sequence])
+            return true
+        case TaskAssigned.eventType, TaskDependencyAdded.eventType:
+            try await postgres.query("""
+                UPDATE worker_state.tasks SET last_sequence = GREATEST(last_sequence, $2) WHERE task_id = $1::uuid
+                """, [event.subject, sequence])
             return true
         default:
             return false
@@ -52,7 +64,7 @@ struct TaskFacts: Sendable {
 
     func task(_ id: String) async throws -> KnownTask? {
         let result = try await postgres.query("""
-            SELECT task_id::text, plan_id::text, name, description, priority, due_date, status FROM worker_state.tasks WHERE task_id = $1::uuid
+            SELECT task_id::text, plan_id::text, name, description, priority, due_date, status, sequence, last_sequence FROM worker_state.tasks WHERE task_id = $1::uuid
             """, [id])
         guard let row = result.rows.first else { return nil }
         return try Self.knownTask(row)
@@ -82,17 +94,18 @@ struct TaskFacts: Sendable {
         // is right: a batch never holds two events of one task (they share a partition key).
         let rows = try await postgres.query("""
             WITH created AS (
-                INSERT INTO worker_state.tasks (task_id, plan_id, name, description, priority, due_date, status, sequence)
-                SELECT task_id, plan_id, name, description, priority, due_date, 'PLANNED', sequence
+                INSERT INTO worker_state.tasks (task_id, plan_id, name, description, priority, due_date, status, sequence, last_sequence)
+                SELECT task_id, plan_id, name, description, priority, due_date, 'PLANNED', sequence, sequence
                 FROM jsonb_to_recordset($1::jsonb) AS t(task_id uuid, plan_id uuid, name text, description text,
                                                       priority text, due_date text, sequence bigint)
                 ON CONFLICT (task_id) DO NOTHING
             ), changed AS (
-                UPDATE worker_state.tasks t SET status = c.status, sequence = c.sequence
+                UPDATE worker_state.tasks t SET status = c.status, sequence = c.sequence,
+                    last_sequence = GREATEST(t.last_sequence, c.sequence)
                 FROM jsonb_to_recordset($2::jsonb) AS c(task_id uuid, status text, sequence bigint)
                 WHERE t.task_id = c.task_id AND t.sequence < c.sequence
             )
-            SELECT task_id::text, plan_id::text, name, description, priority, due_date, status FROM worker_state.tasks
+            SELECT task_id::text, plan_id::text, name, description, priority, due_date, status, sequence, last_sequence FROM worker_state.tasks
             WHERE task_id IN (SELECT value::uuid FROM jsonb_array_elements_text($3::jsonb))
             """, [JSON.array(created).serialized, JSON.array(changed).serialized, JSON.array(wanted.map(JSON.string)).serialized])
         var facts: [String: KnownTask] = [:]
@@ -106,7 +119,9 @@ struct TaskFacts: Sendable {
         guard let taskID = try row.text("task_id"), let planID = try row.text("plan_id"),
               let name = try row.text("name"), let priority = try row.text("priority"),
               let status = try row.text("status").flatMap(TaskStatus.init(rawValue:)) else { return nil }
+        // A row from before `last_sequence` was kept has 0 there: its latest sequence is unknown.
+        let sequence = try row.int("last_sequence").flatMap { $0 > 0 ? max($0, try row.int("sequence") ?? 0) : nil }
         return KnownTask(taskID: taskID, planID: planID, name: name, description: try row.text("description"), priority: priority,
-                         dueDate: try row.text("due_date"), status: status)
+                         dueDate: try row.text("due_date"), status: status, sequence: sequence)
     }
 }

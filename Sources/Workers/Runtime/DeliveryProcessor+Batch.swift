@@ -48,6 +48,11 @@ extension DeliveryProcessor {
             var succeeded: [Bool] = results.map { (try? $0.get()) != nil }
             for (index, result) in results.enumerated() {
                 guard case .success(let drafts) = result else { continue }
+                // Conditional drafts are published one at a time, alone (see `emit`).
+                guard drafts.allSatisfy({ $0.expected == .any }) else {
+                    succeeded[index] = false
+                    continue
+                }
                 do {
                     let envelopes = try prepareEmitted(drafts, causedBy: events[index])
                     prepared += envelopes

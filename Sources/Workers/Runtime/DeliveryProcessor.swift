@@ -100,12 +100,27 @@ struct DeliveryProcessor: Sendable {
         }
     }
 
-    /// Publishes emitted drafts (see `prepareEmitted`).
+    /// Publishes emitted drafts (see `prepareEmitted`) in one pipelined round trip; when a draft
+    /// carries an expected sequence, one at a time in order, stopping at the first refusal, so
+    /// that a later step never lands on a state its predecessor did not make.
+    /// - Throws: `WorkerError.transient` when an expected sequence no longer holds: the worker's
+    ///   view of the subject is behind, and a retry sees the newer events.
     private func emit(_ drafts: [EventDraft], causedBy event: EventEnvelope) async throws {
         guard !drafts.isEmpty else { return }
         let prepared = try prepareEmitted(drafts, causedBy: event)
-        for result in try await log.appendBatch(prepared) {
-            if case .failure(let error) = result { throw error }
+        guard drafts.contains(where: { $0.expected != .any }) else {
+            for result in try await log.appendBatch(prepared) {
+                if case .failure(let error) = result { throw error }
+            }
+            return
+        }
+        for (envelope, draft) in zip(prepared, drafts) {
+            do {
+                _ = try await log.append(prepared: envelope, expected: draft.expected)
+            } catch let error as EventLogError where error.code == .conflict {
+                throw WorkerError.transient("emitted \(envelope.type) for \(envelope.subject) refused (\(error.message)); "
+                    + "this worker has not yet seen the subject's latest events")
+            }
         }
     }
 
