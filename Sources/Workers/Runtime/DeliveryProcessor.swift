@@ -104,7 +104,8 @@ struct DeliveryProcessor: Sendable {
     /// carries an expected sequence, one at a time in order, stopping at the first refusal, so
     /// that a later step never lands on a state its predecessor did not make.
     /// - Throws: `WorkerError.transient` when an expected sequence no longer holds: the worker's
-    ///   view of the subject is behind, and a retry sees the newer events.
+    ///   view of the subject is behind, and a retry sees the newer events (which must be on
+    ///   another partition key than the causing event, or the retry waits behind them).
     private func emit(_ drafts: [EventDraft], causedBy event: EventEnvelope) async throws {
         guard !drafts.isEmpty else { return }
         let prepared = try prepareEmitted(drafts, causedBy: event)
