@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "berrys", targets: ["BerrysCLI"]),
+        .executable(name: "berrys-bench", targets: ["BerrysBench"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "BerrysDomain", targets: ["BerrysDomain"]),
     ],
@@ -71,14 +72,30 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
 
+        // What the command line and the benchmarks share: settings, context, failure reporting, exit codes, logging.
+        .target(name: "CommandSupport", dependencies: [
+            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [
-            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
+            "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+
+        // The benchmarks (`berrys-bench`), a product apart from `berrys`.
+        .executableTarget(name: "BerrysBench", dependencies: [
+            "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
+            "ClientSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Tests

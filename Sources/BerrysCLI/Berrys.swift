@@ -1,5 +1,7 @@
 import ArgumentParser
+import BerrysWorkers
 import ClientSupport
+import CommandSupport
 
 /// The `berrys` command.
 @main
@@ -23,7 +25,7 @@ struct Berrys: AsyncParsableCommand {
         """,
         subcommands: [InitCommand.self, PublishCommand.self, LogCommand.self, SchemasCommand.self, MigrateCommand.self,
                       ProjectCommand.self, ReplayCommand.self, ProjectionsCommand.self, RunCommand.self, ServeCommand.self, DemoCommand.self, WorkerCommand.self, WorkersCommand.self,
-                      DeadLetterCommand.self, StatusCommand.self, BenchCommand.self])
+                      DeadLetterCommand.self, StatusCommand.self])
 
     static func main() async {
         ProcessSetup.ignoreBrokenPipes()
@@ -38,4 +40,10 @@ struct Berrys: AsyncParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// An unknown worker name is bad usage (64), like an unknown option.
+extension WorkerCatalogError: CommandFailure {
+    public var report: String { "berrys: \(self)" }
+    public var exitCode: Int32 { ExitCode.validationFailure.rawValue }
 }

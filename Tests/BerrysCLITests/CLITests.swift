@@ -93,11 +93,24 @@ import Testing
     }
 
     @Test func everyCommandHasHelp() async throws {
-        for command in [[], ["init"], ["publish"], ["log", "read"], ["schemas", "validate"], ["bench", "publish"], ["worker"], ["run"],
-                        ["workers", "list"], ["dlq", "list"], ["dlq", "show"], ["dlq", "retry"], ["dlq", "drop"], ["status"], ["bench", "workers"]] {
+        for command in [[], ["init"], ["publish"], ["log", "read"], ["schemas", "validate"], ["migrate"], ["project"], ["replay"],
+                        ["projections", "list"], ["projections", "status"], ["serve"], ["demo"], ["worker"], ["run"],
+                        ["workers", "list"], ["dlq", "list"], ["dlq", "show"], ["dlq", "retry"], ["dlq", "drop"], ["status"]] {
             let result = try await berrys(command + ["--help"])
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("USAGE"), "\(command)")
+        }
+    }
+
+    @Test func benchmarksAreAProductOfTheirOwn() async throws {
+        let help = try await berrys(["--help"])
+        #expect(!help.stdout.contains("bench"), "berrys --help lists a benchmark: \(help.stdout)")
+        #expect(try await berrys(["bench", "publish"]).status == 64)
+        let bench = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys-bench").path
+        for command in [[], ["publish"], ["workers"], ["replay"], ["api"]] {
+            let result = try await TestServers.runCapturingOffPool(bench, command + ["--help"], input: nil, environment: [:])
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE: berrys-bench"), "\(command): \(result.stdout)")
         }
     }
 

@@ -1,3 +1,4 @@
+import CommandSupport
 import BerrysJSON
 import EventLog
 import Foundation

@@ -1,3 +1,4 @@
+import CommandSupport
 import Foundation
 
 /// One round of `bench api`: the reads, and the static route's runs just before and after them.

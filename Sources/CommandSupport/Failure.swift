@@ -5,20 +5,30 @@ import PostgresClient
 import Projections
 import RedisClient
 import Workers
-import BerrysWorkers
 
 /// Exit codes scripts can rely on.
-enum ExitCodes {
+public enum ExitCodes {
     /// An event was refused (invalid, conflict) or a check failed.
-    static let refused: Int32 = 1
+    public static let refused: Int32 = 1
     /// Redis (or PostgreSQL) could not be reached.
-    static let unavailable: Int32 = 69
+    public static let unavailable: Int32 = 69
     /// The configuration or the schemas folder is wrong.
-    static let configuration: Int32 = 78
+    public static let configuration: Int32 = 78
+}
+
+/// An error a command reports in its own words, with its own exit code.
+///
+/// The libraries' errors are mapped to exit codes here; a command's own error types (the
+/// benchmark's, a catalog's) conform instead of being known by name.
+public protocol CommandFailure: Error {
+    /// The line printed on standard error.
+    var report: String { get }
+    /// The process's exit code.
+    var exitCode: Int32 { get }
 }
 
 /// Runs a command body, printing errors as `berrys: CODE: message` and exiting with the right code.
-func reportingFailures(_ body: () async throws -> Void) async throws {
+public func reportingFailures(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as EventLogError {
@@ -44,15 +54,13 @@ func reportingFailures(_ body: () async throws -> Void) async throws {
     } catch let error as DeadLetterError {
         printError("berrys: \(error)")
         throw ExitCode(ExitCodes.refused)
-    } catch let error as BenchError {
-        printError("\(error)")
-        throw ExitCode(ExitCodes.refused)
-    } catch let error as WorkerCatalogError {
-        printError("berrys: \(error)")
-        throw ExitCode.validationFailure
+    } catch let error as any CommandFailure {
+        printError(error.report)
+        throw ExitCode(error.exitCode)
     }
 }
 
-func printError(_ text: String) {
+/// Writes a line to standard error.
+public func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

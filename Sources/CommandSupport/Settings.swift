@@ -4,21 +4,21 @@ import QueryAPI
 import RedisClient
 
 /// The process configuration, from the environment and an optional `.env` file, checked at start.
-struct Settings {
+public struct Settings: Sendable {
     /// The run command's local servers, used when no URL is configured.
-    static let localRedisURL = "redis://127.0.0.1:6381"
-    static let localDatabaseURL = "postgres://berrys@127.0.0.1:54381/berrys"
+    public static let localRedisURL = "redis://127.0.0.1:6381"
+    public static let localDatabaseURL = "postgres://berrys@127.0.0.1:54381/berrys"
 
-    var redisURL: String
-    var databaseURL: String
-    var log: EventLogConfiguration
-    var logLevel: String
-    var logFormat: String
-    var api: APISettings
+    public var redisURL: String
+    public var databaseURL: String
+    public var log: EventLogConfiguration
+    public var logLevel: String
+    public var logFormat: String
+    public var api: APISettings
 
     /// Reads the settings.
     /// - Throws: `SettingsError` naming the variable and what is wrong with it.
-    static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
                      dotEnvPath: String = ".env") throws -> Settings {
         let values = readDotEnv(dotEnvPath).merging(environment) { $1 }
         func integer(_ name: String, _ defaultValue: Int, _ range: ClosedRange<Int>) throws -> Int {
@@ -72,7 +72,7 @@ struct Settings {
     }
 
     /// `KEY=value` lines; `#` comments and blank lines ignored; surrounding quotes removed.
-    static func readDotEnv(_ path: String) -> [String: String] {
+    public static func readDotEnv(_ path: String) -> [String: String] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
         var values: [String: String] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
@@ -90,12 +90,12 @@ struct Settings {
 }
 
 /// A configuration variable with a bad value.
-struct SettingsError: Error, CustomStringConvertible {
-    var variable: String
-    var message: String
-    init(variable: String, _ message: String) {
+public struct SettingsError: Error, CustomStringConvertible {
+    public var variable: String
+    public var message: String
+    public init(variable: String, _ message: String) {
         self.variable = variable
         self.message = message
     }
-    var description: String { "configuration error: \(variable) \(message)" }
+    public var description: String { "configuration error: \(variable) \(message)" }
 }

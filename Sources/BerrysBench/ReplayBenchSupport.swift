@@ -1,3 +1,4 @@
+import CommandSupport
 import BerrysDomain
 import BerrysJSON
 import EventLog

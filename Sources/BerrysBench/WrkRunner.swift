@@ -1,3 +1,4 @@
+import CommandSupport
 import Foundation
 
 /// Runs `wrk` (Debian package) and reads its figures.
@@ -101,9 +102,12 @@ struct WrkRunner {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
+/// A benchmark step that could not run (a tool missing or failing), reported with exit code 1.
+struct BenchError: CommandFailure, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = "berrys: \(description)" }
+    init(_ description: String) { self.description = "berrys-bench: \(description)" }
+    var report: String { description }
+    var exitCode: Int32 { ExitCodes.refused }
 }
 
 /// Runs a program to completion and returns its exit status and combined output.

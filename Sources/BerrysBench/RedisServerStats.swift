@@ -1,3 +1,4 @@
+import CommandSupport
 import RedisClient
 
 /// What Redis itself reports, for benchmarks: CPU time (total and per command) and key memory.

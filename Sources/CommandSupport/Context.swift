@@ -8,12 +8,14 @@ import QueryAPI
 import RedisClient
 
 /// What a command needs, built from the settings: the Redis pool and the opened log.
-struct Context {
-    let settings: Settings
-    let redis: RedisPool
-    let registry: SchemaRegistry
+public struct Context {
+    public let settings: Settings
+    public let redis: RedisPool
+    public let registry: SchemaRegistry
 
-    init(redisPoolSize: Int = 4) throws {
+    /// Loads the settings, sets up logging, and opens a Redis pool of `redisPoolSize` connections.
+    /// - Throws: `SettingsError`, or the schema registry's error.
+    public init(redisPoolSize: Int = 4) throws {
         settings = try Settings.load()
         LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         redis = RedisPool(configuration: try RedisConfiguration(url: settings.redisURL), size: redisPoolSize)
@@ -21,12 +23,12 @@ struct Context {
     }
 
     /// A PostgreSQL pool on `BERRYS_DATABASE_URL`.
-    func postgres(size: Int = 8) -> PostgresPool {
+    public func postgres(size: Int = 8) -> PostgresPool {
         PostgresPool(conninfo: settings.databaseURL, size: size)
     }
 
     /// The projections declared under the projections folder, checked against the schemas.
-    func definitions(only: [String] = []) throws -> [ProjectionDefinition] {
+    public func definitions(only: [String] = []) throws -> [ProjectionDefinition] {
         guard let folder = ProjectionFolder.locate() else {
             throw ProjectionError(.definition, "cannot find the projections folder; set BERRYS_PROJECTIONS_DIR")
         }
@@ -39,13 +41,13 @@ struct Context {
     }
 
     /// Opens the event log (creating it when `create`).
-    func openLog(create: Bool = true, source: String = "berrys-cli") async throws -> EventLog {
+    public func openLog(create: Bool = true, source: String = "berrys-cli") async throws -> EventLog {
         try await EventLog.open(redis: redis, configuration: settings.log, registry: registry,
                                 conventions: BerrysConventions(), defaultSource: source, create: create)
     }
 
     /// What the HTTP API needs, on this process's connections.
-    func apiDependencies(log: EventLog, admin: PostgresPool) -> APIDependencies {
+    public func apiDependencies(log: EventLog, admin: PostgresPool) -> APIDependencies {
         APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: settings.databaseURL, settings: settings.api), admin: admin,
                         databaseURL: settings.databaseURL, settings: settings.api)
     }

@@ -1,0 +1,33 @@
+import ArgumentParser
+import ClientSupport
+import CommandSupport
+
+/// The `berrys-bench` command: Berrys' figures next to the limits of Redis and PostgreSQL
+/// measured in the same run. A product of its own, so that `berrys` ships no benchmark code.
+@main
+struct BerrysBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "berrys-bench",
+        abstract: "Benchmarks against the limits of Redis and PostgreSQL measured in the same run.",
+        discussion: """
+        Each benchmark works in a throw-away Redis namespace (and throw-away databases) on the servers named by \
+        BERRYS_REDIS_URL and BERRYS_DATABASE_URL, and deletes them afterwards. Figures go to standard output, \
+        progress to standard error. Exit codes: 0 success, 1 a step failed, 64 bad usage, 69 Redis or \
+        PostgreSQL unreachable, 78 bad configuration.
+        """,
+        subcommands: [PublishBench.self, ReplayBench.self, WorkersBench.self, APIBench.self])
+
+    static func main() async {
+        ProcessSetup.ignoreBrokenPipes()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
