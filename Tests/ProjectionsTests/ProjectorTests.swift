@@ -94,7 +94,7 @@ import Testing
         #expect(error?.code == .changedWithoutVersionBump)
         #expect(error?.message.contains("bump \"version\"") == true)
         changed.version = 2
-        #expect(try await ProjectionCatalog(pool: harness.pool).register(changed, partitions: 4) == "building")
+        #expect(try await ProjectionCatalog(pool: harness.pool).register(changed, partitions: 4) == .building)
     }
 }
 

@@ -32,7 +32,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
                 for status in statuses {
                     let positions = status.positions.keys.sorted().map { "\($0):\(status.positions[$0]!)" }.joined(separator: " ")
                     let lag = "\(status.lagEvents)\(status.lagCapped ? "+" : "") events, \(String(format: "%.1f", status.lagSeconds)) s"
-                    print("\(status.name) v\(status.version)\t\(status.state)\tlag \(lag)\t\(positions)\(status.error.map { "\terror: \($0)" } ?? "")")
+                    print("\(status.name) v\(status.version)\t\(status.state.rawValue)\tlag \(lag)\t\(positions)\(status.error.map { "\terror: \($0)" } ?? "")")
                 }
                 if statuses.isEmpty { print("no projection registered yet (run berrys project)") }
             }

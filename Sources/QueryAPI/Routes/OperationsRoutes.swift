@@ -28,7 +28,7 @@ struct OperationsRoutes {
         router.get("/v1/projections") { _, _ in
             let statuses = try await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log)
             return JSONResponse.make(JSON.array(statuses.map { status in
-                .object(["name": .string(status.name), "version": .number(Double(status.version)), "state": .string(status.state),
+                .object(["name": .string(status.name), "version": .number(Double(status.version)), "state": .string(status.state.rawValue),
                          "error": status.error.map(JSON.string) ?? .null, "lag_events": .number(Double(status.lagEvents)),
                          "lag_events_capped": .bool(status.lagCapped), "lag_seconds": .number(status.lagSeconds)])
             }).serialized)
@@ -67,8 +67,8 @@ struct OperationsRoutes {
         if report.ready {
             await report.check("projections") {
                 let statuses = try await ProjectionStatus.all(pool: admin, log: log)
-                if let faulted = statuses.first(where: { $0.state == "faulted" }) { return "projection \(faulted.name) is faulted: \(faulted.error ?? "")" }
-                if let lagging = statuses.first(where: { $0.state == "live" && $0.lagSeconds > limit }) {
+                if let faulted = statuses.first(where: { $0.state == .faulted }) { return "projection \(faulted.name) is faulted: \(faulted.error ?? "")" }
+                if let lagging = statuses.first(where: { $0.state == .live && $0.lagSeconds > limit }) {
                     return "projection \(lagging.name) lags \(Int(lagging.lagSeconds)) s (limit \(Int(limit)) s)"
                 }
                 return nil

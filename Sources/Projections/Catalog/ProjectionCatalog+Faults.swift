@@ -30,7 +30,7 @@ extension ProjectionCatalog {
             try conn.query("""
                 UPDATE berrys.projections SET state = $3, error = NULL, faulted_event_id = NULL, faulted_position = NULL
                 WHERE name = $1 AND version = $2::int
-                """, [name, faulted, otherLive ? "building" : "live"])
+                """, [name, faulted, (otherLive ? ProjectionState.building : .live).rawValue])
         }
     }
 

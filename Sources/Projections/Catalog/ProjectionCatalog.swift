@@ -15,7 +15,7 @@ public struct ProjectionCatalog: Sendable {
     /// - Returns: the version's state.
     /// - Throws: `.changedWithoutVersionBump` when the files changed but `version` did not.
     @discardableResult
-    public func register(_ definition: ProjectionDefinition, partitions: Int) async throws -> String {
+    public func register(_ definition: ProjectionDefinition, partitions: Int) async throws -> ProjectionState {
         try await pool.withTransaction { conn in
             try conn.query("SELECT pg_advisory_xact_lock(hashtext('berrys.projection.' || $1))", [definition.name])
             let existing = try conn.query("SELECT checksum, state FROM berrys.projections WHERE name = $1 AND version = $2",
@@ -25,7 +25,7 @@ public struct ProjectionCatalog: Sendable {
                     throw ProjectionError(.changedWithoutVersionBump,
                                           "projection \(definition.name) v\(definition.version) changed (its SQL or manifest) but its version did not: bump \"version\" in projections/\(definition.name)/projection.json to rebuild it side by side")
                 }
-                return try existing.text("state") ?? "building"
+                return ProjectionState(stored: try existing.text("state"))
             }
             let schema = try conn.quotedIdentifier(definition.schemaName)
             try conn.execute("CREATE SCHEMA \(schema)")
@@ -41,17 +41,22 @@ public struct ProjectionCatalog: Sendable {
                                [definition.name, definition.version, partition])
             }
             let live = try conn.query("SELECT 1 FROM berrys.projections WHERE name = $1 AND state IN ('live', 'faulted')", [definition.name])
-            guard live.values.isEmpty else { return "building" }
+            guard live.values.isEmpty else { return .building }
             try Self.pointViews(conn, to: definition.schemaName, from: nil)
             try conn.query("UPDATE berrys.projections SET state = 'live' WHERE name = $1 AND version = $2", [definition.name, definition.version])
-            return "live"
+            return .live
         }
     }
 
     /// The checkpoint of each partition of a version.
     public func checkpoints(_ definition: ProjectionDefinition) async throws -> [Int: StreamID] {
+        try await checkpoints(name: definition.name, version: definition.version)
+    }
+
+    /// The checkpoint of each partition of a version: the one query for them.
+    public func checkpoints(name: String, version: Int) async throws -> [Int: StreamID] {
         let rows = try await pool.query("SELECT partition, stream_id FROM berrys.checkpoints WHERE projection = $1 AND version = $2",
-                                        [definition.name, definition.version]).rows
+                                        [name, version]).rows
         var result: [Int: StreamID] = [:]
         for row in rows {
             if let partition = try row.int("partition"), let id = try row.text("stream_id").flatMap(StreamID.init) { result[partition] = id }
@@ -80,9 +85,9 @@ public struct ProjectionCatalog: Sendable {
     }
 
     /// The state of one version, or nil when it is not registered.
-    public func state(of definition: ProjectionDefinition) async throws -> String? {
+    public func state(of definition: ProjectionDefinition) async throws -> ProjectionState? {
         try await pool.query("SELECT state FROM berrys.projections WHERE name = $1 AND version = $2",
-                             [definition.name, definition.version]).scalar
+                             [definition.name, definition.version]).scalar.map { ProjectionState(stored: $0) }
     }
 
     /// Makes a built version live in one transaction: its `read.*` views replace the live

@@ -50,8 +50,8 @@ public struct ProjectionBuilder: Sendable {
     public func run(progress: @escaping @Sendable (BuildProgress) -> Void = { _ in }) async throws -> Int {
         let catalog = ProjectionCatalog(pool: pool)
         let state = try await catalog.register(definition, partitions: log.partitioner.partitions)
-        guard state == "building" || state == "live" else {
-            throw ProjectionError(.busy, "\(definition.name) v\(definition.version) is \(state): \(state == "faulted" ? "fix the cause, then berrys projections resume \(definition.name)" : "bump its version to rebuild it")")
+        guard state == .building || state == .live else {
+            throw ProjectionError(.busy, "\(definition.name) v\(definition.version) is \(state.rawValue): \(state == .faulted ? "fix the cause, then berrys projections resume \(definition.name)" : "bump its version to rebuild it")")
         }
         let lock = PostgresConnection(conninfo: pool.conninfo)
         let key = "berrys.build.\(definition.name).v\(definition.version)"
@@ -67,7 +67,7 @@ public struct ProjectionBuilder: Sendable {
         }
         defer { reporter.cancel() }
         try await applyAll(catalog: catalog, counter: counter)
-        if state == "building" {
+        if state == .building {
             try await catalog.switchOver(to: definition)
             logger.info("\(definition.name) v\(definition.version) is live")
         }
@@ -109,28 +109,13 @@ public struct ProjectionBuilder: Sendable {
     /// One partition from `start` until there is nothing left to read.
     private func applyPartition(_ partition: Int, from start: StreamID, applier: BatchApplier, catalog: ProjectionCatalog,
                                 counter: BuildCounter) async throws {
-        var after = start
-        while !Task.isCancelled {
-            let entries = try await source.entries(partition: partition, after: after, count: batchSize)
-            if entries.isEmpty { return }
-            let plan = BatchPlan(entries, skipped: applier.skipped)
-            if let through = plan.through {
-                do {
-                    let from = after
-                    try await pool.withConnection {
-                        try await applier.apply(plan.events, partition: partition, from: from, through: through, on: $0)
-                    }
-                } catch let failure as HandlerFailure {
-                    try await catalog.record(failure, in: definition, logger: logger)
-                    throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(failure.event.type) handler failed on event \(failure.event.id) at \(failure.event.position.map { "\($0)" } ?? "?"): \(failure.message)")
-                }
-                after = through
-                await counter.add(entries.count, partition: partition, position: after)
-            }
-            if let fault = plan.fault {
-                let message = try await catalog.record(fault, in: definition, logger: logger)
-                throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(message)")
-            }
+        let partitionApplier = PartitionApplier(source: source, pool: pool, catalog: catalog, batch: applier,
+                                                partition: partition, batchSize: batchSize, logger: logger)
+        let ending = try await partitionApplier.run(from: start, mode: .untilHead, observe: { step in
+            if case .applied(let through, let entries, _) = step { await counter.add(entries, partition: partition, position: through) }
+        })
+        if case .faulted(let message) = ending {
+            throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(message)")
         }
     }
 }

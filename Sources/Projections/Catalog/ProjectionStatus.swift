@@ -6,7 +6,7 @@ import PostgresClient
 public struct ProjectionStatus: Sendable {
     public var name: String
     public var version: Int
-    public var state: String
+    public var state: ProjectionState
     public var error: String?
     /// Checkpoint per partition.
     public var positions: [Int: StreamID]
@@ -19,16 +19,12 @@ public struct ProjectionStatus: Sendable {
 
     /// Every registered projection version with its lag against the log.
     public static func all(pool: PostgresPool, log: EventLog) async throws -> [ProjectionStatus] {
+        let catalog = ProjectionCatalog(pool: pool)
         let rows = try await pool.query("SELECT name, version, state, error FROM berrys.projections ORDER BY name, version").rows
         var result: [ProjectionStatus] = []
         for row in rows {
             guard let name = try row.text("name"), let version = try row.int("version") else { continue }
-            let checkpoints = try await pool.query("SELECT partition, stream_id FROM berrys.checkpoints WHERE projection = $1 AND version = $2",
-                                                   [name, version]).values
-            var positions: [Int: StreamID] = [:]
-            for value in checkpoints {
-                if let partition = value[0].flatMap({ Int($0) }), let id = value[1].flatMap(StreamID.init) { positions[partition] = id }
-            }
+            let positions = try await catalog.checkpoints(name: name, version: version)
             var lagEvents = 0
             var capped = false
             var oldest: UInt64?
@@ -39,7 +35,7 @@ public struct ProjectionStatus: Sendable {
                 if let first = behind.firstID { oldest = min(oldest ?? first.milliseconds, first.milliseconds) }
             }
             let lagSeconds = oldest.map { max(0, Date().timeIntervalSince1970 - Double($0) / 1000) } ?? 0
-            result.append(ProjectionStatus(name: name, version: version, state: try row.text("state") ?? "?", error: try row.text("error"),
+            result.append(ProjectionStatus(name: name, version: version, state: ProjectionState(stored: try row.text("state")), error: try row.text("error"),
                                            positions: positions, lagEvents: lagEvents, lagCapped: capped, lagSeconds: lagSeconds))
         }
         return result
