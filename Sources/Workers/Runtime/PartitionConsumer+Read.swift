@@ -57,13 +57,13 @@ extension PartitionConsumer {
         return blocked
     }
 
-    /// Takes the worker's retry stream's entries not yet in hand.
-    func readRetries(into hand: inout InHand) async throws {
+    /// The worker's retry stream's entries, as deliveries, but for those `skipping` names (in hand already).
+    func readRetries(skipping held: (String) -> Bool) async throws -> [Delivery] {
         let reply = try await redis.send(RedisCommand("XRANGE", keys.retries, "-", "+", "COUNT", String(settings.batchSize)).replying(as: .streamEntries))
-        for entry in StreamReply.entries(reply) where !hand.holds(retryEntry: entry.id) {
+        return StreamReply.entries(reply).filter { !held($0.id) }.map { entry in
             let source = entry.fields.first { $0.0 == "dlq_source_id" }?.1 ?? entry.id
-            hand.admit(Delivery.received(fields: entry.fields, streamID: source, partition: keys.partition,
-                                       origin: .retry(entryID: entry.id), registry: registry, deliveryCount: 1))
+            return Delivery.received(fields: entry.fields, streamID: source, partition: keys.partition,
+                                     origin: .retry(entryID: entry.id), registry: registry, deliveryCount: 1)
         }
     }
 }

@@ -56,116 +56,64 @@ struct PartitionConsumer: Sendable {
         case tick
     }
 
+    /// Carries out what `ConsumerLoop` decides, until it says the loop is over.
     private func consume(on connection: RedisConnection) async throws {
         try await connection.setReplyTimeout(Double(settings.blockMilliseconds) / 1000 + 10)
         try await ensureGroup(on: connection)
+        let isBatchWorker = worker is any BatchWorker
+        var loop = ConsumerLoop(configuration: .init(
+            concurrency: settings.concurrency, batchSize: settings.batchSize,
+            deliveriesPerTask: isBatchWorker ? DeliveryProcessor.maximumBatch : DeliveryProcessor.maximumChunk,
+            visibilityTimeout: .seconds(settings.visibilityTimeout), shutdownGrace: .seconds(settings.shutdownGrace)))
         try await withThrowingTaskGroup(of: LoopEvent.self) { group in
-            var hand = InHand()
-            var running = 0
-            // A read runs on a task of its own while chunks are processed, so that the tasks
-            // are not left idle for the round trip.
-            var reading = false
-            // Keys parked while a read was on its way: the read checked the parked keys before,
-            // so its entries of those keys go behind them.
-            var parkedWhileReading: Set<String> = []
-            var tickPending = false
-            var recovering = true
-            var claimedOnce = false
-            let never = ContinuousClock.now - .seconds(3600)
-            var lastClaim = never, lastRetryRead = never
-            var stoppingSince: ContinuousClock.Instant?
+            var actions: [ConsumerLoop.Action] = []
             while true {
-                let now = ContinuousClock.now
-                if stop.isRaised || Task.isCancelled {
-                    // Stop reading; finish what is in hand (so nothing is left pending for the
-                    // next lease holder to wait for), abandoning it only after the grace period.
-                    stoppingSince = stoppingSince ?? now
-                    let graceOver = now - stoppingSince! > .seconds(settings.shutdownGrace) || Task.isCancelled
-                    if running == 0 && !reading && (hand.count == 0 || graceOver || !hand.hasReady) { break }
-                    if graceOver { group.cancelAll() }
-                } else if !reading {
-                    if recovering || now - lastClaim > .seconds(settings.visibilityTimeout / 2) {
-                        let (claimed, waiting) = try await claim(includeOwn: !claimedOnce)
-                        claimed.forEach { hand.admit($0) }
-                        claimedOnce = true
-                        recovering = waiting > 0
-                        lastClaim = now
+                let action = actions.isEmpty ? loop.nextAction(now: .now, stop: currentStop) : actions.removeFirst()
+                switch action {
+                case .claim(let includeOwn):
+                    let (claimed, waiting) = try await claim(includeOwn: includeOwn)
+                    loop.claimed(claimed, waiting: waiting)
+                case .readRetries:
+                    loop.retriesRead(try await readRetries(skipping: loop.holds(retryEntry:)))
+                case .startRead(let acks, let block):
+                    group.addTask { .read(try await readNew(acking: acks, on: connection, block: block)) }
+                case .flushAcks(let acks):
+                    try await acknowledge(acks, on: connection)
+                case .startDeliveries(let deliveries):
+                    group.addTask {
+                        .processed(isBatchWorker ? await processor.run(batch: deliveries) : await processor.run(chunk: deliveries))
                     }
-                    if now - lastRetryRead > .seconds(1) {
-                        try await readRetries(into: &hand)
-                        lastRetryRead = now
+                case .startRetryAlone(let delivery):
+                    group.addTask { .processed([await processor.run(delivery)]) }
+                case .startTick:
+                    group.addTask {
+                        try? await Task.sleep(for: .milliseconds(50))
+                        return .tick
                     }
-                    if !recovering && hand.count < settings.batchSize {
-                        let acks = hand.acks
-                        hand.acks.removeAll(keepingCapacity: true)
-                        let block = hand.count == 0 && running == 0
-                        reading = true
-                        group.addTask { .read(try await readNew(acking: acks, on: connection, block: block)) }
-                    } else if hand.acks.count >= 100 || running == 0 {
-                        try await flushAcks(&hand, on: connection)
+                case .cancelAll:
+                    group.cancelAll()
+                case .waitForEvent:
+                    switch try await group.next() {
+                    case .tick: loop.ticked()
+                    case .read(let batch): loop.readFinished(batch)
+                    case .processed(let outcomes): actions += loop.processed(outcomes, stop: currentStop)
+                    case nil: break
                     }
-                }
-                if stoppingSince.map({ now - $0 <= .seconds(settings.shutdownGrace) }) ?? true && !Task.isCancelled {
-                    let isBatchWorker = worker is any BatchWorker
-                    while running < settings.concurrency && hand.hasReady {
-                        // Share what is ready among the free task slots, in chunks or batches.
-                        let share = (hand.readyCount + settings.concurrency - running - 1) / (settings.concurrency - running)
-                        let deliveries = hand.takeReady(max: min(share, isBatchWorker ? DeliveryProcessor.maximumBatch : DeliveryProcessor.maximumChunk))
-                        running += 1
-                        group.addTask {
-                            .processed(isBatchWorker ? await processor.run(batch: deliveries) : await processor.run(chunk: deliveries))
-                        }
-                    }
-                }
-                if running > 0 || reading {
-                    if running > 0 && !tickPending {
-                        tickPending = true
-                        group.addTask {
-                            try? await Task.sleep(for: .milliseconds(50))
-                            return .tick
-                        }
-                    }
-                    guard let event = try await group.next() else { continue }
-                    switch event {
-                    case .tick:
-                        tickPending = false
-                    case .read(let batch):
-                        reading = false
-                        hand.acks += batch.unhandled
-                        for var delivery in batch.deliveries {
-                            if parkedWhileReading.contains(delivery.key) { delivery.mode = .parkBehind }
-                            hand.admit(delivery)
-                        }
-                        parkedWhileReading.removeAll()
-                    case .processed(let outcomes):
-                        running -= 1
-                        if reading {
-                            for case .parked(let delivery) in outcomes { parkedWhileReading.insert(delivery.key) }
-                        }
-                        try finish(outcomes, in: &hand, running: &running, group: &group)
-                    }
-                } else if recovering {
-                    try await Task.sleep(for: .milliseconds(200))
+                case .pause(let duration):
+                    try await Task.sleep(for: duration)
+                case .restart:
+                    throw Restart()
+                case .finish(let acks):
+                    try? await acknowledge(acks, on: connection)
+                    return
                 }
             }
-            try? await flushAcks(&hand, on: connection)
         }
     }
 
-    /// Takes what a chunk's deliveries came to; a first attempt that failed is run again on a
-    /// task of its own.
-    /// - Throws: `Restart` when an event was left pending outside a shutdown.
-    private func finish(_ outcomes: [DeliveryOutcome], in hand: inout InHand, running: inout Int,
-                        group: inout ThrowingTaskGroup<LoopEvent, any Error>) throws {
-        for outcome in outcomes {
-            if case .retryAlone(let delivery) = outcome {
-                running += 1
-                group.addTask { .processed([await processor.run(delivery)]) }
-                continue
-            }
-            hand.finished(outcome)
-            if case .abandoned = outcome, !stop.isRaised, !Task.isCancelled { throw Restart() }
-        }
+    /// Whether this consumer is to stop, as `ConsumerLoop` needs it.
+    private var currentStop: ConsumerLoop.Stop {
+        Task.isCancelled ? .cancelled : stop.isRaised ? .requested : .running
     }
 
     private func ensureGroup(on connection: RedisConnection) async throws {
@@ -173,10 +121,9 @@ struct PartitionConsumer: Sendable {
         if case .error(let message) = reply, !message.hasPrefix("BUSYGROUP") { throw RedisError(.server, message) }
     }
 
-    private func flushAcks(_ hand: inout InHand, on connection: RedisConnection) async throws {
-        guard !hand.acks.isEmpty else { return }
-        try await connection.send(RedisCommand(["XACK", keys.stream, keys.group] + hand.acks))
-        hand.acks.removeAll(keepingCapacity: true)
+    private func acknowledge(_ acks: [String], on connection: RedisConnection) async throws {
+        guard !acks.isEmpty else { return }
+        try await connection.send(RedisCommand(["XACK", keys.stream, keys.group] + acks))
     }
 }
 
