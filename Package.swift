@@ -72,11 +72,19 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
 
+        // The Berrys platform's read-model routes, served by the query API.
+        .target(name: "BerrysAPI", dependencies: [
+            "QueryAPI", "BerrysDomain", "BerrysJSON",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
         // What the command line and the benchmarks share: settings, context, failure reporting, exit codes, logging.
         .target(name: "CommandSupport", dependencies: [
-            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI",
+            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI", "BerrysAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
 
         // The command line.
@@ -92,7 +100,7 @@ let package = Package(
         // The benchmarks (`berrys-bench`), a product apart from `berrys`.
         .executableTarget(name: "BerrysBench", dependencies: [
             "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
-            "ClientSupport",
+            "BerrysAPI", "ClientSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -112,7 +120,7 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BerrysJSON", "RedisClient", "TestSupport"]),
         .testTarget(name: "QueryAPITests", dependencies: [
-            "QueryAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
+            "QueryAPI", "BerrysAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import CommandSupport
 import ArgumentParser
+import BerrysAPI
 import BerrysDomain
 import BerrysJSON
 import EventLog
@@ -74,7 +75,7 @@ struct APIBench: AsyncParsableCommand {
         settings.host = "127.0.0.1"
         let dependencies = APIDependencies(log: log, redis: context.redis, reads: ReadStore(conninfo: url, settings: settings), admin: pool,
                                            databaseURL: url, settings: settings)
-        let api = APIServer.application(dependencies, logger: logger)
+        let api = APIServer.application(dependencies, domain: [BerrysRoutes(dependencies: dependencies)], logger: logger)
         let group = ServiceGroup(configuration: .init(services: [projector, api], logger: logger))
         let task = Task { try await group.run() }
         defer { task.cancel() }

@@ -1,5 +1,8 @@
 import Foundation
+import BerrysAPI
 import BerrysDomain
+import Hummingbird
+import Prometheus
 import EventLog
 import Logging
 import PostgresClient
@@ -50,5 +53,11 @@ public struct Context {
     public func apiDependencies(log: EventLog, admin: PostgresPool) -> APIDependencies {
         APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: settings.databaseURL, settings: settings.api), admin: admin,
                         databaseURL: settings.databaseURL, settings: settings.api)
+    }
+
+    /// The HTTP API with the Berrys platform's routes, on this process's connections.
+    public func apiApplication(log: EventLog, admin: PostgresPool, metrics: PrometheusCollectorRegistry?, logger: Logger) -> some ApplicationProtocol {
+        let dependencies = apiDependencies(log: log, admin: admin)
+        return APIServer.application(dependencies, metrics: metrics, domain: [BerrysRoutes(dependencies: dependencies)], logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import BerrysAPI
 import BerrysDomain
 import BerrysJSON
 import BerrysWorkers
@@ -71,7 +72,7 @@ struct APIHarness {
         // Access logs of thousands of requests would bury a failure's message in the test output.
         var logger = Logger(label: "test.api.http")
         logger.logLevel = .warning
-        let app = Application(router: APIServer.router(dependencies), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(router: APIServer.router(dependencies, domain: [BerrysRoutes(dependencies: dependencies)]), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               logger: logger)
         return try await app.test(live ? .live : .router, body)
     }

@@ -1,3 +1,4 @@
+import BerrysAPI
 import BerrysJSON
 import EventLog
 import Foundation
@@ -22,7 +23,7 @@ import Testing
         let dependencies = APIDependencies(log: log, redis: RedisPool(configuration: TestServers.redisConfiguration, size: 2),
                                            reads: ReadStore(conninfo: server.url, settings: APISettings()), admin: admin, databaseURL: server.url,
                                            settings: APISettings())
-        let app = Application(router: APIServer.router(dependencies))
+        let app = Application(router: APIServer.router(dependencies, domain: [BerrysRoutes(dependencies: dependencies)]))
         try await app.test(.router) { client async throws in
             #expect(try await client.get("/health/readiness").status == .ok)
             await server.stopOffPool()

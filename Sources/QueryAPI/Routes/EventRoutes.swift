@@ -18,7 +18,8 @@ struct EventRoutes {
         """
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/v1/events") { request, context in
+        let archive = router.group().add(middleware: ConsistencyMiddleware(projection: "archive", dependencies: dependencies))
+        archive.get("/v1/events") { request, context in
             let query = QueryParameters(request, context)
             let limit = try query.limit(default: 100, maximum: 1000)
             var filters = SQLFilters()
@@ -31,24 +32,21 @@ struct EventRoutes {
                     + "\(filters.bind(Int(parts[2])))::int)")
             }
             let fetched = filters.bind(limit + 1)
-            try await Consistency.wait(for: request, projection: "archive", dependencies: dependencies)
             // The page shows the events; the cursor holds the last one's place in the log.
             return JSONResponse.make(try await reads.page("""
                 SELECT \(Self.cloudEvent) AS event, stream_ms || '-' || stream_seq || '-' || partition AS key FROM read.events
                 WHERE \(filters.sql) ORDER BY stream_ms, stream_seq, partition LIMIT \(fetched)
                 """, filters.parameters, limit: limit, item: "r.event", key: "r.key"))
         }
-        router.get("/v1/events/:id") { request, context in
+        archive.get("/v1/events/:id") { request, context in
             let id = try QueryParameters(request, context).path("id")
-            try await Consistency.wait(for: request, projection: "archive", dependencies: dependencies)
             guard let event = try await reads.json("SELECT (\(Self.cloudEvent))::text FROM read.events WHERE id = $1 LIMIT 1", [id]) else {
                 throw APIError.notFound("event \(id)")
             }
             return JSONResponse.make(event, contentType: "application/cloudevents+json")
         }
-        router.get("/v1/subjects/:subject/events") { request, context in
+        archive.get("/v1/subjects/:subject/events") { request, context in
             let subject = try QueryParameters(request, context).path("subject")
-            try await Consistency.wait(for: request, projection: "archive", dependencies: dependencies)
             let events = try await reads.json("""
                 SELECT coalesce(json_agg(e ORDER BY s), '[]'::json)::text FROM (SELECT \(Self.cloudEvent) AS e, sequence AS s
                 FROM read.events WHERE subject = $1) x

@@ -3,18 +3,21 @@ import Logging
 import Prometheus
 
 /// The HTTP query API: routes, middleware, and the Hummingbird application (a `Service`).
+///
+/// The engine's routes (publish, event history, operations) are its own; a domain's read
+/// models come in as `APIRoutes` (the Berrys platform's: `BerrysRoutes` in `BerrysAPI`).
 public enum APIServer {
     /// The router with every route and middleware (also used by in-process tests).
-    public static func router(_ dependencies: APIDependencies, metrics: PrometheusCollectorRegistry? = nil) -> Router<BasicRequestContext> {
+    /// - Parameter domain: the domain's routes, behind the same middleware as the engine's.
+    public static func router(_ dependencies: APIDependencies, metrics: PrometheusCollectorRegistry? = nil,
+                              domain: [any APIRoutes] = []) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TimeoutMiddleware(seconds: dependencies.settings.requestTimeout))
         if let tokens = dependencies.settings.tokens { router.add(middleware: AuthMiddleware(tokens: tokens)) }
-        AgentRoutes(dependencies: dependencies).register(on: router)
-        PlanningRoutes(dependencies: dependencies).register(on: router)
-        CatalogRoutes(dependencies: dependencies).register(on: router)
+        for routes in domain { routes.register(on: router) }
         EventRoutes(dependencies: dependencies).register(on: router)
         PublishRoutes(dependencies: dependencies).register(on: router)
         OperationsRoutes(dependencies: dependencies, metrics: metrics).register(on: router)
@@ -23,8 +26,8 @@ public enum APIServer {
 
     /// The application, to run in a `ServiceGroup` (graceful shutdown on SIGTERM).
     public static func application(_ dependencies: APIDependencies, metrics: PrometheusCollectorRegistry? = nil,
-                                   logger: Logger = Logger(label: "berrys.api")) -> some ApplicationProtocol {
-        Application(router: router(dependencies, metrics: metrics),
+                                   domain: [any APIRoutes] = [], logger: Logger = Logger(label: "berrys.api")) -> some ApplicationProtocol {
+        Application(router: router(dependencies, metrics: metrics, domain: domain),
                     configuration: .init(address: .hostname(dependencies.settings.host, port: dependencies.settings.port),
                                          serverName: "berrys"),
                     services: [dependencies.checkpoints],

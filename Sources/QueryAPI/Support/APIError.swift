@@ -29,11 +29,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(status.code) \(code): \(message)" }
 
     /// 400: a query or path parameter breaks a rule; names the parameter.
-    static func badParameter(_ name: String, _ rule: String) -> APIError {
+    public static func badParameter(_ name: String, _ rule: String) -> APIError {
         APIError(.badRequest, code: "bad_parameter", "\(name): \(rule)", details: [.object(["parameter": .string(name), "rule": .string(rule)])])
     }
 
-    static func notFound(_ what: String) -> APIError {
+    /// 404: `what` (e.g. `agent <id>`) does not exist.
+    public static func notFound(_ what: String) -> APIError {
         APIError(.notFound, code: "not_found", "\(what) not found")
     }
 

@@ -35,7 +35,7 @@ public struct ReadStore: Sendable {
 
     /// The single text value of a query that builds JSON, or nil when it returns no row or NULL.
     /// Each distinct query is prepared once per session (named by a hash of its text).
-    func json(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> String? {
+    public func json(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> String? {
         try await run(sql, parameters).scalar
     }
 
@@ -52,7 +52,7 @@ public struct ReadStore: Sendable {
     }
 
     /// A JSON array of the rows of `select` (`[]` when none).
-    func list(_ select: String, _ parameters: [any PostgresEncodable] = []) async throws -> String {
+    public func list(_ select: String, _ parameters: [any PostgresEncodable] = []) async throws -> String {
         try await json("SELECT coalesce(json_agg(row_to_json(r)), '[]'::json)::text FROM (\(select)) r", parameters) ?? "[]"
     }
 
@@ -61,14 +61,14 @@ public struct ReadStore: Sendable {
     /// - Parameters:
     ///   - item: what the page shows of a row `r`, as a JSON expression (the whole row by default).
     ///   - key: the row's sort key as text (the cursor of a next page holds the last one shown).
-    func page(_ select: String, _ parameters: [any PostgresEncodable], limit: Int,
+    public func page(_ select: String, _ parameters: [any PostgresEncodable], limit: Int,
               item: String = "row_to_json(r)", key: String = "r.id::text") async throws -> String {
         let result = try await run("SELECT (\(item))::text, \(key) FROM (\(select)) r", parameters)
         return Page.body(rows: result.values.map { (item: $0[0] ?? "null", key: $0[1] ?? "") }, limit: limit)
     }
 
     /// The first row of `select` as a JSON object, or nil.
-    func one(_ select: String, _ parameters: [any PostgresEncodable] = []) async throws -> String? {
+    public func one(_ select: String, _ parameters: [any PostgresEncodable] = []) async throws -> String? {
         try await json("SELECT row_to_json(r)::text FROM (\(select)) r LIMIT 1", parameters)
     }
 }

@@ -1,16 +1,25 @@
-import BerrysJSON
+import BerrysDomain
 import Hummingbird
-import PostgresClient
+import QueryAPI
 
 /// `/v1/agents…` and `/v1/executions/{id}`, from the `platform` projection.
 struct AgentRoutes {
-    let dependencies: APIDependencies
-    var reads: ReadStore { dependencies.reads }
+    let reads: ReadStore
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/v1/agents") { request, context in try await list(request, context) }
+    func register(on router: some RouterMethods<BasicRequestContext>) {
+        router.get("/v1/agents") { request, context in
+            try await reads.listPage(of: "read.agents", request, context) { query, filters in
+                filters.add(try query.oneOf("status", AgentStatus.self)) { "status = \($0)" }
+                filters.add(try query.oneOf("state_detail", AgentStateDetail.self)) { "state_detail = \($0)" }
+                filters.add(try query.oneOf("agent_type", AgentType.self)) { "agent_type = \($0)" }
+                filters.add(try query.uuid("project_id")) { "project_id = \($0)::uuid" }
+                filters.add(try query.uuid("template_id")) { "template_id = \($0)::uuid" }
+                filters.add(try query.string("specialization")) { "\($0)::text = ANY (specializations)" }
+                filters.add(try query.string("q")) { "strpos(lower(name), lower(\($0)::text)) > 0" }
+            }
+        }
         router.get("/v1/agents/:id") { request, context in
-            let id = try await prepare(request, context)
+            let id = try QueryParameters(request, context).pathUUID()
             guard let agent = try await reads.one("SELECT * FROM read.agents WHERE id = $1::uuid", [id]) else { throw APIError.notFound("agent \(id)") }
             return JSONResponse.make(agent)
         }
@@ -25,9 +34,7 @@ struct AgentRoutes {
             let id = try await existingAgent(request, context)
             var filters = SQLFilters()
             filters.add(id) { "agent_id = \($0)::uuid" }
-            filters.add(try QueryParameters(request, context).oneOf("state", ["QUEUED", "PREPARING", "RUNNING", "PAUSED", "COMPLETED", "FAILED", "CANCELLED"])) {
-                "state = \($0)"
-            }
+            filters.add(try QueryParameters(request, context).oneOf("state", ExecutionState.self)) { "state = \($0)" }
             return JSONResponse.make(try await reads.list(
                 "SELECT * FROM read.agent_executions WHERE \(filters.sql) ORDER BY queued_at, id", filters.parameters))
         }
@@ -45,7 +52,7 @@ struct AgentRoutes {
                 """, [id]))
         }
         router.get("/v1/executions/:id") { request, context in
-            let id = try await prepare(request, context)
+            let id = try QueryParameters(request, context).pathUUID()
             guard let execution = try await reads.one("SELECT * FROM read.agent_executions WHERE id = $1::uuid", [id]) else {
                 throw APIError.notFound("execution \(id)")
             }
@@ -53,40 +60,12 @@ struct AgentRoutes {
         }
     }
 
-    /// Checks the path id, waits for `consistent_with`; returns the id.
-    private func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> String {
-        let id = try QueryParameters(request, context).pathUUID()
-        try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-        return id
-    }
-
+    /// The path's agent id; 404 when there is no such agent.
     private func existingAgent(_ request: Request, _ context: BasicRequestContext) async throws -> String {
-        let id = try await prepare(request, context)
+        let id = try QueryParameters(request, context).pathUUID()
         guard try await reads.json("SELECT 'true' FROM read.agents WHERE id = $1::uuid", [id]) != nil else {
             throw APIError.notFound("agent \(id)")
         }
         return id
-    }
-
-    private func list(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let query = QueryParameters(request, context)
-        let limit = try query.limit()
-        var filters = SQLFilters()
-        filters.add(try query.oneOf("status", ["INACTIVE", "ACTIVE", "BUSY", "ERROR", "MAINTENANCE"])) { "status = \($0)" }
-        filters.add(try query.oneOf("state_detail", ["CREATED", "INITIALIZING", "READY", "ACTIVE", "PAUSED", "ERROR", "TERMINATED"])) {
-            "state_detail = \($0)"
-        }
-        filters.add(try query.oneOf("agent_type", ["COORDINATOR", "ASSISTANT", "RESEARCHER", "DEVELOPER", "DESIGNER", "SPECIALIST", "AUDITOR", "CUSTOM"])) {
-            "agent_type = \($0)"
-        }
-        filters.add(try query.uuid("project_id")) { "project_id = \($0)::uuid" }
-        filters.add(try query.uuid("template_id")) { "template_id = \($0)::uuid" }
-        filters.add(try query.string("specialization")) { "\($0)::text = ANY (specializations)" }
-        filters.add(try query.string("q")) { "strpos(lower(name), lower(\($0)::text)) > 0" }
-        filters.add(try query.uuidCursor()) { "id > \($0)::uuid" }
-        let fetched = filters.bind(limit + 1)
-        try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-        return JSONResponse.make(try await reads.page(
-            "SELECT * FROM read.agents WHERE \(filters.sql) ORDER BY id LIMIT \(fetched)", filters.parameters, limit: limit))
     }
 }

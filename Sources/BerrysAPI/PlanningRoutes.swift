@@ -1,48 +1,31 @@
-import BerrysJSON
+import BerrysDomain
 import Hummingbird
-import PostgresClient
+import QueryAPI
 
 /// `/v1/projects…`, `/v1/plans…`, `/v1/tasks/{id}`, from the `platform` projection.
 struct PlanningRoutes {
-    let dependencies: APIDependencies
-    var reads: ReadStore { dependencies.reads }
+    let reads: ReadStore
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/projects") { request, context in
-            let query = QueryParameters(request, context)
-            let limit = try query.limit()
-            let after = try query.uuidCursor()
-            var filters = SQLFilters()
-            filters.add(try query.oneOf("status", ["DRAFT", "PLANNING", "IN_PROGRESS", "PAUSED", "REVIEW", "COMPLETED", "ARCHIVED", "CANCELLED"])) {
-                "status = \($0)"
+            try await reads.listPage(of: "read.projects", request, context) { query, filters in
+                filters.add(try query.oneOf("status", ProjectStatus.self)) { "status = \($0)" }
             }
-            filters.add(after) { "id > \($0)::uuid" }
-            let fetched = filters.bind(limit + 1)
-            try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-            return JSONResponse.make(try await reads.page(
-                "SELECT * FROM read.projects WHERE \(filters.sql) ORDER BY id LIMIT \(fetched)", filters.parameters, limit: limit))
         }
         router.get("/v1/projects/:id") { request, context in
-            let id = try await prepare(request, context)
+            let id = try QueryParameters(request, context).pathUUID()
             guard let project = try await reads.one("SELECT * FROM read.projects WHERE id = $1::uuid", [id]) else {
                 throw APIError.notFound("project \(id)")
             }
             return JSONResponse.make(project)
         }
         router.get("/v1/plans") { request, context in
-            let query = QueryParameters(request, context)
-            let limit = try query.limit()
-            let after = try query.uuidCursor()
-            var filters = SQLFilters()
-            filters.add(try query.uuid("project_id")) { "project_id = \($0)::uuid" }
-            filters.add(after) { "id > \($0)::uuid" }
-            let fetched = filters.bind(limit + 1)
-            try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-            return JSONResponse.make(try await reads.page(
-                "SELECT * FROM read.plans WHERE \(filters.sql) ORDER BY id LIMIT \(fetched)", filters.parameters, limit: limit))
+            try await reads.listPage(of: "read.plans", request, context) { query, filters in
+                filters.add(try query.uuid("project_id")) { "project_id = \($0)::uuid" }
+            }
         }
         router.get("/v1/plans/:id") { request, context in
-            let id = try await prepare(request, context)
+            let id = try QueryParameters(request, context).pathUUID()
             guard let plan = try await reads.one("""
                 SELECT p.*, CASE WHEN tasks_total > 0 THEN round(100.0 * tasks_completed / tasks_total, 1) ELSE 0 END AS progress_percentage
                 FROM read.plans p WHERE id = $1::uuid
@@ -51,9 +34,9 @@ struct PlanningRoutes {
         }
         router.get("/v1/plans/:id/tasks") { request, context in
             let query = QueryParameters(request, context)
-            let status = try query.oneOf("status", ["PLANNED", "READY", "IN_PROGRESS", "BLOCKED", "COMPLETED", "FAILED", "CANCELLED"])
+            let status = try query.oneOf("status", TaskStatus.self)
             let agent = try query.uuid("assigned_agent_id")
-            let id = try await prepare(request, context)
+            let id = try query.pathUUID()
             guard try await reads.json("SELECT 'true' FROM read.plans WHERE id = $1::uuid", [id]) != nil else { throw APIError.notFound("plan \(id)") }
             var filters = SQLFilters()
             filters.add(id) { "t.plan_id = \($0)::uuid" }
@@ -64,7 +47,7 @@ struct PlanningRoutes {
                 """, filters.parameters))
         }
         router.get("/v1/tasks/:id") { request, context in
-            let id = try await prepare(request, context)
+            let id = try QueryParameters(request, context).pathUUID()
             guard let task = try await reads.one("""
                 SELECT t.*, \(Self.dependencies)
                 FROM read.planning_tasks t WHERE t.id = $1::uuid
@@ -79,10 +62,4 @@ struct PlanningRoutes {
                                   ORDER BY d.depends_on_task_id)
                   FROM read.task_dependencies d WHERE d.task_id = t.id), '[]'::json) AS dependencies
         """
-
-    private func prepare(_ request: Request, _ context: BasicRequestContext) async throws -> String {
-        let id = try QueryParameters(request, context).pathUUID()
-        try await Consistency.wait(for: request, projection: "platform", dependencies: dependencies)
-        return id
-    }
 }

@@ -1,0 +1,9 @@
+import Hummingbird
+
+/// Routes a domain serves beside the engine's (publish, event history, operations): the Berrys
+/// platform's read models come from the `BerrysAPI` module through this, so the engine API
+/// knows nothing of agents or plans.
+public protocol APIRoutes: Sendable {
+    /// Adds the routes (and any middleware of their own, on a group) to `router`.
+    func register(on router: Router<BasicRequestContext>)
+}
