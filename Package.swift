@@ -25,10 +25,12 @@ let package = Package(
         .systemLibrary(name: "CLibpq", path: "Sources/CLibpq"),
         .target(name: "CRedisReplies", dependencies: ["CHiredis"]),
 
+        // The foundation every module stands on: threads for C handles, backoff and retries, ids, digests, signals.
+        .target(name: "BerrysFoundation", dependencies: [.product(name: "Logging", package: "swift-log")]),
+
         // Clients over the C libraries, each connection confined to its own thread.
-        .target(name: "ClientSupport", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "RedisClient", dependencies: ["CHiredis", "CRedisReplies", "ClientSupport", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "PostgresClient", dependencies: ["CLibpq", "ClientSupport", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RedisClient", dependencies: ["CHiredis", "CRedisReplies", "BerrysFoundation", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "PostgresClient", dependencies: ["CLibpq", "BerrysFoundation", .product(name: "Logging", package: "swift-log")]),
 
         // JSON values and the JSON Schema subset validator.
         .target(name: "BerrysJSON"),
@@ -36,7 +38,7 @@ let package = Package(
 
         // The event log on Redis Streams.
         .target(name: "EventLog", dependencies: [
-            "RedisClient", "ClientSupport", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
+            "RedisClient", "BerrysFoundation", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
@@ -45,7 +47,7 @@ let package = Package(
 
         // Read models in PostgreSQL, built from the log.
         .target(name: "Projections", dependencies: [
-            "EventLog", "PostgresClient", "BerrysJSON", "ClientSupport",
+            "EventLog", "PostgresClient", "BerrysJSON", "BerrysFoundation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -53,7 +55,7 @@ let package = Package(
 
         // Consumer workers: consumer groups with leases, retries, claims, dead letters.
         .target(name: "Workers", dependencies: [
-            "EventLog", "RedisClient", "PostgresClient", "ClientSupport", "BerrysJSON",
+            "EventLog", "RedisClient", "PostgresClient", "BerrysFoundation", "BerrysJSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -64,7 +66,7 @@ let package = Package(
 
         // The thin HTTP query API: read models, CloudEvents publishing, health and metrics.
         .target(name: "QueryAPI", dependencies: [
-            "EventLog", "Projections", "Workers", "PostgresClient", "RedisClient", "BerrysJSON", "JSONSchema", "ClientSupport",
+            "EventLog", "Projections", "Workers", "PostgresClient", "RedisClient", "BerrysJSON", "JSONSchema", "BerrysFoundation",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -100,7 +102,7 @@ let package = Package(
         // The benchmarks (`berrys-bench`), a product apart from `berrys`.
         .executableTarget(name: "BerrysBench", dependencies: [
             "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
-            "BerrysAPI", "ClientSupport",
+            "BerrysAPI", "BerrysFoundation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -109,9 +111,9 @@ let package = Package(
         // Tests
         .target(name: "TestSupport", dependencies: ["RedisClient", "PostgresClient", "EventLog", "BerrysDomain"], path: "Tests/TestSupport"),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
-        .testTarget(name: "ClientSupportTests", dependencies: ["ClientSupport"]),
+        .testTarget(name: "BerrysFoundationTests", dependencies: ["BerrysFoundation"]),
         .testTarget(name: "WorkersTests", dependencies: [
-            "Workers", "BerrysWorkers", "BerrysDomain", "ClientSupport", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",
+            "Workers", "BerrysWorkers", "BerrysDomain", "BerrysFoundation", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),

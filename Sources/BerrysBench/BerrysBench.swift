@@ -1,5 +1,5 @@
 import ArgumentParser
-import ClientSupport
+import BerrysFoundation
 import CommandSupport
 
 /// The `berrys-bench` command: Berrys' figures next to the limits of Redis and PostgreSQL

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BerrysWorkers
-import ClientSupport
+import BerrysFoundation
 import CommandSupport
 
 /// The `berrys` command.

@@ -1,5 +1,5 @@
 import BerrysJSON
-import ClientSupport
+import BerrysFoundation
 import Foundation
 import Logging
 import RedisClient

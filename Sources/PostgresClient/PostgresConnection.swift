@@ -1,5 +1,5 @@
 import CLibpq
-import ClientSupport
+import BerrysFoundation
 import Foundation
 
 /// One connection to PostgreSQL over libpq, confined to its own thread.

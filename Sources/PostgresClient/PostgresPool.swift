@@ -1,4 +1,4 @@
-import ClientSupport
+import BerrysFoundation
 
 /// A pool of PostgreSQL connections, lent out through `withConnection`.
 public struct PostgresPool: Sendable {

@@ -1,6 +1,6 @@
 import CHiredis
 import CRedisReplies
-import ClientSupport
+import BerrysFoundation
 import Foundation
 
 /// One connection to Redis over hiredis, confined to its own thread.

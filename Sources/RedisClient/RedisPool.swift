@@ -1,4 +1,4 @@
-import ClientSupport
+import BerrysFoundation
 
 /// A pool of Redis connections, lent out through `withConnection`.
 public struct RedisPool: Sendable {

@@ -1,6 +1,6 @@
 import BerrysDomain
 import BerrysJSON
-import ClientSupport
+import BerrysFoundation
 import EventLog
 import Foundation
 import Logging

@@ -1,4 +1,4 @@
-import ClientSupport
+import BerrysFoundation
 import EventLog
 import PostgresClient
 

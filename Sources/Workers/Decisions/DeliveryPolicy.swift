@@ -1,4 +1,4 @@
-import ClientSupport
+import BerrysFoundation
 
 /// How a handler failed, which decides whether it counts against `maxDeliveries`.
 public enum FailureKind: Sendable, Hashable {

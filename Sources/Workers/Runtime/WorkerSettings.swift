@@ -1,4 +1,4 @@
-import ClientSupport
+import BerrysFoundation
 
 /// How the workers of a process consume.
 public struct WorkerSettings: Sendable {

@@ -1,4 +1,4 @@
-@testable import ClientSupport
+@testable import BerrysFoundation
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-import ClientSupport
+import BerrysFoundation
 import Testing
 
 /// A deterministic random source for jitter tests.
