@@ -1,16 +1,13 @@
-/// A 64-bit FNV-1a digest, in hex: enough to notice that a projection's files changed.
+import BerrysFoundation
+
+/// A 64-bit FNV-1a digest of several texts, in hex: enough to notice that a projection's files changed.
 enum Checksum {
     static func fnv1a64(_ parts: [String]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var digest = FNV1a64()
         for part in parts {
-            for byte in part.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-            hash ^= 0xff  // separator, so ["ab", "c"] and ["a", "bc"] differ
-            hash = hash &* 0x0000_0100_0000_01b3
+            digest.add(part)
+            digest.add(byte: 0xff)  // separator, so ["ab", "c"] and ["a", "bc"] differ
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return digest.hex
     }
 }

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import Foundation
 import PostgresClient
 
@@ -41,14 +42,8 @@ public struct ReadStore: Sendable {
 
     /// Runs `sql`, prepared once per session under a name made from a hash of its text.
     private func run(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> PostgresResult {
-        let name = "read_" + String(Self.fnv1a64(sql), radix: 16)
+        let name = "read_" + String(FNV1a64.hash(sql), radix: 16)
         return try await connections.run(PostgresStatement(sql, parameters, preparedName: name))
-    }
-
-    static func fnv1a64(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
     }
 
     /// A JSON array of the rows of `select` (`[]` when none).

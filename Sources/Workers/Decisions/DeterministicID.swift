@@ -1,3 +1,5 @@
+import BerrysFoundation
+
 /// Name-based UUIDs (RFC 9562 version 5): the same name always gives the same id, so an event
 /// a worker emits again after a redelivery carries the id it had the first time and the log's
 /// de-duplication drops it.
@@ -12,15 +14,7 @@ public enum DeterministicID {
         var bytes = Array(SHA1.digest(namespace + Array(name.utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return UUIDText.format(bytes: bytes)
     }
 
     /// The id of the `index`-th event a worker emits for a causing event.
