@@ -47,7 +47,7 @@ public func reportingFailures(_ body: () async throws -> Void) async throws {
         throw ExitCode(error.code == .definition || error.code == .changedWithoutVersionBump ? ExitCodes.configuration : ExitCodes.refused)
     } catch let error as PostgresError {
         printError("berrys: \(error)")
-        throw ExitCode(error.isConnectionFailure ? ExitCodes.unavailable : ExitCodes.refused)
+        throw ExitCode(error.isTransient ? ExitCodes.unavailable : ExitCodes.refused)
     } catch let error as RedisError {
         printError("berrys: \(error)")
         throw ExitCode(error.isTransient ? ExitCodes.unavailable : ExitCodes.refused)

@@ -32,6 +32,16 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     /// True when the failure is about reaching the server, so a retry may succeed.
     public var isConnectionFailure: Bool { code == .io || code == .connect }
 
+    /// True when the same statement may succeed later: the server is unreachable, or it refused
+    /// for a passing reason (40001 serialization failure, 40P01 deadlock, 57P01–57P03 shutting
+    /// down or not accepting connections yet, 53xxx out of resources). The one definition of
+    /// "transient" for PostgreSQL, as `RedisError.isTransient` is for Redis.
+    public var isTransient: Bool {
+        if isConnectionFailure { return true }
+        guard code == .server, let state = sqlState else { return false }
+        return ["40001", "40P01", "57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("53")
+    }
+
     public var description: String {
         "\(code.rawValue)\(sqlState.map { " [\($0)]" } ?? ""): \(message)"
     }

@@ -66,4 +66,31 @@ struct SeededRandom: RandomNumberGenerator {
             try await loop.run(isRetryable: { _ in true }) { () async throws -> Int in throw Transient() }
         }
     }
+
+    @Test func givesUpAfterTheNumberOfAttempts() async throws {
+        let counter = Counter()
+        let loop = RetryLoop(backoff: Backoff(initial: 0.001, maximum: 0.002), budget: .attempts(3))
+        await #expect(throws: Transient.self) {
+            try await loop.run(isRetryable: { _ in true }) { () async throws -> Int in
+                _ = await counter.next()
+                throw Transient()
+            }
+        }
+        #expect(await counter.value == 3)
+    }
+
+    @Test func anUnlimitedLoopStopsWhenTheErrorIsNoLongerRetryable() async throws {
+        let counter = Counter()
+        let loop = RetryLoop(backoff: Backoff(initial: 0.001, maximum: 0.002), budget: .unlimited)
+        var retries = 0
+        // The caller's own stop condition, asked after each failure: the fifth says it stopped.
+        await #expect(throws: Transient.self) {
+            try await loop.run(isRetryable: { _ in retries < 4 }, onRetry: { _, _ in retries += 1 }) { () async throws -> Int in
+                _ = await counter.next()
+                throw Transient()
+            }
+        }
+        #expect(await counter.value == 5)
+        #expect(retries == 4)
+    }
 }

@@ -38,10 +38,11 @@ struct BatchApplier: Sendable {
         }
         let definition = definition
         let batch = statements
-        let owner = owners
-        var attempt = 0
-        while true {
-            do {
+        // Partitions that update the same rows (commutative counters) can deadlock; the batch
+        // rolled back whole, so it is simply applied again.
+        let retry = RetryLoop(backoff: Backoff(initial: 0.005, maximum: 0.5), budget: .attempts(31))
+        do {
+            try await retry.run(isRetryable: { ($0 as? PostgresError)?.isTransient == true }) {
                 try await connection.withTransaction { conn in
                     // Moving the checkpoint first locks its row: a second projector waits here, then finds it moved.
                     let moved = try conn.query("""
@@ -53,21 +54,10 @@ struct BatchApplier: Sendable {
                     if !batch.isEmpty { _ = try conn.pipeline(batch) }
                     try conn.notify(Self.channel(definition.name), payload: last.description)
                 }
-                return
-            } catch let error as PostgresError where Self.isTransient(error) && attempt < 30 {
-                // Partitions that update the same rows (commutative counters) can deadlock;
-                // the batch rolled back whole, so it is simply applied again.
-                attempt += 1
-                try await Task.sleep(nanoseconds: UInt64(Backoff(initial: 0.005, maximum: 0.5).delay(attempt: attempt) * 1_000_000_000))
-            } catch let error as PostgresError where error.code == .server && error.statementIndex != nil {
-                throw HandlerFailure(event: events[owner[error.statementIndex!]], message: error.message)
             }
+        } catch let error as PostgresError where error.code == .server && !error.isTransient && error.statementIndex != nil {
+            throw HandlerFailure(event: events[owners[error.statementIndex!]], message: error.message)
         }
-    }
-
-    /// Deadlocks and serialization failures: the transaction may succeed when run again.
-    static func isTransient(_ error: PostgresError) -> Bool {
-        error.sqlState == "40P01" || error.sqlState == "40001"
     }
 }
 

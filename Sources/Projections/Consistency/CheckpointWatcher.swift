@@ -59,15 +59,16 @@ public final class CheckpointWatcher: Service, Sendable {
             for continuation in pending { continuation.resume(returning: false) }
         }
         await cancelWhenGracefulShutdown { [self] in
-            var failures = 0
-            while !Task.isCancelled {
+            try? await RetryLoop(backoff: Backoff(initial: 0.05, maximum: 2), budget: .unlimited).run(
+                isRetryable: { _ in !Task.isCancelled },
+                onRetry: { error, _ in logger.warning("checkpoint notifications interrupted (\(error)); listening again") }
+            ) {
                 let listener = PostgresConnection(conninfo: pool.conninfo)
                 do {
                     try await watch(on: listener)
                 } catch {
-                    failures += 1
-                    logger.warning("checkpoint notifications interrupted (\(error)); listening again")
-                    try? await Task.sleep(for: .seconds(Backoff(initial: 0.05, maximum: 2).delay(attempt: failures - 1)))
+                    await listener.close()
+                    throw error
                 }
                 await listener.close()
             }
@@ -104,17 +105,6 @@ public final class CheckpointWatcher: Service, Sendable {
 
     /// The checkpoint of each partition of the live version of `name`.
     static func liveCheckpoints(of name: String, pool: PostgresPool) async throws -> [Int: StreamID] {
-        let rows = try await pool.query("""
-            SELECT c.partition, c.stream_id FROM berrys.checkpoints c
-            JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
-            WHERE p.name = $1 AND p.state = 'live'
-            """, [name]).rows
-        var checkpoints: [Int: StreamID] = [:]
-        for row in rows {
-            if let partition = try row.int("partition"), let streamID = try row.text("stream_id").flatMap(StreamID.init) {
-                checkpoints[partition] = streamID
-            }
-        }
-        return checkpoints
+        try CheckpointQuery.positions(try await pool.query(CheckpointQuery.ofLiveVersion, [name]))
     }
 }

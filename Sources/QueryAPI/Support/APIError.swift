@@ -60,8 +60,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case let error as PostgresError where error.sqlState == "57014":
             // statement_timeout (the request's deadline) or a cancelled query.
             return RequestDeadline.current?.error ?? APIError(.serviceUnavailable, code: "request_timeout", "the query was cancelled (timeout)")
-        case let error as PostgresError where error.isConnectionFailure:
-            return APIError(.serviceUnavailable, code: "unavailable", "PostgreSQL is unreachable; try again")
+        case let error as PostgresError where error.isTransient:
+            return APIError(.serviceUnavailable, code: "unavailable",
+                            error.isConnectionFailure ? "PostgreSQL is unreachable; try again" : "PostgreSQL is busy (\(error.sqlState ?? "")); try again")
         case let error as RedisError where error.isTransient:
             return APIError(.serviceUnavailable, code: "unavailable", "Redis is unreachable; try again")
         case let error as HTTPError:

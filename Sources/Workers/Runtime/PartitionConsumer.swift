@@ -28,21 +28,21 @@ struct PartitionConsumer: Sendable {
 
     /// Consumes until stopped or cancelled; Redis failures restart it after a backoff.
     func run() async {
-        var failures = 0
-        while !stop.isRaised && !Task.isCancelled {
+        guard !stop.isRaised && !Task.isCancelled else { return }
+        try? await RetryLoop(backoff: Backoff(initial: 0.1, maximum: 5), budget: .unlimited).run(
+            isRetryable: { _ in !stop.isRaised && !Task.isCancelled },
+            onRetry: { error, delay in
+                logger.warning("\(worker.name) partition \(keys.partition): \(error); starting over in \(String(format: "%.2f", delay)) s")
+            }
+        ) {
             let connection = redis.makeDedicatedConnection()
             do {
                 try await consume(on: connection)
-                await connection.close()
-                return
             } catch {
                 await connection.close()
-                if stop.isRaised || Task.isCancelled { return }
-                failures += 1
-                let delay = Backoff(initial: 0.1, maximum: 5).delay(attempt: failures - 1)
-                logger.warning("\(worker.name) partition \(keys.partition): \(error); starting over in \(String(format: "%.2f", delay)) s")
-                try? await Task.sleep(for: .seconds(delay))
+                throw error
             }
+            await connection.close()
         }
     }
 

@@ -29,12 +29,7 @@ public enum FailureClassifier {
         case let error as RedisError:
             return error.isTransient ? .transient : .permanent
         case let error as PostgresError:
-            if error.isConnectionFailure { return .transient }
-            // 40001 serialization failure, 40P01 deadlock, 57P01-03 shutdown/unavailable, 53xxx resources
-            if let state = error.sqlState, ["40001", "40P01", "57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("53") {
-                return .transient
-            }
-            return .permanent
+            return error.isTransient ? .transient : .permanent
         case let error as EventLogError:
             return error.code == .unavailable ? .transient : .permanent
         case is CancellationError:

@@ -43,26 +43,24 @@ struct WorkerRunner: Sendable {
                                      consumer: consumer, redis: redis, leaseMilliseconds: Int(settings.leaseSeconds * 1000))
         let metrics = WorkerMetrics(worker: worker.name)
         var held: [Int: Held] = [:]
-        var failures = 0
         var liveMembers = 0
         var quickTicksLeft = 0
+        // A failed tick is tried again with backoff; each successful one starts the backoff over.
+        let retry = RetryLoop(backoff: Backoff(initial: 0.2, maximum: settings.leaseSeconds / 4), budget: .unlimited)
         while !stop.isRaised && !Task.isCancelled {
-            do {
-                let (live, moving) = try await tick(leases: leases, held: &held, metrics: metrics)
-                failures = 0
-                // While partitions change hands (a process joined or left, leases are given
-                // back or taken), look again soon, so that the hand-over takes a few round
-                // trips rather than several lease periods.
-                if moving || live != liveMembers { quickTicksLeft = Self.quickTicks }
-                liveMembers = live
-                let pause = quickTicksLeft > 0 ? min(Self.quickTickSeconds, settings.leaseSeconds / 4) : settings.leaseSeconds / 4
-                quickTicksLeft = max(0, quickTicksLeft - 1)
-                try await stop.sleep(seconds: pause)
-            } catch {
-                failures += 1
-                logger.warning("\(worker.name): leases not renewed (\(error)); retrying")
-                try? await Task.sleep(for: .seconds(Backoff(initial: 0.2, maximum: settings.leaseSeconds / 4).delay(attempt: failures - 1)))
-            }
+            let ticked = try? await retry.run(
+                isRetryable: { _ in !stop.isRaised && !Task.isCancelled },
+                onRetry: { error, _ in logger.warning("\(worker.name): leases not renewed (\(error)); retrying") }
+            ) { try await tick(leases: leases, held: &held, metrics: metrics) }
+            guard let (live, moving) = ticked else { continue }
+            // While partitions change hands (a process joined or left, leases are given
+            // back or taken), look again soon, so that the hand-over takes a few round
+            // trips rather than several lease periods.
+            if moving || live != liveMembers { quickTicksLeft = Self.quickTicks }
+            liveMembers = live
+            let pause = quickTicksLeft > 0 ? min(Self.quickTickSeconds, settings.leaseSeconds / 4) : settings.leaseSeconds / 4
+            quickTicksLeft = max(0, quickTicksLeft - 1)
+            try? await stop.sleep(seconds: pause)
         }
         for entry in held.values { entry.stop.raise() }
         for (partition, entry) in held {

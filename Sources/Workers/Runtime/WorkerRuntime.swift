@@ -72,17 +72,9 @@ public struct WorkerRuntime: Service {
     /// Runs `step` until it succeeds, retrying transient failures with backoff; a permanent
     /// failure (e.g. a bad configuration) is thrown.
     private func untilAvailable(_ what: String, _ step: () async throws -> Void) async throws {
-        var attempt = 0
-        while true {
-            do {
-                return try await step()
-            } catch {
-                guard FailureClassifier.kind(of: error) == .transient, !Task.isCancelled else { throw error }
-                let delay = Backoff(initial: 0.2, maximum: 5).delay(attempt: attempt)
-                attempt += 1
-                logger.warning("\(what) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s")
-                try await Task.sleep(for: .seconds(delay))
-            }
-        }
+        try await RetryLoop(backoff: Backoff(initial: 0.2, maximum: 5), budget: .unlimited).run(
+            isRetryable: { FailureClassifier.kind(of: $0) == .transient && !Task.isCancelled },
+            onRetry: { error, delay in logger.warning("\(what) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s") },
+            step)
     }
 }
