@@ -55,13 +55,7 @@ public struct ProjectionCatalog: Sendable {
 
     /// The checkpoint of each partition of a version: the one query for them.
     public func checkpoints(name: String, version: Int) async throws -> [Int: StreamID] {
-        let rows = try await pool.query("SELECT partition, stream_id FROM berrys.checkpoints WHERE projection = $1 AND version = $2",
-                                        [name, version]).rows
-        var result: [Int: StreamID] = [:]
-        for row in rows {
-            if let partition = try row.int("partition"), let id = try row.text("stream_id").flatMap(StreamID.init) { result[partition] = id }
-        }
-        return result
+        try CheckpointQuery.positions(try await pool.query(CheckpointQuery.ofVersion, [name, version]))
     }
 
     /// Records that a handler failed on an event; the projection stops until resumed.

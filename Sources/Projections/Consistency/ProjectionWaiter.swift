@@ -26,11 +26,7 @@ extension PostgresConnection {
         try listen(BatchApplier.channel(name))
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let reached = try query("""
-                SELECT c.stream_id FROM berrys.checkpoints c
-                JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
-                WHERE p.name = $1 AND p.state = 'live' AND c.partition = $2
-                """, [name, position.partition]).scalar.flatMap(StreamID.init)
+            let reached = try CheckpointQuery.positions(try query(CheckpointQuery.ofLiveVersion, [name]))[position.partition]
             if let reached, reached >= position.streamID { return true }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { return false }
