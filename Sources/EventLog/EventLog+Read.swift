@@ -122,7 +122,7 @@ extension EventLog {
     /// - Parameter partitionKey: the subject's partition key when it is not the subject.
     public func currentSequence(subject: String, partitionKey: String? = nil) async throws -> Int {
         let partition = partitioner.partition(for: partitionKey ?? subject)
-        let key = "\(configuration.namespace):seq:{\(partition)}"
+        let key = configuration.keys.sequences(partition: partition)
         let value = try await withRetries { try await redis.send("HGET", key, subject) }
         return value.string.flatMap { $0.split(separator: " ").first }.flatMap { Int($0) } ?? 0
     }

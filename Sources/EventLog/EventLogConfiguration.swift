@@ -20,10 +20,12 @@ public struct EventLogConfiguration: Sendable, Hashable {
         self.unavailableRetrySeconds = unavailableRetrySeconds
     }
 
+    /// The log's Redis keys.
+    public var keys: LogKeys { LogKeys(namespace: namespace) }
     /// The stream key of a partition, `<ns>:events:{<p>}`.
-    public func streamKey(partition: Int) -> String { "\(namespace):events:{\(partition)}" }
+    public func streamKey(partition: Int) -> String { keys.stream(partition: partition) }
     /// The per-partition settings read by the append function.
-    func configKey(partition: Int) -> String { "\(namespace):config:{\(partition)}" }
+    func configKey(partition: Int) -> String { keys.config(partition: partition) }
     /// The log's metadata hash.
-    var metaKey: String { "\(namespace):meta" }
+    var metaKey: String { keys.meta }
 }

@@ -17,9 +17,9 @@ public struct WorkerKeys: Sendable, Hashable {
         self.partition = partition
     }
 
-    var tag: String { "{\(partition)}" }
+    var tag: String { LogKeys.hashTag(partition: partition) }
     /// The partition's event stream.
-    public var stream: String { "\(namespace):events:\(tag)" }
+    public var stream: String { LogKeys(namespace: namespace).stream(partition: partition) }
     /// The consumer group on `stream`.
     public var group: String { worker }
     /// Parked events, oldest first.

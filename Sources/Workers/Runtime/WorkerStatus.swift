@@ -40,7 +40,7 @@ public struct WorkerStatusReader: Sendable {
     public func partitionStatuses() async throws -> [PartitionStatus] {
         var statuses: [PartitionStatus] = []
         for partition in 0..<partitions {
-            let stream = "\(namespace):events:{\(partition)}"
+            let stream = LogKeys(namespace: namespace).stream(partition: partition)
             let replies = try await redis.pipeline([RedisCommand("XLEN", stream), RedisCommand("XREVRANGE", stream, "+", "-", "COUNT", "1")])
             let last = replies[1].array?.first?.array?.first?.string ?? "-"
             statuses.append(PartitionStatus(partition: partition, length: Int(replies[0].int ?? 0), lastID: last))
@@ -69,7 +69,7 @@ public struct WorkerStatusReader: Sendable {
     /// The groups of a partition's stream; none when the stream does not exist (yet, or any more:
     /// say, Redis restarted empty).
     private func groups(partition: Int) async throws -> [[String: RedisValue]] {
-        let stream = "\(namespace):events:{\(partition)}"
+        let stream = LogKeys(namespace: namespace).stream(partition: partition)
         let reply = try await redis.pipeline([RedisCommand("XINFO", "GROUPS", stream)])[0]
         if case .error(let message) = reply {
             if message.hasPrefix("ERR no such key") { return [] }

@@ -1,0 +1,25 @@
+/// The Redis keys of one log, written in one place. Every key of a partition carries the
+/// partition's hash tag `{p}`, so whatever one command or function touches lies in one slot
+/// (in Redis Cluster: on one node). The append function (`AppendFunction`) derives the same
+/// names from the stream key it is given.
+public struct LogKeys: Sendable, Hashable {
+    /// The prefix of every key (`BERRYS_NAMESPACE`).
+    public let namespace: String
+
+    /// The keys of the log in `namespace`.
+    public init(namespace: String) {
+        self.namespace = namespace
+    }
+
+    /// `{p}`: the hash tag every key of partition `partition` carries.
+    public static func hashTag(partition: Int) -> String { "{\(partition)}" }
+
+    /// The partition's event stream, `<ns>:events:{p}`.
+    public func stream(partition: Int) -> String { "\(namespace):events:\(Self.hashTag(partition: partition))" }
+    /// Subject → sequence, stream id and id of the latest event, `<ns>:seq:{p}`.
+    public func sequences(partition: Int) -> String { "\(namespace):seq:\(Self.hashTag(partition: partition))" }
+    /// The per-partition settings the append function reads, `<ns>:config:{p}`.
+    public func config(partition: Int) -> String { "\(namespace):config:\(Self.hashTag(partition: partition))" }
+    /// The log's metadata hash (partition count), `<ns>:meta`.
+    public var meta: String { "\(namespace):meta" }
+}
