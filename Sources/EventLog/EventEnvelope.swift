@@ -8,8 +8,6 @@ import BerrysJSON
 public struct EventEnvelope: Sendable, Hashable {
     public static let specVersion = "1.0"
     public static let dataContentType = "application/json"
-    /// The attributes every entry has, in the order they are written.
-    public static let coreAttributes = ["specversion", "id", "source", "type", "dataversion", "subject", "time", "datacontenttype", "data"]
 
     /// Unique id; the idempotency key.
     public var id: String

@@ -24,9 +24,6 @@ public actor RedisConnection {
         self.handle = HiredisHandle(executor: DedicatedThreadExecutor(name: "hiredis :\(configuration.port)"))
     }
 
-    /// True while a live socket is held.
-    public var isConnected: Bool { context != nil }
-
     /// Sends one command and returns its reply.
     /// - Throws: `RedisError` `.server` for an error reply (the connection stays usable),
     ///   `.io`/`.connect` when the server could not be reached (the connection is dropped).

@@ -10,8 +10,6 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case connect = "REDIS_CONNECT_FAILED"
         /// A configuration value (such as the URL) is wrong.
         case configuration = "REDIS_BAD_CONFIGURATION"
-        /// The reply did not have the expected shape.
-        case unexpectedReply = "REDIS_UNEXPECTED_REPLY"
     }
 
     /// The kind of failure.
