@@ -2,6 +2,7 @@ import Foundation
 import BerrysAPI
 import BerrysDomain
 import Hummingbird
+import ServiceLifecycle
 import Prometheus
 import EventLog
 import Logging
@@ -55,9 +56,13 @@ public struct Context {
                         databaseURL: settings.databaseURL, settings: settings.api)
     }
 
-    /// The HTTP API with the Berrys platform's routes, on this process's connections.
-    public func apiApplication(log: EventLog, admin: PostgresPool, metrics: PrometheusCollectorRegistry?, logger: Logger) -> some ApplicationProtocol {
+    /// The HTTP API with the Berrys platform's routes, on this process's connections, as a
+    /// service that opens `listening` once it listens and names its address when it cannot.
+    public func apiService(log: EventLog, admin: PostgresPool, metrics: PrometheusCollectorRegistry?, listening: ListeningSignal,
+                           logger: Logger) -> some Service {
         let dependencies = apiDependencies(log: log, admin: admin)
-        return APIServer.application(dependencies, metrics: metrics, domain: [BerrysRoutes(dependencies: dependencies)], logger: logger)
+        let application = APIServer.application(dependencies, metrics: metrics, domain: [BerrysRoutes(dependencies: dependencies)],
+                                                listening: listening, logger: logger)
+        return ListeningAPI(application, listening: listening, host: settings.api.host, port: settings.api.port)
     }
 }

@@ -114,6 +114,19 @@ import Testing
         }
     }
 
+    /// A port already taken (the test Redis listens there): the API cannot bind, and the process
+    /// says where it tried and exits 69 before its projector and workers start.
+    @Test func anAPIThatCannotListenExitsSixtyNineNamingTheAddress() async throws {
+        let database = try await TestServers.freshDatabase()
+        let taken = try #require(URL(string: TestServers.redisURL)?.port)
+        for command in ["serve", "run"] {
+            let result = try await berrys([command], environment: ["BERRYS_DATABASE_URL": database, "BERRYS_HTTP_PORT": String(taken)])
+            #expect(result.status == 69, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(taken)"), "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("starting as consumer"), "\(command) started its workers: \(result.stderr)")
+        }
+    }
+
     @Test func workersListShowsEachWorkerWithItsTypes() async throws {
         let result = try await berrys(["workers", "list"])
         #expect(result.status == 0)

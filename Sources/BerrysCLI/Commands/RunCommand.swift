@@ -29,10 +29,11 @@ struct RunCommand: AsyncParsableCommand {
             let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres, settings: workerOptions.settings,
                                         consumer: workerOptions.consumer ?? WorkerRuntime.defaultConsumerName(),
                                         logger: Logger(label: "berrys.workers"))
-            let api = context.apiApplication(log: log, admin: postgres, metrics: metrics, logger: Logger(label: "berrys.api"))
+            let listening = ListeningSignal()
+            let api = context.apiService(log: log, admin: postgres, metrics: metrics, listening: listening, logger: Logger(label: "berrys.api"))
             logger.info("API on http://\(context.settings.api.host):\(context.settings.api.port)")
             logger.info("running projections \(definitions.map(\.name).joined(separator: ", ")) and workers \(workers.map(\.name).joined(separator: ", "))")
-            let group = ServiceGroup(configuration: .init(services: [api, projector, runtime], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let group = ServiceGroup(configuration: .init(services: [api, AfterListening(listening, projector), AfterListening(listening, runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }

@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try await admin.withConnection { try await Migrations.run(on: $0) }
             let log = try await context.openLog(create: true, source: "berrys-api")
             let logger = Logger(label: "berrys.api")
-            let api = context.apiApplication(log: log, admin: admin, metrics: metrics, logger: logger)
+            let api = context.apiService(log: log, admin: admin, metrics: metrics, listening: ListeningSignal(), logger: logger)
             logger.info("serving on http://\(context.settings.api.host):\(context.settings.api.port)")
             let group = ServiceGroup(configuration: .init(services: [api], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

@@ -25,12 +25,15 @@ public enum APIServer {
     }
 
     /// The application, to run in a `ServiceGroup` (graceful shutdown on SIGTERM).
+    /// - Parameter listening: opened once the server listens.
     public static func application(_ dependencies: APIDependencies, metrics: PrometheusCollectorRegistry? = nil,
-                                   domain: [any APIRoutes] = [], logger: Logger = Logger(label: "berrys.api")) -> some ApplicationProtocol {
+                                   domain: [any APIRoutes] = [], listening: ListeningSignal? = nil,
+                                   logger: Logger = Logger(label: "berrys.api")) -> some ApplicationProtocol {
         Application(router: router(dependencies, metrics: metrics, domain: domain),
                     configuration: .init(address: .hostname(dependencies.settings.host, port: dependencies.settings.port),
                                          serverName: "berrys"),
                     services: [dependencies.checkpoints],
+                    onServerRunning: { _ in listening?.open() },
                     logger: logger)
     }
 }

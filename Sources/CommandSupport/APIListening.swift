@@ -1,0 +1,56 @@
+import QueryAPI
+import ServiceLifecycle
+
+/// The API could not listen on its address (in use, not permitted, unknown host).
+public struct APIListenError: CommandFailure, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let underlying: String
+
+    public var description: String {
+        "berrys: BERRYS_UNAVAILABLE: cannot listen on \(host):\(port) (BERRYS_HTTP_HOST, BERRYS_HTTP_PORT): \(underlying)"
+    }
+    public var report: String { description }
+    public var exitCode: Int32 { ExitCodes.unavailable }
+}
+
+/// Runs the API's application and names the address when it fails before it listens.
+public struct ListeningAPI<Application: Service>: Service {
+    let application: Application
+    let listening: ListeningSignal
+    let host: String
+    let port: Int
+
+    public init(_ application: Application, listening: ListeningSignal, host: String, port: Int) {
+        self.application = application
+        self.listening = listening
+        self.host = host
+        self.port = port
+    }
+
+    public func run() async throws {
+        do {
+            try await application.run()
+        } catch where !listening.isOpen && !(error is CancellationError) {
+            throw APIListenError(host: host, port: port, underlying: "\(error)")
+        }
+    }
+}
+
+/// A service that starts only once the API listens, so that a process whose API cannot bind
+/// exits before its projector or workers have done anything.
+public struct AfterListening: Service {
+    let listening: ListeningSignal
+    let service: any Service
+
+    public init(_ listening: ListeningSignal, _ service: any Service) {
+        self.listening = listening
+        self.service = service
+    }
+
+    public func run() async throws {
+        let listens = await cancelWhenGracefulShutdown { await listening.wait() }
+        guard listens, !Task.isCancelled else { return }
+        try await service.run()
+    }
+}
