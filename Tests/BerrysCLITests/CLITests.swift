@@ -150,16 +150,16 @@ import Testing
                                                                "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path],
                                                  logPath: logPath)
         var listed = ""
-        for _ in 0..<300 where !listed.contains("orphan-\(task)") {
+        try await eventually("the orphan assignment dead-lettered", timeout: 15, every: .milliseconds(50)) {
             listed = try await berrys(["dlq", "list"]).stdout
-            try await Task.sleep(for: .milliseconds(50))
+            return listed.contains("orphan-\(task)")
         }
         // The counter moves just after the entry is parked: poll briefly.
         let expected = #"berrys_worker_events_dead_lettered_total{worker="planning-to-agent"} 1"#
-        var metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
-        for _ in 0..<40 where !metrics.stdout.contains(expected) {
-            try await Task.sleep(for: .milliseconds(50))
+        var metrics = (status: Int32(0), stdout: "", stderr: "")
+        try? await eventually("the dead-letter counter at 1", timeout: 2, every: .milliseconds(50)) {
             metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
+            return metrics.stdout.contains(expected)
         }
         let workerLog = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         #expect(metrics.stdout.contains(expected),

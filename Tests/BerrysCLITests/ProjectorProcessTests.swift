@@ -55,11 +55,8 @@ import Testing
     }
 
     static func waitFor(_ pool: PostgresPool, atLeast count: Int, upTo total: Int) async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if try await applied(pool) >= count { return }
-            try await Task.sleep(nanoseconds: 5_000_000)
+        try await eventually("the projector at \(count) of \(total) events", timeout: 30, every: .milliseconds(5)) {
+            try await applied(pool) >= count
         }
-        throw TestFailure("the projector did not reach \(count) of \(total) events in 30 s")
     }
 }

@@ -78,11 +78,8 @@ import Testing
     }
 
     static func waitFor(_ redis: RedisPool, namespace: String, atLeast count: Int, tasks: Int) async throws {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if try await queuedCount(redis, namespace: namespace, tasks: tasks) >= count { return }
-            try await Task.sleep(for: .milliseconds(2))
+        try await eventually("the workers queued \(count) executions", timeout: 60, every: .milliseconds(2)) {
+            try await queuedCount(redis, namespace: namespace, tasks: tasks) >= count
         }
-        throw TestFailure("the workers did not queue \(count) executions in 60 s")
     }
 }

@@ -57,24 +57,18 @@ struct ProjectionHarness {
         }
         defer { task.cancel() }
         let catalog = ProjectionCatalog(pool: pool)
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            try await Task.sleep(nanoseconds: 50_000_000)
+        try await eventually("the projector at the head of the log (or faulted)", timeout: timeout, every: .milliseconds(50)) {
             if let failure = await outcome.error { throw failure }
-            var done = true
-            for definition in definitions {
-                let state = try await pool.query("SELECT state FROM berrys.projections WHERE name = $1 AND version = $2",
-                                                 [definition.name, definition.version]).scalar
-                if state == "faulted" { continue }
+            for definition in definitions where try await catalog.state(of: definition) != .faulted {
                 let checkpoints = try await catalog.checkpoints(definition)
-                for partition in 0..<log.partitioner.partitions {
-                    let head = try await log.lastStreamID(partition: partition)
-                    if (checkpoints[partition] ?? .zero) < head { done = false }
+                for partition in 0..<log.partitioner.partitions where (checkpoints[partition] ?? .zero) < (try await log.lastStreamID(partition: partition)) {
+                    return false
                 }
             }
-            if done { task.cancel(); _ = await task.result; return }
+            return true
         }
-        throw TestFailure("projector did not catch up within \(timeout) s")
+        task.cancel()
+        _ = await task.result
     }
 }
 

@@ -58,14 +58,12 @@ import Testing
         let next = try Self.counting(version: 2, extraColumn: true)
         let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 2).run() }
         // Stop it once it has applied something, well before the end.
-        let deadline = Date().addingTimeInterval(10)
-        var midway = 0
-        while midway < 100, Date() < deadline {
-            midway = (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) }) ?? 0
+        try await eventually("the rebuild applied 100 events", timeout: 10, every: .milliseconds(5)) {
+            (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) }) ?? 0 >= 100
         }
         first.cancel()
         _ = await first.result
-        midway = try await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) } ?? 0
+        let midway = try await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) } ?? 0
         #expect(midway > 0 && midway < 2000, "stopped at \(midway)")
         try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 500).run()
         #expect(try await harness.pool.query("SELECT count(*) FROM read.projects").scalar == "2000")
@@ -106,10 +104,8 @@ import Testing
         let definition = try Self.counting(version: 1)
         let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: definition, batchSize: 2).run() }
         // Start the second once the first is under way (it has applied rows, far from done).
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            let applied = (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v1.projects").scalar.flatMap { Int($0) }) ?? 0
-            if applied > 0 { break }
+        try await eventually("the first rebuild under way", timeout: 10, every: .milliseconds(5)) {
+            (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v1.projects").scalar.flatMap { Int($0) }) ?? 0 > 0
         }
         let error = await #expect(throws: ProjectionError.self) {
             try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: definition).run()

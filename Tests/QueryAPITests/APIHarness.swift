@@ -53,18 +53,48 @@ struct APIHarness {
         services.append(dependencies.checkpoints)
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let task = Task { try await group.run() }
+        let harness = APIHarness(log: log, redis: redis, admin: admin, dependencies: dependencies, group: group, task: task)
         // The projector registers its projections on start; reads need the read.* views.
-        let deadline = Date().addingTimeInterval(60)
-        while runProjector, try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar != "2" {
-            guard Date() < deadline else { throw TestFailure("projections did not go live") }
-            try await Task.sleep(for: .milliseconds(20))
+        if runProjector {
+            do {
+                try await eventually("the projections live") {
+                    try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar == "2"
+                }
+            } catch {
+                try? await harness.stop()
+                throw error
+            }
         }
-        return APIHarness(log: log, redis: redis, admin: admin, dependencies: dependencies, group: group, task: task)
+        return harness
     }
 
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
+    }
+
+    /// Runs `body` with a whole system started as `start` starts it, and stops it afterwards,
+    /// also when `body` throws.
+    static func with<T>(settings: APISettings = APISettings(consistencyTimeout: 60), runWorkers: Bool = true, runProjector: Bool = true,
+                        _ body: (APIHarness) async throws -> T) async throws -> T {
+        let harness = try await start(settings: settings, runWorkers: runWorkers, runProjector: runProjector)
+        do {
+            let result = try await body(harness)
+            try await harness.stop()
+            return result
+        } catch {
+            try? await harness.stop()
+            throw error
+        }
+    }
+
+    /// Runs `body` with a client of a whole system (see `with`), stopped afterwards.
+    static func withAPI<T: Sendable>(settings: APISettings = APISettings(consistencyTimeout: 60), runWorkers: Bool = true,
+                                     runProjector: Bool = true, live: Bool = false,
+                                     _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        try await with(settings: settings, runWorkers: runWorkers, runProjector: runProjector) { harness in
+            try await harness.withClient(live: live, body)
+        }
     }
 
     /// Runs `body` with a client of the in-process router (or, `live`, of a real HTTP server on a free port).

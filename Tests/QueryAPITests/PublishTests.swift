@@ -16,87 +16,87 @@ import Testing
     }
 
     @Test func structuredBinaryAndDuplicatePublishes() async throws {
-        let harness = try await APIHarness.start(runWorkers: false)
-        try await harness.withClient { client async throws in
-            let id = Events.uuid(), projectID = Events.uuid()
-            let body = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(projectID), "name": .string("P")]), id: id)
-            let created = try await client.post("/v1/events", body: body)
-            #expect(created.status == .created)
-            #expect(created.headers[.location] == "/v1/events/\(id)")
-            #expect(created.json["status"] == .string("appended"))
-            let again = try await client.post("/v1/events", body: body)
-            #expect(again.status == .ok)
-            #expect(again.json["position"] == created.json["position"])
+        try await APIHarness.with(runWorkers: false) { harness in
+            try await harness.withClient { client async throws in
+                let id = Events.uuid(), projectID = Events.uuid()
+                let body = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(projectID), "name": .string("P")]), id: id)
+                let created = try await client.post("/v1/events", body: body)
+                #expect(created.status == .created)
+                #expect(created.headers[.location] == "/v1/events/\(id)")
+                #expect(created.json["status"] == .string("appended"))
+                let again = try await client.post("/v1/events", body: body)
+                #expect(again.status == .ok)
+                #expect(again.json["position"] == created.json["position"])
 
-            let binaryID = Events.uuid(), project = Events.uuid()
-            let binary = try await client.post("/v1/events", contentType: "application/json", body: #"{"project_id":"\#(project)","name":"B"}"#,
-                                               headers: [HTTPField.Name("ce-specversion")!: "1.0", HTTPField.Name("ce-id")!: binaryID,
-                                                         HTTPField.Name("ce-source")!: "test", HTTPField.Name("ce-type")!: "project.created"])
-            #expect(binary.status == .created, "\(binary.json)")
-            #expect(binary.json["id"] == .string(binaryID))
+                let binaryID = Events.uuid(), project = Events.uuid()
+                let binary = try await client.post("/v1/events", contentType: "application/json", body: #"{"project_id":"\#(project)","name":"B"}"#,
+                                                   headers: [HTTPField.Name("ce-specversion")!: "1.0", HTTPField.Name("ce-id")!: binaryID,
+                                                             HTTPField.Name("ce-source")!: "test", HTTPField.Name("ce-type")!: "project.created"])
+                #expect(binary.status == .created, "\(binary.json)")
+                #expect(binary.json["id"] == .string(binaryID))
+            }
         }
-        try await harness.stop()
     }
 
     @Test func invalidEventsAreRefusedWithTheRightStatusAndNothingReachesTheLog() async throws {
-        let harness = try await APIHarness.start(runWorkers: false)
-        let before = try await logLength(harness)
-        try await harness.withClient { client async throws in
-            let project: JSON = .object(["project_id": .string(Events.uuid()), "name": .string("P")])
-            // Invalid CloudEvents (after the CloudEvents JSON-format conformance cases): 400 naming the attribute.
-            let invalid: [(String, String)] = [
-                (#"{"specversion":"1.0","source":"t","type":"project.created","data":{}}"#, "id"),
-                (Events.cloudEvent(type: "project.created", data: project, extra: ["source": .string("")]), "source"),
-                (Events.cloudEvent(type: "project.created", data: project, extra: ["time": .string("yesterday")]), "time"),
-                (Events.cloudEvent(type: "project.created", data: project, extra: ["Myext": .string("x")]), "Myext"),
-                (Events.cloudEvent(type: "project.created", data: project, extra: ["data_base64": .string("e30=")]), "data_base64"),
-                (Events.cloudEvent(type: "project.created", data: project, extra: ["specversion": .string("0.3")]), "specversion"),
-                (Events.cloudEvent(type: "no.such.type", data: project), "type"),
-            ]
-            for (body, attribute) in invalid {
-                let response = try await client.post("/v1/events", body: body)
-                #expect(response.status == .badRequest, "\(attribute): \(response.json)")
-                #expect(response.json["error"]?["message"]?.stringValue?.contains(attribute) == true, "\(attribute): \(response.json)")
+        try await APIHarness.with(runWorkers: false) { harness in
+            let before = try await logLength(harness)
+            try await harness.withClient { client async throws in
+                let project: JSON = .object(["project_id": .string(Events.uuid()), "name": .string("P")])
+                // Invalid CloudEvents (after the CloudEvents JSON-format conformance cases): 400 naming the attribute.
+                let invalid: [(String, String)] = [
+                    (#"{"specversion":"1.0","source":"t","type":"project.created","data":{}}"#, "id"),
+                    (Events.cloudEvent(type: "project.created", data: project, extra: ["source": .string("")]), "source"),
+                    (Events.cloudEvent(type: "project.created", data: project, extra: ["time": .string("yesterday")]), "time"),
+                    (Events.cloudEvent(type: "project.created", data: project, extra: ["Myext": .string("x")]), "Myext"),
+                    (Events.cloudEvent(type: "project.created", data: project, extra: ["data_base64": .string("e30=")]), "data_base64"),
+                    (Events.cloudEvent(type: "project.created", data: project, extra: ["specversion": .string("0.3")]), "specversion"),
+                    (Events.cloudEvent(type: "no.such.type", data: project), "type"),
+                ]
+                for (body, attribute) in invalid {
+                    let response = try await client.post("/v1/events", body: body)
+                    #expect(response.status == .badRequest, "\(attribute): \(response.json)")
+                    #expect(response.json["error"]?["message"]?.stringValue?.contains(attribute) == true, "\(attribute): \(response.json)")
+                }
+                // Schema errors: 422 with JSON Pointer paths.
+                let schema = try await client.post("/v1/events", body: Events.cloudEvent(type: "project.created", data: .object(["project_id": .string("nope")])))
+                #expect(schema.status == .unprocessableContent)
+                let details = schema.json["error"]?["details"]?.arrayValue?.compactMap { $0["error"]?.stringValue } ?? []
+                #expect(details.contains { $0.contains("/project_id") } && details.contains { $0.contains("/name") }, "\(details)")
+                // Media type, body size, malformed JSON, bad header.
+                #expect(try await client.post("/v1/events", contentType: "text/plain", body: "hi").status == .unsupportedMediaType)
+                #expect(try await client.post("/v1/events", body: "{not json").status == .badRequest)
+                let huge = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(Events.uuid()), "name": .string(String(repeating: "x", count: 2 << 20))]))
+                #expect(try await client.post("/v1/events", body: huge).status == .contentTooLarge)
+                #expect(try await client.post("/v1/events", body: Events.cloudEvent(type: "project.created", data: project),
+                                              headers: [HTTPField.Name("Berrys-Expected-Sequence")!: "soon"]).status == .badRequest)
+                // A batch with one invalid event appends nothing.
+                let batch = "[" + Events.cloudEvent(type: "project.created", data: project) + "," +
+                    Events.cloudEvent(type: "project.created", data: .object(["project_id": .string("nope"), "name": .string("x")])) + "]"
+                let refused = try await client.post("/v1/events", contentType: "application/cloudevents-batch+json", body: batch)
+                #expect(refused.status == .unprocessableContent, "\(refused.json)")
+                #expect(refused.json["error"]?["details"]?.arrayValue?.first?["index"] == .number(1))
             }
-            // Schema errors: 422 with JSON Pointer paths.
-            let schema = try await client.post("/v1/events", body: Events.cloudEvent(type: "project.created", data: .object(["project_id": .string("nope")])))
-            #expect(schema.status == .unprocessableContent)
-            let details = schema.json["error"]?["details"]?.arrayValue?.compactMap { $0["error"]?.stringValue } ?? []
-            #expect(details.contains { $0.contains("/project_id") } && details.contains { $0.contains("/name") }, "\(details)")
-            // Media type, body size, malformed JSON, bad header.
-            #expect(try await client.post("/v1/events", contentType: "text/plain", body: "hi").status == .unsupportedMediaType)
-            #expect(try await client.post("/v1/events", body: "{not json").status == .badRequest)
-            let huge = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(Events.uuid()), "name": .string(String(repeating: "x", count: 2 << 20))]))
-            #expect(try await client.post("/v1/events", body: huge).status == .contentTooLarge)
-            #expect(try await client.post("/v1/events", body: Events.cloudEvent(type: "project.created", data: project),
-                                          headers: [HTTPField.Name("Berrys-Expected-Sequence")!: "soon"]).status == .badRequest)
-            // A batch with one invalid event appends nothing.
-            let batch = "[" + Events.cloudEvent(type: "project.created", data: project) + "," +
-                Events.cloudEvent(type: "project.created", data: .object(["project_id": .string("nope"), "name": .string("x")])) + "]"
-            let refused = try await client.post("/v1/events", contentType: "application/cloudevents-batch+json", body: batch)
-            #expect(refused.status == .unprocessableContent, "\(refused.json)")
-            #expect(refused.json["error"]?["details"]?.arrayValue?.first?["index"] == .number(1))
+            #expect(try await logLength(harness) == before, "nothing invalid reached the log")
         }
-        #expect(try await logLength(harness) == before, "nothing invalid reached the log")
-        try await harness.stop()
     }
 
     @Test func batchesAndSequenceConflicts() async throws {
-        let harness = try await APIHarness.start(runWorkers: false)
-        try await harness.withClient { client async throws in
-            let project = Events.uuid()
-            let create = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(project), "name": .string("P")]))
-            let change = Events.cloudEvent(type: "project.status_changed", data: .object([
-                "project_id": .string(project), "previous_status": .string("DRAFT"), "new_status": .string("PLANNING")]))
-            let batch = try await client.post("/v1/events", contentType: "application/cloudevents-batch+json", body: "[\(create),\(change)]")
-            #expect(batch.status == .created)
-            #expect(batch.json["results"]?.arrayValue?.map { $0["sequence"] } == [.number(1), .number(2)])
-            let conflict = try await client.post("/v1/events", body: Events.cloudEvent(type: "project.status_changed", data: .object([
-                "project_id": .string(project), "previous_status": .string("PLANNING"), "new_status": .string("IN_PROGRESS")])),
-                headers: [HTTPField.Name("Berrys-Expected-Sequence")!: "1"])
-            #expect(conflict.status == .conflict)
-            #expect(conflict.json["error"]?["message"]?.stringValue?.contains("expected sequence 1, actual sequence 2") == true, "\(conflict.json)")
+        try await APIHarness.with(runWorkers: false) { harness in
+            try await harness.withClient { client async throws in
+                let project = Events.uuid()
+                let create = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(project), "name": .string("P")]))
+                let change = Events.cloudEvent(type: "project.status_changed", data: .object([
+                    "project_id": .string(project), "previous_status": .string("DRAFT"), "new_status": .string("PLANNING")]))
+                let batch = try await client.post("/v1/events", contentType: "application/cloudevents-batch+json", body: "[\(create),\(change)]")
+                #expect(batch.status == .created)
+                #expect(batch.json["results"]?.arrayValue?.map { $0["sequence"] } == [.number(1), .number(2)])
+                let conflict = try await client.post("/v1/events", body: Events.cloudEvent(type: "project.status_changed", data: .object([
+                    "project_id": .string(project), "previous_status": .string("PLANNING"), "new_status": .string("IN_PROGRESS")])),
+                    headers: [HTTPField.Name("Berrys-Expected-Sequence")!: "1"])
+                #expect(conflict.status == .conflict)
+                #expect(conflict.json["error"]?["message"]?.stringValue?.contains("expected sequence 1, actual sequence 2") == true, "\(conflict.json)")
+            }
         }
-        try await harness.stop()
     }
 }

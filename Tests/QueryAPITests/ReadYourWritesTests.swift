@@ -11,78 +11,78 @@ import Testing
 @Suite struct ReadYourWritesTests {
     /// Publish over HTTP, then read the same entity with the returned position: never stale.
     @Test func aClientAlwaysReadsItsOwnWrite() async throws {
-        let harness = try await APIHarness.start(runWorkers: false)
-        try await harness.withClient { client async throws in
-            for round in 0..<1000 {
+        try await APIHarness.with(runWorkers: false) { harness in
+            try await harness.withClient { client async throws in
+                for round in 0..<1000 {
+                    let agent = Events.uuid()
+                    let published = try await client.post("/v1/events", body: Events.agentCreated(agent, name: "agent \(round)"))
+                    #expect(published.status == .created)
+                    let position = try #require(published.json["position"]?.stringValue)
+                    let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
+                    #expect(read.status == .ok, "round \(round): \(read.json)")
+                    #expect(read.json["name"] == .string("agent \(round)"))
+                }
+                // The header form, and the archive's own projection behind /v1/events.
                 let agent = Events.uuid()
-                let published = try await client.post("/v1/events", body: Events.agentCreated(agent, name: "agent \(round)"))
-                #expect(published.status == .created)
+                let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
                 let position = try #require(published.json["position"]?.stringValue)
-                let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
-                #expect(read.status == .ok, "round \(round): \(read.json)")
-                #expect(read.json["name"] == .string("agent \(round)"))
+                let history = try await client.get("/v1/subjects/\(agent)/events", headers: [HTTPField.Name("Berrys-Consistent-With")!: position])
+                #expect(history.status == .ok)
+                #expect(history.json.arrayValue?.first?["type"] == .string("agent.created"))
             }
-            // The header form, and the archive's own projection behind /v1/events.
-            let agent = Events.uuid()
-            let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
-            let position = try #require(published.json["position"]?.stringValue)
-            let history = try await client.get("/v1/subjects/\(agent)/events", headers: [HTTPField.Name("Berrys-Consistent-With")!: position])
-            #expect(history.status == .ok)
-            #expect(history.json.arrayValue?.first?["type"] == .string("agent.created"))
         }
-        try await harness.stop()
     }
 
     @Test func overRealHTTPWithWorkersAndProjectorsRunning() async throws {
-        let harness = try await APIHarness.start()
-        try await harness.withClient(live: true) { client async throws in
-            for _ in 0..<20 {
-                let agent = Events.uuid()
-                let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
-                #expect(published.status == .created)
-                #expect(published.headers[HTTPField.Name("X-Request-ID")!] != nil)
-                let position = try #require(published.json["position"]?.stringValue)
-                let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
-                #expect(read.status == .ok)
-                #expect(read.json["id"] == .string(agent))
+        try await APIHarness.with() { harness in
+            try await harness.withClient(live: true) { client async throws in
+                for _ in 0..<20 {
+                    let agent = Events.uuid()
+                    let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
+                    #expect(published.status == .created)
+                    #expect(published.headers[HTTPField.Name("X-Request-ID")!] != nil)
+                    let position = try #require(published.json["position"]?.stringValue)
+                    let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
+                    #expect(read.status == .ok)
+                    #expect(read.json["id"] == .string(agent))
+                }
             }
         }
-        try await harness.stop()
     }
 
     @Test func aPositionNotReachedInTimeIsA504WithTheLag() async throws {
         // No projector: the read model never reaches what was published.
-        let harness = try await APIHarness.start(settings: APISettings(consistencyTimeout: 0.2), runWorkers: false, runProjector: false)
-        try await harness.withClient { client async throws in
-            let agent = Events.uuid()
-            let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
-            let position = try #require(published.json["position"]?.stringValue)
-            let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
-            #expect(read.status == .gatewayTimeout, "\(read.json)")
-            #expect(read.json["error"]?["code"] == .string("consistency_timeout"))
-            #expect(read.json["error"]?["details"]?.arrayValue?.first?["lag_seconds"] != nil)
-            // Positions no publish returned are bad parameters, not timeouts.
-            let parts = position.split(separator: "-")
-            let future = "\(parts[0])-\(UInt64(parts[1])! + 3_600_000)-0"
-            #expect(try await client.get("/v1/agents/\(agent)?consistent_with=\(future)").status == .badRequest)
-            #expect(try await client.get("/v1/agents/\(agent)?consistent_with=nonsense").status == .badRequest)
+        try await APIHarness.with(settings: APISettings(consistencyTimeout: 0.2), runWorkers: false, runProjector: false) { harness in
+            try await harness.withClient { client async throws in
+                let agent = Events.uuid()
+                let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
+                let position = try #require(published.json["position"]?.stringValue)
+                let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
+                #expect(read.status == .gatewayTimeout, "\(read.json)")
+                #expect(read.json["error"]?["code"] == .string("consistency_timeout"))
+                #expect(read.json["error"]?["details"]?.arrayValue?.first?["lag_seconds"] != nil)
+                // Positions no publish returned are bad parameters, not timeouts.
+                let parts = position.split(separator: "-")
+                let future = "\(parts[0])-\(UInt64(parts[1])! + 3_600_000)-0"
+                #expect(try await client.get("/v1/agents/\(agent)?consistent_with=\(future)").status == .badRequest)
+                #expect(try await client.get("/v1/agents/\(agent)?consistent_with=nonsense").status == .badRequest)
+            }
         }
-        try await harness.stop()
     }
 
     @Test func aRequestOverTheTimeLimitIsA503() async throws {
         let settings = APISettings(consistencyTimeout: 5, requestTimeout: 0.3)
-        let harness = try await APIHarness.start(settings: settings, runWorkers: false, runProjector: false)
-        try await harness.withClient { client async throws in
-            let agent = Events.uuid()
-            let position = try #require(try await client.post("/v1/events", body: Events.agentCreated(agent)).json["position"]?.stringValue)
-            let started = Date()
-            let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
-            #expect(read.status == .serviceUnavailable)
-            #expect(read.json["error"]?["code"] == .string("request_timeout"))
-            #expect(Date().timeIntervalSince(started) < 3)
+        try await APIHarness.with(settings: settings, runWorkers: false, runProjector: false) { harness in
+            try await harness.withClient { client async throws in
+                let agent = Events.uuid()
+                let position = try #require(try await client.post("/v1/events", body: Events.agentCreated(agent)).json["position"]?.stringValue)
+                let started = Date()
+                let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
+                #expect(read.status == .serviceUnavailable)
+                #expect(read.json["error"]?["code"] == .string("request_timeout"))
+                #expect(Date().timeIntervalSince(started) < 3)
+            }
         }
-        try await harness.stop()
     }
 
     /// SQL reads are bounded by the request time limit too (the sessions' statement_timeout).

@@ -12,9 +12,11 @@ import Testing
 @Suite struct DomainWorkersTests {
     static func uuid() -> String { UUID().uuidString.lowercased() }
 
-    func start(_ harness: RuntimeHarness, _ workers: [any Worker]) async throws -> (RunningRuntime, PostgresPool) {
+    /// Runs `body` while `workers` run on a fresh database, stopping them afterwards.
+    func withRuntime<T>(_ harness: RuntimeHarness, _ workers: [any Worker],
+                        _ body: (PostgresPool) async throws -> T) async throws -> T {
         let postgres = PostgresPool(conninfo: try await TestServers.freshDatabase(), size: 4)
-        return (harness.start(workers, postgres: postgres), postgres)
+        return try await harness.withRuntime(workers, postgres: postgres) { try await body(postgres) }
     }
 
     func publish<E: BerrysEvent>(_ harness: RuntimeHarness, _ event: E) async throws -> AppendResult {
@@ -27,9 +29,9 @@ import Testing
         _ = try await publish(harness, AgentTemplateCreated(templateID: template, name: "T", agentType: .researcher, promptTemplate: "p"))
         _ = try await publish(harness, AgentCreated(agentID: good, name: "good", agentType: .assistant, templateID: template, specializations: []))
         _ = try await publish(harness, AgentCreated(agentID: orphan, name: "orphan", agentType: .assistant, templateID: missingTemplate, specializations: []))
-        let (running, _) = try await start(harness, [AgentLifecycleWorker()])
-        try await eventually("four status changes") { try await harness.events(ofType: AgentStatusChanged.eventType).count == 4 }
-        try await running.stop()
+        try await withRuntime(harness, [AgentLifecycleWorker()]) { _ in
+            try await eventually("four status changes") { try await harness.events(ofType: AgentStatusChanged.eventType).count == 4 }
+        }
 
         let changes = try await harness.events(ofType: AgentStatusChanged.eventType).map { try AgentStatusChanged(json: $0.data) }
         let goodPath = changes.filter { $0.agentID == good }.map { "\($0.newStatus.rawValue)/\($0.newStateDetail.rawValue)" }
@@ -46,12 +48,12 @@ import Testing
                                                    priority: .high, dueDate: "2026-12-01T12:00:00Z"))
         let assigned = try await publish(harness, TaskAssigned(taskID: task, planID: plan, agentID: agent))
         _ = try await publish(harness, TaskAssigned(taskID: unknownTask, planID: plan, agentID: agent))
-        let (running, _) = try await start(harness, [PlanningToAgentWorker()])
-        try await eventually("one execution queued and the unknown task's assignment parked") {
-            let queued = try await harness.events(ofType: AgentExecutionQueued.eventType).count
-            return try await harness.deadLetters().count == 1 && queued == 1
+        try await withRuntime(harness, [PlanningToAgentWorker()]) { _ in
+            try await eventually("one execution queued and the unknown task's assignment parked") {
+                let queued = try await harness.events(ofType: AgentExecutionQueued.eventType).count
+                return try await harness.deadLetters().count == 1 && queued == 1
+            }
         }
-        try await running.stop()
         let queued = try await harness.events(ofType: AgentExecutionQueued.eventType)
         let execution = try AgentExecutionQueued(json: queued[0].data)
         #expect(execution.taskID == task && execution.agentID == agent)
@@ -71,17 +73,17 @@ import Testing
             _ = try await publish(harness, TaskCreated(taskID: task, planID: plan, name: "t", priority: .low))
         }
         _ = try await publish(harness, TaskStatusChanged(taskID: done, planID: plan, previousStatus: .planned, newStatus: .inProgress))
-        let (running, postgres) = try await start(harness, [ExecutionToTaskWorker()])
-        // The facts must have seen the IN_PROGRESS change before the completion is handled.
-        try await eventually("the task facts know both tasks") {
-            (try? await postgres.query("SELECT count(*) FILTER (WHERE status = 'IN_PROGRESS') || '/' || count(*) FROM worker_state.tasks").scalar) == "1/2"
+        try await withRuntime(harness, [ExecutionToTaskWorker()]) { postgres in
+            // The facts must have seen the IN_PROGRESS change before the completion is handled.
+            try await eventually("the task facts know both tasks") {
+                (try? await postgres.query("SELECT count(*) FILTER (WHERE status = 'IN_PROGRESS') || '/' || count(*) FROM worker_state.tasks").scalar) == "1/2"
+            }
+            _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: done, outcome: .completed,
+                                                                   result: .object(["summary": .string("ok")])))
+            _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: failed, outcome: .failed,
+                                                                   errorMessage: "tool crashed"))
+            try await eventually("four status changes") { try await harness.events(ofType: TaskStatusChanged.eventType).count == 4 }
         }
-        _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: done, outcome: .completed,
-                                                               result: .object(["summary": .string("ok")])))
-        _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: failed, outcome: .failed,
-                                                               errorMessage: "tool crashed"))
-        try await eventually("four status changes") { try await harness.events(ofType: TaskStatusChanged.eventType).count == 4 }
-        try await running.stop()
         let changes = try await harness.events(ofType: TaskStatusChanged.eventType).map { try TaskStatusChanged(json: $0.data) }
         #expect(changes.filter { $0.taskID == done }.map(\.newStatus) == [.inProgress, .completed])
         #expect(changes.first { $0.taskID == done && $0.newStatus == .completed }?.result == .object(["summary": .string("ok")]))
@@ -99,17 +101,18 @@ import Testing
             _ = try await publish(harness, TaskStatusChanged(taskID: task, planID: plan, previousStatus: .planned, newStatus: .inProgress,
                                                              reason: "another producer"))
         }
-        let (running, postgres) = try await start(harness, [RacedExecutionToTask(competitor: competitor)])
-        // The facts know the task at its second event (the assignment counts for its sequence).
-        try await eventually("the task facts at sequence 2") {
-            (try? await postgres.query("SELECT last_sequence FROM worker_state.tasks").scalar) == "2"
+        let completion = try await withRuntime(harness, [RacedExecutionToTask(competitor: competitor)]) { postgres in
+            // The facts know the task at its second event (the assignment counts for its sequence).
+            try await eventually("the task facts at sequence 2") {
+                (try? await postgres.query("SELECT last_sequence FROM worker_state.tasks").scalar) == "2"
+            }
+            let completion = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: task,
+                                                                                outcome: .completed))
+            try await eventually("the task completed") {
+                try await harness.events(ofType: TaskStatusChanged.eventType).contains { try TaskStatusChanged(json: $0.data).newStatus == .completed }
+            }
+            return completion
         }
-        let completion = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: task,
-                                                                            outcome: .completed))
-        try await eventually("the task completed") {
-            try await harness.events(ofType: TaskStatusChanged.eventType).contains { try TaskStatusChanged(json: $0.data).newStatus == .completed }
-        }
-        try await running.stop()
         let changes = try await harness.events(ofType: TaskStatusChanged.eventType)
         let steps = try changes.map { try TaskStatusChanged(json: $0.data) }.map { "\($0.previousStatus.rawValue)>\($0.newStatus.rawValue)" }
         // The worker had computed PLANNED>IN_PROGRESS too; its append was refused and the retry
@@ -134,9 +137,9 @@ import Testing
         let second = try await publish(harness, AgentMessageSent(messageID: Self.uuid(), fromAgentID: sender, routing: .topic(topic), content: "2", priority: 1))
         let direct = try await publish(harness, AgentMessageSent(messageID: Self.uuid(), fromAgentID: sender, routing: .direct(recipientID: carol),
                                                                  content: "3", priority: 1))
-        let (running, _) = try await start(harness, [MessageRouterWorker()])
-        try await eventually("five deliveries") { try await harness.events(ofType: AgentMessageDelivered.eventType).count == 5 }
-        try await running.stop()
+        try await withRuntime(harness, [MessageRouterWorker()]) { _ in
+            try await eventually("five deliveries") { try await harness.events(ofType: AgentMessageDelivered.eventType).count == 5 }
+        }
         let deliveries = try await harness.events(ofType: AgentMessageDelivered.eventType)
         func recipients(_ sent: AppendResult) -> Set<String> {
             Set(deliveries.filter { $0.causationID == sent.id }.compactMap { try? AgentMessageDelivered(json: $0.data).recipientID })
@@ -193,14 +196,14 @@ import Testing
         let plan = UUID().uuidString.lowercased(), task = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
         _ = try await harness.log.append(try TaskCreated(taskID: task, planID: plan, name: "t", priority: .low).draft())
         _ = try await harness.log.append(try TaskAssigned(taskID: task, planID: plan, agentID: agent).draft())
-        let running = harness.start([PlanningToAgentWorker()], postgres: PostgresPool(conninfo: server.url, size: 2))
-        try await Task.sleep(for: .seconds(1))
-        #expect(try await harness.events(ofType: AgentExecutionQueued.eventType).isEmpty)
-        try await server.startOffPool()
-        try await eventually("the execution queued once PostgreSQL is back", timeout: 90) {
-            try await harness.events(ofType: AgentExecutionQueued.eventType).count == 1
+        try await harness.withRuntime([PlanningToAgentWorker()], postgres: PostgresPool(conninfo: server.url, size: 2)) {
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await harness.events(ofType: AgentExecutionQueued.eventType).isEmpty)
+            try await server.startOffPool()
+            try await eventually("the execution queued once PostgreSQL is back", timeout: 90) {
+                try await harness.events(ofType: AgentExecutionQueued.eventType).count == 1
+            }
         }
-        try await running.stop()
     }
 }
 

@@ -1,4 +1,5 @@
 import RedisClient
+import TestSupport
 import Testing
 @testable import Workers
 
@@ -13,15 +14,15 @@ import Testing
         settings.blockMilliseconds = 1000
         settings.leaseSeconds = 2
         try await harness.publish(count: 1)
-        let running = harness.start([RecordingWorker(name: "lost", recorder: recorder)], settings: settings)
-        try await eventually("handled before the lease is lost") { await recorder.handled.count == 1 }
-        let lease = WorkerKeys(namespace: harness.namespace, worker: "lost", partition: 0).lease
-        for round in 1...3 {
-            try await harness.redis.send("DEL", lease)
-            try await eventually("the lease taken again") { try await harness.redis.send("EXISTS", lease).int == 1 }
-            try await harness.publish(count: 2)
-            try await eventually("handled after losing the lease \(round) time(s)") { await recorder.handled.count == 1 + 2 * round }
+        try await harness.withRuntime([RecordingWorker(name: "lost", recorder: recorder)], settings: settings) {
+            try await eventually("handled before the lease is lost") { await recorder.handled.count == 1 }
+            let lease = WorkerKeys(namespace: harness.namespace, worker: "lost", partition: 0).lease
+            for round in 1...3 {
+                try await harness.redis.send("DEL", lease)
+                try await eventually("the lease taken again") { try await harness.redis.send("EXISTS", lease).int == 1 }
+                try await harness.publish(count: 2)
+                try await eventually("handled after losing the lease \(round) time(s)") { await recorder.handled.count == 1 + 2 * round }
+            }
         }
-        try await running.stop()
     }
 }

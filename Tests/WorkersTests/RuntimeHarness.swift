@@ -103,6 +103,22 @@ struct RuntimeHarness {
         return RunningRuntime(group: group, task: Task { try await group.run() })
     }
 
+    /// Runs `body` while a runtime runs (as `start` starts it), and stops the runtime after it,
+    /// also when `body` throws.
+    func withRuntime<T>(_ workers: [any Worker], consumer: String = WorkerRuntime.defaultConsumerName(),
+                        settings: WorkerSettings = RuntimeHarness.fastSettings, postgres: PostgresPool? = nil,
+                        _ body: () async throws -> T) async throws -> T {
+        let running = start(workers, consumer: consumer, settings: settings, postgres: postgres)
+        do {
+            let result = try await body()
+            try await running.stop()
+            return result
+        } catch {
+            try? await running.stop()
+            throw error
+        }
+    }
+
     func deadLetters(worker: String? = nil) async throws -> [DeadLetter] {
         try await DeadLetterStore(redis: redis, namespace: namespace).list(worker: worker)
     }
@@ -132,15 +148,4 @@ struct RunningRuntime {
         await group.triggerGracefulShutdown()
         try await task.value
     }
-}
-
-/// Waits until `condition` holds, polling, or fails the test after `timeout` seconds.
-func eventually(_ what: String, timeout: Double = 60, _ condition: () async throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("timed out waiting for: \(what)")
-    throw TestFailure("timed out waiting for: \(what)")
 }

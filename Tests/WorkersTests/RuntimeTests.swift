@@ -16,9 +16,9 @@ import Testing
             keys.append(key)
             try await harness.publish(key: key, count: 10)
         }
-        let running = harness.start([RecordingWorker(name: "rec", recorder: recorder)])
-        try await eventually("200 events handled") { await recorder.handled.count >= 200 }
-        try await running.stop()
+        try await harness.withRuntime([RecordingWorker(name: "rec", recorder: recorder)]) {
+            try await eventually("200 events handled") { await recorder.handled.count >= 200 }
+        }
 
         #expect(await recorder.handled.count == 200)
         #expect(Set(await recorder.handled.map(\.eventID)).count == 200)
@@ -36,9 +36,9 @@ import Testing
         let recorder = Recorder()
         let published = try await harness.publish(count: 3)
         await recorder.failTransiently(published[0].id, times: 6)
-        let running = harness.start([RecordingWorker(name: "rec", recorder: recorder)])
-        try await eventually("all handled after the dependency came back") { await recorder.handled.count == 3 }
-        try await running.stop()
+        try await harness.withRuntime([RecordingWorker(name: "rec", recorder: recorder)]) {
+            try await eventually("all handled after the dependency came back") { await recorder.handled.count == 3 }
+        }
         #expect(await recorder.handled.map(\.sequence) == [1, 2, 3])
         #expect(try await harness.deadLetters().isEmpty)
     }
@@ -48,17 +48,17 @@ import Testing
         let recorder = Recorder()
         for _ in 0..<40 { try await harness.publish(count: 5) }
         let worker = RecordingWorker(name: "shared", recorder: recorder)
-        let first = harness.start([worker], consumer: "first")
-        let second = harness.start([worker], consumer: "second")
-        try await eventually("both processes hold partitions") {
-            let holders = try await WorkerStatusReader(redis: harness.redis, namespace: harness.namespace, partitions: 4)
-                .groupStatuses().compactMap(\.leaseHolder)
-            return Set(holders) == ["first", "second"]
+        try await harness.withRuntime([worker], consumer: "first") {
+            try await harness.withRuntime([worker], consumer: "second") {
+                try await eventually("both processes hold partitions") {
+                    let holders = try await WorkerStatusReader(redis: harness.redis, namespace: harness.namespace, partitions: 4)
+                        .groupStatuses().compactMap(\.leaseHolder)
+                    return Set(holders) == ["first", "second"]
+                }
+                for _ in 0..<40 { try await harness.publish(count: 5) }
+                try await eventually("400 events handled") { await recorder.handled.count >= 400 }
+            }
         }
-        for _ in 0..<40 { try await harness.publish(count: 5) }
-        try await eventually("400 events handled") { await recorder.handled.count >= 400 }
-        try await first.stop()
-        try await second.stop()
         #expect(await recorder.handled.count == 400)
         #expect(Set(await recorder.handled.map(\.eventID)).count == 400)
         #expect(try await harness.events(ofType: "tool.registered").count == 400)
@@ -75,9 +75,9 @@ import Testing
             try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
             try await harness.redis.send("XREADGROUP", "GROUP", keys.group, "vanished", "COUNT", "10", "STREAMS", keys.stream, ">")
         }
-        let running = harness.start([worker])
-        try await eventually("the vanished consumer's events handled") { await recorder.handled.count == 4 }
-        try await running.stop()
+        try await harness.withRuntime([worker]) {
+            try await eventually("the vanished consumer's events handled") { await recorder.handled.count == 4 }
+        }
         #expect(await recorder.handled.map(\.sequence) == [1, 2, 3, 4])
         #expect(await recorder.handled.allSatisfy { $0.attempt == 2 })
     }
@@ -93,9 +93,9 @@ import Testing
         for victim in 1...3 {
             try await harness.redis.send("XCLAIM", keys.stream, keys.group, "victim-\(victim)", "0", published[0].position.streamID.description)
         }
-        let running = harness.start([RecordingWorker(name: "crashy", recorder: recorder)])
-        try await eventually("the crash-looping event parked") { try await harness.deadLetters().count == 2 }
-        try await running.stop()
+        try await harness.withRuntime([RecordingWorker(name: "crashy", recorder: recorder)]) {
+            try await eventually("the crash-looping event parked") { try await harness.deadLetters().count == 2 }
+        }
         let letters = try await harness.deadLetters()
         #expect(letters.map(\.reason) == ["crash_loop", "behind_parked_key"])
         #expect(letters[0].eventID == published[0].id)
@@ -126,10 +126,10 @@ import Testing
         #expect(try await harness.events(ofType: "tool.registered").count == 3)
         #expect(try await harness.redis.send("XPENDING", keys.stream, keys.group).array?.first?.int == 3, "published, not acknowledged")
 
-        let running = harness.start([worker])
-        try await eventually("the pending events handled again") { await recorder.handled.count == 6 }
-        try await eventually("acknowledged") { try await harness.redis.send("XPENDING", keys.stream, keys.group).array?.first?.int == 0 }
-        try await running.stop()
+        try await harness.withRuntime([worker]) {
+            try await eventually("the pending events handled again") { await recorder.handled.count == 6 }
+            try await eventually("acknowledged") { try await harness.redis.send("XPENDING", keys.stream, keys.group).array?.first?.int == 0 }
+        }
         let emitted = try await harness.events(ofType: "tool.registered")
         #expect(emitted.count == 3)
         #expect(Set(emitted.compactMap(\.causationID)) == Set(published.map(\.id)))
