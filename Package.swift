@@ -110,13 +110,21 @@ let package = Package(
         ]),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["RedisClient", "PostgresClient", "EventLog", "BerrysDomain"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            "RedisClient", "PostgresClient", "EventLog", "BerrysDomain", "BerrysJSON", "BerrysFoundation", "Workers",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/TestSupport"),
+        .testTarget(name: "BerrysJSONTests", dependencies: ["BerrysJSON"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "BerrysFoundationTests", dependencies: ["BerrysFoundation"]),
         .testTarget(name: "WorkersTests", dependencies: [
-            "Workers", "BerrysWorkers", "BerrysDomain", "BerrysFoundation", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",
+            "Workers", "BerrysFoundation", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "BerrysWorkersTests", dependencies: [
+            "BerrysWorkers", "Workers", "BerrysDomain", "EventLog", "PostgresClient", "BerrysJSON", "TestSupport",
         ]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),

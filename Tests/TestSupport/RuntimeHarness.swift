@@ -1,77 +1,26 @@
 import BerrysDomain
-import BerrysJSON
 import BerrysFoundation
+import BerrysJSON
 import EventLog
 import Foundation
 import Logging
 import PostgresClient
 import RedisClient
 import ServiceLifecycle
-import TestSupport
-import Testing
-@testable import Workers
-
-/// What a test worker saw and what it is told to do.
-actor Recorder {
-    struct Handled: Sendable {
-        let eventID: String
-        let key: String
-        let sequence: Int
-        let attempt: Int
-    }
-
-    private(set) var handled: [Handled] = []
-    /// Event ids whose handling fails permanently.
-    var poisoned: Set<String> = []
-    /// Event id → how many more times it fails transiently.
-    var transientFailures: [String: Int] = [:]
-
-    func poison(_ ids: Set<String>) { poisoned = ids }
-    func failTransiently(_ id: String, times: Int) { transientFailures[id] = times }
-
-    /// How many times the handler was called per event id.
-    private(set) var calls: [String: Int] = [:]
-
-    func decide(_ event: EventEnvelope, attempt: Int) throws {
-        calls[event.id, default: 0] += 1
-        if poisoned.contains(event.id) { throw WorkerError.permanent("poisoned \(event.id)") }
-        if let left = transientFailures[event.id], left > 0 {
-            transientFailures[event.id] = left - 1
-            throw WorkerError.transient("dependency down for \(event.id)")
-        }
-        handled.append(Handled(eventID: event.id, key: event.effectivePartitionKey, sequence: event.sequence ?? 0, attempt: attempt))
-    }
-
-    /// Handled event ids per key, in handling order.
-    func sequencesByKey() -> [String: [Int]] {
-        Dictionary(grouping: handled, by: \.key).mapValues { $0.map(\.sequence) }
-    }
-}
-
-/// Handles `project.status_changed`; emits one `tool.registered` per event.
-struct RecordingWorker: Worker {
-    let name: String
-    let recorder: Recorder
-    let handledTypes: Set<String> = ["project.status_changed"]
-
-    func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {
-        try await recorder.decide(event, attempt: context.attempt)
-        let tool = DeterministicID.uuid("tool/\(event.id)")
-        return [EventDraft(type: "tool.registered", data: .object(["tool_id": .string(tool), "name": .string("t"),
-                                                                   "category": .string("test"), "version": .string("1.0.0")]))]
-    }
-}
+import Workers
 
 /// A log in its own namespace, a Redis pool, and runtimes started and stopped like a process would.
-struct RuntimeHarness {
-    let log: EventLog
-    let redis: RedisPool
+public struct RuntimeHarness: Sendable {
+    public let log: EventLog
+    public let redis: RedisPool
 
-    static let fastSettings = WorkerSettings(
+    /// Short timeouts and leases, small batches: what the tests run with.
+    public static let fastSettings = WorkerSettings(
         concurrency: 4, batchSize: 50, blockMilliseconds: 100, visibilityTimeout: 2, leaseSeconds: 5,
         policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 0.01, maximum: 0.05)), shutdownGrace: 2)
 
-    init(partitions: Int = 4, redisConfiguration: RedisConfiguration = TestServers.redisConfiguration) async throws {
+    /// A log of `partitions` partitions in a namespace of its own.
+    public init(partitions: Int = 4, redisConfiguration: RedisConfiguration = TestServers.redisConfiguration) async throws {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("wrk"), partitions: partitions,
                                                   unavailableRetrySeconds: 20)
         redis = RedisPool(configuration: redisConfiguration, size: 8)
@@ -79,11 +28,11 @@ struct RuntimeHarness {
                                       conventions: BerrysConventions())
     }
 
-    var namespace: String { log.configuration.namespace }
+    public var namespace: String { log.configuration.namespace }
 
     /// Publishes `count` status changes of one project (its key), in order.
     @discardableResult
-    func publish(key: String = UUID().uuidString.lowercased(), count: Int) async throws -> [AppendResult] {
+    public func publish(key: String = UUID().uuidString.lowercased(), count: Int) async throws -> [AppendResult] {
         var results: [AppendResult] = []
         for _ in 0..<count {
             let data: JSON = .object(["project_id": .string(key), "previous_status": .string("DRAFT"), "new_status": .string("PLANNING")])
@@ -93,7 +42,7 @@ struct RuntimeHarness {
     }
 
     /// Starts a runtime as one process would run it.
-    func start(_ workers: [any Worker], consumer: String = WorkerRuntime.defaultConsumerName(),
+    public func start(_ workers: [any Worker], consumer: String = WorkerRuntime.defaultConsumerName(),
                settings: WorkerSettings = RuntimeHarness.fastSettings, postgres: PostgresPool? = nil) -> RunningRuntime {
         var logger = Logger(label: "test.workers")
         logger.logLevel = .warning
@@ -105,7 +54,7 @@ struct RuntimeHarness {
 
     /// Runs `body` while a runtime runs (as `start` starts it), and stops the runtime after it,
     /// also when `body` throws.
-    func withRuntime<T>(_ workers: [any Worker], consumer: String = WorkerRuntime.defaultConsumerName(),
+    public func withRuntime<T>(_ workers: [any Worker], consumer: String = WorkerRuntime.defaultConsumerName(),
                         settings: WorkerSettings = RuntimeHarness.fastSettings, postgres: PostgresPool? = nil,
                         _ body: () async throws -> T) async throws -> T {
         let running = start(workers, consumer: consumer, settings: settings, postgres: postgres)
@@ -119,12 +68,13 @@ struct RuntimeHarness {
         }
     }
 
-    func deadLetters(worker: String? = nil) async throws -> [DeadLetter] {
+    /// The dead letters of the log, of one worker or all.
+    public func deadLetters(worker: String? = nil) async throws -> [DeadLetter] {
         try await DeadLetterStore(redis: redis, namespace: namespace).list(worker: worker)
     }
 
     /// Every event of a type in the log, across partitions.
-    func events(ofType type: String) async throws -> [EventEnvelope] {
+    public func events(ofType type: String) async throws -> [EventEnvelope] {
         var all: [EventEnvelope] = []
         for partition in 0..<log.partitioner.partitions {
             var after = StreamID.zero
@@ -140,11 +90,12 @@ struct RuntimeHarness {
 }
 
 /// A runtime running in a task, stopped by a graceful shutdown.
-struct RunningRuntime {
+public struct RunningRuntime: Sendable {
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    func stop() async throws {
+    /// Stops the runtime gracefully, as SIGTERM would, and waits for it.
+    public func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
     }
