@@ -1,5 +1,4 @@
 import ArgumentParser
-import BerrysFoundation
 import CommandSupport
 
 /// The `berrys-bench` command: Berrys' figures next to the limits of Redis and PostgreSQL
@@ -18,16 +17,6 @@ struct BerrysBench: AsyncParsableCommand {
         subcommands: [PublishBench.self, ReplayBench.self, WorkersBench.self, APIBench.self])
 
     static func main() async {
-        ProcessSetup.ignoreBrokenPipes()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await CommandMain.run(Self.self)
     }
 }

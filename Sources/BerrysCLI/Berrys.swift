@@ -1,6 +1,5 @@
 import ArgumentParser
 import BerrysWorkers
-import BerrysFoundation
 import CommandSupport
 
 /// The `berrys` command.
@@ -28,17 +27,7 @@ struct Berrys: AsyncParsableCommand {
                       DeadLetterCommand.self, StatusCommand.self])
 
     static func main() async {
-        ProcessSetup.ignoreBrokenPipes()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await CommandMain.run(Self.self)
     }
 }
 

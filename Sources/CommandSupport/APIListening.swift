@@ -3,8 +3,11 @@ import ServiceLifecycle
 
 /// The API could not listen on its address (in use, not permitted, unknown host).
 public struct APIListenError: CommandFailure, CustomStringConvertible {
+    /// The address it tried (`BERRYS_HTTP_HOST`).
     public let host: String
+    /// The port it tried (`BERRYS_HTTP_PORT`).
     public let port: Int
+    /// What the server said, e.g. `Address already in use`.
     public let underlying: String
 
     public var description: String {
@@ -21,6 +24,9 @@ public struct ListeningAPI<Application: Service>: Service {
     let host: String
     let port: Int
 
+    /// - Parameters:
+    ///   - listening: the signal `application` opens once it listens (`APIServer.application(listening:)`).
+    ///   - host, port: the address, named in the error.
     public init(_ application: Application, listening: ListeningSignal, host: String, port: Int) {
         self.application = application
         self.listening = listening
@@ -43,6 +49,7 @@ public struct AfterListening: Service {
     let listening: ListeningSignal
     let service: any Service
 
+    /// `service`, started once `listening` opens.
     public init(_ listening: ListeningSignal, _ service: any Service) {
         self.listening = listening
         self.service = service
