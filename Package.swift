@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "berrys", targets: ["BerrysCLI"]),
         .executable(name: "berrys-bench", targets: ["BerrysBench"]),
+        .executable(name: "berrys-fuzz", targets: ["BerrysFuzz"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "BerrysDomain", targets: ["BerrysDomain"]),
     ],
@@ -82,6 +83,7 @@ let package = Package(
 
         // What the command line and the benchmarks share: settings, context, failure reporting, exit codes, logging.
         .target(name: "CommandSupport", dependencies: [
+            "BerrysFoundation",
             "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI", "BerrysAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -109,6 +111,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Fuzzing (scripts/fuzz): the properties each decoder must keep, and the libFuzzer entry
+        // points (built with -sanitize=fuzzer,address -DFUZZING; a normal build replays saved inputs).
+        .target(name: "BerrysFuzzTargets", dependencies: ["BerrysJSON", "JSONSchema", "EventLog", "BerrysDomain"]),
+        .executableTarget(name: "BerrysFuzz", dependencies: ["BerrysFuzzTargets", "BerrysDomain"]),
+
         // Tests
         .target(name: "TestSupport", dependencies: [
             "RedisClient", "PostgresClient", "EventLog", "BerrysDomain", "BerrysJSON", "BerrysFoundation", "Workers",
@@ -116,6 +123,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "BerrysJSONTests", dependencies: ["BerrysJSON"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["BerrysFuzzTargets", "BerrysDomain", "TestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "BerrysFoundationTests", dependencies: ["BerrysFoundation"]),
         .testTarget(name: "WorkersTests", dependencies: [
