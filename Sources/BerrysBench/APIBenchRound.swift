@@ -1,7 +1,7 @@
 import CommandSupport
 import Foundation
 
-/// One round of `bench api`: the reads, and the static route's runs just before and after them.
+/// One round of `berrys-bench api`: the reads, and the static route's runs just before and after them.
 struct APIBenchRound {
     var staticBefore: MeasuredRun
     var staticAfter: MeasuredRun

@@ -17,7 +17,7 @@ public struct ReadStore: Sendable {
     }
 
     /// A read store for an API with `settings`: one connection per core (concurrent reads share
-    /// them; measured with `berrys bench api`, more backends only add contention on 2 cores),
+    /// them; measured with `berrys-bench api`, more backends only add contention on 2 cores),
     /// reads bounded by the request time limit.
     public init(conninfo: String, settings: APISettings) {
         self.init(conninfo: conninfo, size: ProcessInfo.processInfo.activeProcessorCount, statementTimeout: settings.requestTimeout)
