@@ -42,6 +42,10 @@ import Testing
                 try await eventually("the message delivered", timeout: 20, every: .milliseconds(50)) {
                     try await client.get("/v1/agents/\(agent)/inbox").json.arrayValue?.isEmpty == false
                 }
+                // agent-lifecycle's status changes come from another worker, on its own schedule.
+                try await eventually("the agent's status changes", timeout: 20, every: .milliseconds(50)) {
+                    (try await client.get("/v1/agents/\(agent)/history").json.arrayValue?.count ?? 0) >= 2
+                }
                 let checks: [(String, (JSON) -> Bool)] = [
                     ("/v1/agents/\(agent)", { $0["name"] == .string("Reader") }),
                     ("/v1/agents/\(agent)/history", { ($0.arrayValue?.count ?? 0) >= 2 }),
