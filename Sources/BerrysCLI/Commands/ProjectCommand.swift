@@ -4,7 +4,7 @@ import Logging
 import Projections
 import ServiceLifecycle
 
-struct ProjectCommand: AsyncParsableCommand {
+struct ProjectCommand: LongRunningCommand {
     static let configuration = CommandConfiguration(
         commandName: "project",
         abstract: "Run the live projector: keep the read models in PostgreSQL up to date with the log (Ctrl-C or SIGTERM stops it).")
@@ -15,7 +15,8 @@ struct ProjectCommand: AsyncParsableCommand {
     var rebuildChanged = false
 
     func run() async throws {
-        try await reportingFailures {
+        let (only, rebuildChanged) = (only, rebuildChanged)
+        try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.projector") {
             let context = try Context(redisPoolSize: 16)
             let pool = context.postgres(size: 16)
             _ = try await pool.withConnection { try await Migrations.run(on: $0) }
@@ -27,10 +28,7 @@ struct ProjectCommand: AsyncParsableCommand {
             let log = try await context.openLog(create: true)
             let logger = Logger(label: "berrys.projector")
             logger.info("projecting \(definitions.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")) over \(log.partitioner.partitions) partitions")
-            let group = ServiceGroup(configuration: .init(
-                services: [Projector(log: log, pool: pool, definitions: definitions, logger: logger)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
-        }
+            return [Projector(log: log, pool: pool, definitions: definitions, logger: logger)]
+        } }
     }
 }

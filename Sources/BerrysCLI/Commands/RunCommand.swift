@@ -7,7 +7,7 @@ import QueryAPI
 import ServiceLifecycle
 import Workers
 
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: LongRunningCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run everything in one process: the HTTP API, the live projector and the consumer workers (Ctrl-C or SIGTERM stops them gracefully).",
@@ -16,7 +16,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var workerOptions: WorkerOptions
 
     func run() async throws {
-        try await reportingFailures {
+        let workerOptions = workerOptions
+        try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.run") {
             let context = try Context(redisPoolSize: 16 + 2 * workerOptions.concurrency)
             let metrics = APIMetrics.bootstrap()
             let postgres = context.postgres(size: 16 + workerOptions.concurrency)
@@ -33,8 +34,7 @@ struct RunCommand: AsyncParsableCommand {
             let api = context.apiService(log: log, admin: postgres, metrics: metrics, listening: listening, logger: Logger(label: "berrys.api"))
             logger.info("API on http://\(context.settings.api.host):\(context.settings.api.port)")
             logger.info("running projections \(definitions.map(\.name).joined(separator: ", ")) and workers \(workers.map(\.name).joined(separator: ", "))")
-            let group = ServiceGroup(configuration: .init(services: [api, AfterListening(listening, projector), AfterListening(listening, runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
-        }
+            return [api, AfterListening(listening, projector), AfterListening(listening, runtime)]
+        } }
     }
 }

@@ -7,14 +7,14 @@ import Projections
 import QueryAPI
 import ServiceLifecycle
 
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: LongRunningCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the HTTP query API alone (BERRYS_HTTP_HOST:BERRYS_HTTP_PORT; SIGTERM stops it gracefully).",
         discussion: "Reads come from the read.* views as the role berrys_reader; see berrys run for API + projector + workers.")
 
     func run() async throws {
-        try await reportingFailures {
+        try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.api") {
             let context = try Context(redisPoolSize: 16)
             let metrics = APIMetrics.bootstrap()
             let admin = context.postgres(size: 8)
@@ -23,9 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
             let logger = Logger(label: "berrys.api")
             let api = context.apiService(log: log, admin: admin, metrics: metrics, listening: ListeningSignal(), logger: logger)
             logger.info("serving on http://\(context.settings.api.host):\(context.settings.api.port)")
-            let group = ServiceGroup(configuration: .init(services: [api], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
-        }
+            return [api]
+        } }
     }
 }
 

@@ -7,7 +7,7 @@ import QueryAPI
 import ServiceLifecycle
 import Workers
 
-struct WorkerCommand: AsyncParsableCommand {
+struct WorkerCommand: LongRunningCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Run the consumer workers against the log (Ctrl-C or SIGTERM stops them gracefully).",
@@ -26,7 +26,8 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingFailures {
+        let (options, metricsPort) = (options, metricsPort)
+        try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.workers") {
             let registry = metricsPort.map { _ in APIMetrics.bootstrap() }
             let context = try Context(redisPoolSize: 8 + 2 * options.concurrency)
             let workers = try BerrysWorkerCatalog.select(options.only)
@@ -45,9 +46,8 @@ struct WorkerCommand: AsyncParsableCommand {
                                                           readiness: readiness))
                 logger.info("metrics on http://\(context.settings.api.host):\(metricsPort)/metrics, readiness on /health/readiness")
             }
-            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
-        }
+            return services
+        } }
     }
 }
 
