@@ -99,7 +99,13 @@ extension PostgresConnection {
         let result = statement.types.withUnsafeBufferPointer { types in
             PQprepare(connection, name, statement.sql, Int32(statement.types.count), statement.types.isEmpty ? nil : types.baseAddress)
         }
-        try consume(result, sql: statement.sql)
+        do {
+            try consume(result, sql: statement.sql)
+        } catch let error as PostgresError where error.sqlState == "42P05" {
+            // Already prepared on the server although this connection had not recorded it: a
+            // statement timeout can cancel the reply to a Parse the server had already done
+            // (the fault runner's timeout storm). Names stand for their SQL, so it is the same one.
+        }
         handle.prepared.insert(name)
     }
 
