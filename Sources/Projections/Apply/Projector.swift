@@ -40,7 +40,16 @@ public struct Projector: Service {
         let running = RunningVersions()
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let live = try await catalog.liveVersions(names: definitions.map(\.name))
+                let live: [ProjectionDefinition]
+                do {
+                    live = try await catalog.liveVersions(names: definitions.map(\.name))
+                } catch let error as PostgresError where error.isTransient {
+                    // PostgreSQL down, restarting or timing out: the running versions go on
+                    // retrying their own batches; the catalog is read again at the next rescan.
+                    logger.warning("cannot read the projection catalog, trying again in \(rescanSeconds) s: \(error)")
+                    try? await Task.sleep(nanoseconds: UInt64(rescanSeconds * 1_000_000_000))
+                    continue
+                }
                 await running.keep(only: Set(live.map(\.key)))
                 for definition in live where await running.start(definition.key) {
                     let version = VersionLoops(log: log, pool: pool, catalog: catalog, definition: definition, logger: logger)
