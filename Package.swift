@@ -146,7 +146,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysJSON", "PostgresClient", "RedisClient"]),
+        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysFoundation", "BerrysJSON", "PostgresClient", "RedisClient"]),
         .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

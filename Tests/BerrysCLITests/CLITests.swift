@@ -1,3 +1,4 @@
+import BerrysFoundation
 import BerrysJSON
 import Foundation
 import TestSupport

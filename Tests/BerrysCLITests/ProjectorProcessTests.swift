@@ -1,3 +1,4 @@
+import BerrysFoundation
 import Foundation
 import PostgresClient
 import TestSupport

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import Foundation
 import RedisClient
 import TestSupport

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import Foundation
 #if canImport(Glibc)
 import Glibc

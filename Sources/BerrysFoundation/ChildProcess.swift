@@ -3,15 +3,18 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs a program with `posix_spawnp` and waits for it with `waitpid`.
+/// Runs programs with `posix_spawnp` and waits for them with `waitpid`: for the tests and the
+/// fault runner, which start, signal and kill `berrys` processes.
 ///
 /// Foundation's `Process` hangs in `waitUntilExit` under the test runner here, and its
 /// children inherit the spawning thread's signal mask (SIGTERM blocked). This helper resets
-/// the mask and default signal actions in the child, sends stdin from a file and captures
+/// the mask and default signal actions in the child, sends stdin from a file and writes
 /// stdout/stderr into files, so no pipe can fill up.
-enum ChildProcess {
-    static func run(_ program: String, _ arguments: [String], input: String?,
-                    environment: [String: String]?) throws -> (status: Int32, stdout: String, stderr: String) {
+public enum ChildProcess {
+    /// Runs `program` to its end; returns its exit code and what it printed.
+    /// - Parameter environment: added to (and overriding) this process's environment.
+    public static func run(_ program: String, _ arguments: [String], input: String?,
+                           environment: [String: String]?) throws -> (status: Int32, stdout: String, stderr: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("berrys-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -31,8 +34,9 @@ enum ChildProcess {
 
     /// Starts a program with its standard streams on files, a clean signal mask and default
     /// signal actions; returns its pid.
-    static func spawn(_ program: String, _ arguments: [String], environment: [String: String]?,
-                      stdin: String, stdout: String, stderr: String) throws -> pid_t {
+    /// - Throws: `ChildProcessError` when it cannot be started.
+    public static func spawn(_ program: String, _ arguments: [String], environment: [String: String]?,
+                             stdin: String, stdout: String, stderr: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -55,21 +59,28 @@ enum ChildProcess {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw TestFailure("cannot start \(program): \(String(cString: strerror(spawned)))") }
+        guard spawned == 0 else { throw ChildProcessError(program: program, reason: String(cString: strerror(spawned))) }
         return pid
     }
 
     /// The exit code of a `waitpid` status; 128 + the signal for a killed process.
-    static func exitCode(_ status: Int32) -> Int32 {
+    public static func exitCode(_ status: Int32) -> Int32 {
         (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
 
-/// A program running in the background, for tests that kill it.
+/// A program that could not be started.
+public struct ChildProcessError: Error, CustomStringConvertible, Sendable {
+    public let program: String
+    public let reason: String
+    public var description: String { "cannot start \(program): \(reason)" }
+}
+
+/// A program running in the background, for tests and fault runs that signal or kill it.
 public struct BackgroundProcess: Sendable {
     public let pid: pid_t
 
-    /// Starts `program` with its output sent to `logPath`.
+    /// Starts `program` with its output appended to `logPath`.
     public static func start(_ program: String, _ arguments: [String], environment: [String: String], logPath: String) throws -> BackgroundProcess {
         BackgroundProcess(pid: try ChildProcess.spawn(program, arguments, environment: environment,
                                                       stdin: "/dev/null", stdout: logPath, stderr: logPath))
@@ -82,5 +93,26 @@ public struct BackgroundProcess: Sendable {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return ChildProcess.exitCode(status)
+    }
+
+    /// Sends `signal` and waits at most `seconds` for the process to end.
+    /// - Returns: its exit status, or nil when it is still running after `seconds` (it is then
+    ///   left running; stop it with SIGKILL).
+    public func stop(signal: Int32, within seconds: Double) -> Int32? {
+        kill(pid, signal)
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            if let status = exited() { return status }
+            if Date() >= deadline { return nil }
+            usleep(10_000)
+        }
+    }
+
+    /// The exit status when the process has ended (reaping it), nil while it runs.
+    public func exited() -> Int32? {
+        var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, WNOHANG) } while reaped == -1 && errno == EINTR
+        return reaped == pid ? ChildProcess.exitCode(status) : nil
     }
 }
