@@ -1,0 +1,193 @@
+import BerrysFoundation
+import Foundation
+import PostgresClient
+import RedisClient
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a fault run works: the servers it was given, the `berrys` binary it drives, and the
+/// script that crashes and restarts those servers.
+struct FaultServers: Sendable {
+    let redisURL: String
+    let databaseURL: String
+    let berrys: String
+    let serversScript: String
+    let serversName: String
+    let projectRoot: URL
+    let logsFolder: URL
+
+    /// Runs `local-servers COMMAND NAME` (crash-redis, crash-postgres).
+    func control(_ command: String) async throws {
+        let result = try await OffPool.run { try ChildProcess.run(serversScript, [command, serversName], input: nil, environment: nil) }
+        guard result.status == 0 else { throw FaultRunError("\(serversScript) \(command) \(serversName) exited \(result.status): \(result.stderr)") }
+    }
+}
+
+/// One scenario's world: its own Redis namespace and database on the fault servers, the
+/// environment every `berrys` process of the scenario gets, and the processes it started.
+actor FaultWorld {
+    let servers: FaultServers
+    let scenario: String
+    let namespace: String
+    let databaseName: String
+    let databaseURL: String
+    let partitions = 4
+    let logPath: String
+    private var processes: [Int32: StartedProcess] = [:]
+    private var started = 0
+    private var extraDatabases: [String] = []
+
+    struct StartedProcess: Sendable {
+        let process: BackgroundProcess
+        let role: Role
+        let consumer: String
+    }
+
+    /// The long-running commands a scenario starts, kills and restarts.
+    enum Role: String, Sendable, CaseIterable {
+        case run, worker, project
+    }
+
+    init(servers: FaultServers, scenario: String) {
+        self.servers = servers
+        self.scenario = scenario
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        namespace = "faults-\(scenario)-\(suffix)"
+        databaseName = "berrys_faults_\(suffix)"
+        databaseURL = Self.url(servers.databaseURL, database: databaseName)
+        logPath = servers.logsFolder.appendingPathComponent("\(scenario)-\(suffix).log").path
+    }
+
+    /// `url` with its database replaced.
+    static func url(_ url: String, database: String) -> String {
+        String(url[..<url.lastIndex(of: "/")!]) + "/\(database)"
+    }
+
+    /// The environment of every process of this scenario (and of `port` for the API).
+    func environment(databaseURL: String? = nil, port: Int = 0) -> [String: String] {
+        ["BERRYS_REDIS_URL": servers.redisURL, "BERRYS_DATABASE_URL": databaseURL ?? self.databaseURL,
+         "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "\(partitions)", "BERRYS_HTTP_PORT": "\(port)",
+         "BERRYS_SCHEMAS_DIR": servers.projectRoot.appendingPathComponent("schemas").path,
+         "BERRYS_PROJECTIONS_DIR": servers.projectRoot.appendingPathComponent("projections").path,
+         "BERRYS_LOG_LEVEL": "notice"]
+    }
+
+    /// Creates the database (in `tablespace` when given) and the log (`berrys init`, `berrys migrate`).
+    func create(tablespace: String? = nil) async throws {
+        try await PostgresConnection(conninfo: servers.databaseURL).execute("CREATE DATABASE \(databaseName)" + (tablespace.map { " TABLESPACE \($0)" } ?? ""))
+        try await berrys(["init"])
+        try await berrys(["migrate"])
+    }
+
+    /// Runs a `berrys` command to its end; throws when it fails.
+    @discardableResult
+    func berrys(_ arguments: [String], databaseURL: String? = nil) async throws -> String {
+        let program = servers.berrys, environment = environment(databaseURL: databaseURL)
+        let result = try await OffPool.run { try ChildProcess.run(program, arguments, input: nil, environment: environment) }
+        guard result.status == 0 else {
+            throw FaultRunError("berrys \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr.suffix(2000))")
+        }
+        return result.stdout
+    }
+
+    /// The worker options every scenario uses: short leases and visibility timeouts, so that
+    /// takeovers happen within seconds and a run stays short.
+    static let workerOptions = ["--lease-seconds", "2", "--visibility-timeout", "3"]
+
+    /// Remembers another database of the scenario, dropped with it.
+    func addDatabase(_ name: String) { extraDatabases.append(name) }
+
+    /// Starts a `berrys` command in the background (the caller stops it), output to the log.
+    func startCommand(_ arguments: [String], databaseURL: String? = nil) throws -> BackgroundProcess {
+        try BackgroundProcess.start(servers.berrys, arguments, environment: environment(databaseURL: databaseURL), logPath: logPath)
+    }
+
+    /// The processes running now.
+    var running: [StartedProcess] { Array(processes.values) }
+
+    /// Starts `role` in the background, its output appended to the scenario's log.
+    func start(_ role: Role) throws -> StartedProcess {
+        started += 1
+        let consumer = "\(role.rawValue)-\(started)"
+        var arguments = [role.rawValue]
+        if role != .project { arguments += Self.workerOptions + ["--consumer", consumer] }
+        let port = role == .run ? try FreePort.pick() : 0
+        let process = try BackgroundProcess.start(servers.berrys, arguments, environment: environment(port: port), logPath: logPath)
+        let entry = StartedProcess(process: process, role: role, consumer: consumer)
+        processes[process.pid] = entry
+        return entry
+    }
+
+    /// Sends `signal` to a process and waits for it (at most `seconds`, then SIGKILL).
+    /// - Returns: its exit status, or nil when it did not end in time (it was then killed).
+    func stop(_ entry: StartedProcess, signal: Int32, within seconds: Double = 60) async -> Int32? {
+        processes[entry.process.pid] = nil
+        let process = entry.process
+        return await OffPool.run {
+            if let status = process.stop(signal: signal, within: seconds) { return status }
+            process.stop(signal: SIGKILL)
+            return nil
+        }
+    }
+
+    /// Stops every process still running with SIGTERM.
+    /// - Returns: the exit statuses that were not 0, with the role (nil status: did not end in time).
+    func stopAll() async -> [(role: Role, status: Int32?)] {
+        var failures: [(role: Role, status: Int32?)] = []
+        for entry in processes.values {
+            let status = await stop(entry, signal: SIGTERM)
+            if status != 0 { failures.append((entry.role, status)) }
+        }
+        return failures
+    }
+
+    /// Kills what still runs, drops the database(s) and deletes the namespace's keys.
+    func destroy(redis: RedisPool) async {
+        for process in processes.values { process.process.stop(signal: SIGKILL) }
+        processes = [:]
+        let admin = PostgresConnection(conninfo: servers.databaseURL)
+        for name in [databaseName] + extraDatabases { try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        try? await BenchKeys.delete(prefix: namespace, redis: redis)
+    }
+}
+
+/// A failure of the fault runner itself (not a finding of the audit).
+struct FaultRunError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Blocking work (waiting for a child, sleeping in C) on a thread of its own, off the
+/// cooperative pool, which has two threads on this machine.
+enum OffPool {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+}
+
+/// A TCP port on 127.0.0.1 nothing listens on now (the kernel's pick for port 0).
+enum FreePort {
+    static func pick() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw FaultRunError("socket() failed") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw FaultRunError("cannot pick a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
