@@ -68,26 +68,30 @@ struct FaultInjector: Sendable {
         }
     }
 
-    /// SIGTERM of a random process 0.02–3 s after its start: it must exit 0 within 30 s and
-    /// hold no lease afterwards. Restarted each time.
+    /// SIGTERM 0.05–3 s after the target's start (its set-up takes 0.1–0.5 s; before `main`, in
+    /// the first milliseconds after exec, any process has the default action): it must exit 0
+    /// within 30 s and hold no lease afterwards. Restarted each time.
     private func terminate(count: Int, random: inout SplitMix, _ outcome: inout FaultRunner.Outcome) async throws {
         for index in 0..<count {
-            let running = await world.running
-            let target = running[random.index(running.count)]
-            let delay = random.uniform(0.02, 3)
-            try await Task.sleep(for: .seconds(delay))
+            // Every other stop aims at the process started last (the one restarted after the
+            // previous stop), so that half of them come during start-up.
+            let running = await world.running.sorted { $0.startedAt < $1.startedAt }
+            let target = index % 2 == 1 ? running.last! : running[random.index(running.count)]
+            let delay = random.uniform(0.05, 3)
+            let wait = delay - Date().timeIntervalSince(target.startedAt)
+            if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
             let heads = try await probe.heads()
             let status = await world.stop(target, signal: SIGTERM, within: 30)
             let stoppedAt = Date()
             if status != 0 {
-                outcome.findings.append("SIGTERM \(index + 1), \(String(format: "%.2f", delay)) s after start: berrys \(target.role.rawValue) "
+                outcome.findings.append("SIGTERM \(index + 1), \(String(format: "%.2f", Date().timeIntervalSince(target.startedAt))) s after start: berrys \(target.role.rawValue) "
                                         + "exited \(status.map(String.init) ?? "(not within 30 s)")")
             }
             let kept = try await leases(heldBy: target.consumer)
             if !kept.isEmpty { outcome.findings.append("berrys \(target.role.rawValue) kept \(kept.count) leases after SIGTERM: \(kept.prefix(2))") }
             _ = try await world.start(target.role)
             outcome.faults += 1
-            if delay > 1.5 { try await recover(from: heads, since: stoppedAt, &outcome) }
+            if wait <= 0 || delay > 1.5 { try await recover(from: heads, since: stoppedAt, &outcome) }
         }
     }
 

@@ -42,6 +42,7 @@ actor FaultWorld {
         let process: BackgroundProcess
         let role: Role
         let consumer: String
+        let startedAt: Date
     }
 
     /// The long-running commands a scenario starts, kills and restarts.
@@ -114,7 +115,7 @@ actor FaultWorld {
         if role != .project { arguments += Self.workerOptions + ["--consumer", consumer] }
         let port = role == .run ? try FreePort.pick() : 0
         let process = try BackgroundProcess.start(servers.berrys, arguments, environment: environment(port: port), logPath: logPath)
-        let entry = StartedProcess(process: process, role: role, consumer: consumer)
+        let entry = StartedProcess(process: process, role: role, consumer: consumer, startedAt: Date())
         processes[process.pid] = entry
         return entry
     }
