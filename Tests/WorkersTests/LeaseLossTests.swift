@@ -25,4 +25,29 @@ import Testing
             }
         }
     }
+
+    /// A lease taken by another process (this one stalled past it) stops this process's
+    /// reads at once, before its own renewal notices (every lease/4 = 5 s here): events
+    /// published after the theft are not delivered to it, and are handled once the lease is
+    /// free again.
+    @Test func aStolenLeaseStopsTheReadsBeforeTheRenewalNotices() async throws {
+        let harness = try await RuntimeHarness(partitions: 1)
+        let recorder = Recorder()
+        var settings = RuntimeHarness.fastSettings
+        settings.leaseSeconds = 20
+        try await harness.publish(count: 1)
+        try await harness.withRuntime([RecordingWorker(name: "stolen", recorder: recorder)], consumer: "victim", settings: settings) {
+            try await eventually("handled before the theft") { await recorder.handled.count == 1 }
+            try await Task.sleep(for: .seconds(2.5))  // past the runner's quick ticks after taking the partition
+            let keys = WorkerKeys(namespace: harness.namespace, worker: "stolen", partition: 0)
+            try await harness.redis.send("SET", keys.lease, "thief", "PX", "60000")
+            try await harness.publish(count: 3)
+            try await Task.sleep(for: .seconds(1.5))
+            #expect(await recorder.handled.count == 1)
+            let pending = try await harness.redis.send(RedisCommand("XPENDING", keys.stream, keys.group)).array?.first?.int
+            #expect(pending == 0)
+            try await harness.redis.send("DEL", keys.lease)
+            try await eventually("handled after the lease came back") { await recorder.handled.count == 4 }
+        }
+    }
 }

@@ -1,8 +1,8 @@
 import RedisClient
 
 extension PartitionConsumer {
-    /// Claims the pending entries this lease holder takes over (see `ClaimPlan`) and removes
-    /// consumers that are gone and hold nothing.
+    /// Claims the pending entries this lease holder takes over (see `ClaimPlan`), fenced by the
+    /// lease (`LeaseFunctions`), and removes consumers that are gone and hold nothing.
     /// - Returns: the claimed deliveries, oldest first, and how many entries of live consumers
     ///   are not claimable yet.
     func claim(includeOwn: Bool) async throws -> ([Delivery], waiting: Int) {
@@ -16,7 +16,8 @@ extension PartitionConsumer {
         let deliveries = Dictionary(pending.map { ($0.id, $0.deliveries) }, uniquingKeysWith: { first, _ in first })
         var claimed: [Delivery] = []
         for chunk in stride(from: 0, to: plan.claimNow.count, by: 500).map({ Array(plan.claimNow[$0..<min($0 + 500, plan.claimNow.count)]) }) {
-            let reply = try await redis.send(RedisCommand(["XCLAIM", keys.stream, keys.group, consumer, "0"] + chunk).replying(as: .streamEntries))
+            let reply = try await redis.pipeline([LeaseFunctions.claim(keys, consumer: consumer, ids: chunk)])[0]
+            try await throwIfRefused([reply])
             for entry in StreamReply.entries(reply) {
                 let count = (deliveries[entry.id] ?? 0) + 1
                 if let type = entry.fields.first(where: { $0.0 == "type" })?.1, !worker.handledTypes.contains(type) {

@@ -26,11 +26,20 @@ struct PartitionConsumer: Sendable {
         var description: String { "an event was left pending; starting over from the pending list" }
     }
 
-    /// Consumes until stopped or cancelled; Redis failures restart it after a backoff.
+    /// Consumes until stopped, cancelled or refused by the lease; Redis failures restart it
+    /// after a backoff.
     func run() async {
         guard !stop.isRaised && !Task.isCancelled else { return }
-        try? await RetryLoop(backoff: Backoff(initial: 0.1, maximum: 5), budget: .unlimited).run(
-            isRetryable: { _ in !stop.isRaised && !Task.isCancelled },
+        do {
+            try await consumeRestartingAfterFailures()
+        } catch let refusal as LeaseNotHeld {
+            logger.warning("\(worker.name) partition \(keys.partition): stopped reading, \(refusal)")
+        } catch {}
+    }
+
+    private func consumeRestartingAfterFailures() async throws {
+        try await RetryLoop(backoff: Backoff(initial: 0.1, maximum: 5), budget: .unlimited).run(
+            isRetryable: { !($0 is LeaseNotHeld) && !stop.isRaised && !Task.isCancelled },
             onRetry: { error, delay in
                 logger.warning("\(worker.name) partition \(keys.partition): \(error); starting over in \(String(format: "%.2f", delay)) s")
             }

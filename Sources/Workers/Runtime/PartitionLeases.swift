@@ -50,13 +50,17 @@ struct PartitionLeases: Sendable {
         return reply.string == "OK"
     }
 
-    /// Extends held leases. - Returns: the partitions whose lease was lost.
+    /// Extends held leases.
+    /// - Returns: the partitions whose lease was lost.
+    /// - Throws: when Redis refused a renewal (say, out of memory): that says nothing of who
+    ///   holds the lease, and the reads are fenced by it anyway (`LeaseFunctions`).
     func renew(_ held: [Int]) async throws -> Set<Int> {
         guard !held.isEmpty else { return [] }
         let script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end"
         let replies = try await redis.pipeline(held.map {
             RedisCommand("EVAL", script, "1", leaseKey($0), consumer, String(leaseMilliseconds))
         })
+        for case .error(let message) in replies { throw RedisError(.server, message) }
         return Set(zip(held, replies).filter { $0.1.int != 1 }.map(\.0))
     }
 

@@ -85,10 +85,18 @@ struct WorkerRunner: Sendable {
             held[partition]?.task.cancel()
             held[partition]?.state = .lost
         }
-        for (partition, entry) in held where entry.state != .consuming && entry.finished.isRaised {
-            if entry.state == .givingBack {
+        // A consumer that ended while consuming was refused a fenced read or claim: the lease
+        // is gone (the renewal above saw it, unless it raced) or about to be; let it go.
+        for (partition, entry) in held where entry.finished.isRaised {
+            switch entry.state {
+            case .givingBack:
                 try await leases.release(partition)
                 logger.info("\(worker.name): gave partition \(partition) back")
+            case .consuming:
+                try await leases.release(partition)
+                logger.warning("\(worker.name): the consumer of partition \(partition) stopped; letting the partition go")
+            case .lost:
+                break
             }
             held[partition] = nil
         }

@@ -44,6 +44,7 @@ public struct WorkerRuntime: Service {
         do {
             try await cancelWhenGracefulShutdown {
                 try await untilAvailable("loading the dead-letter functions") { try await DeadLetterFunctions.load(on: redis) }
+                try await untilAvailable("loading the lease functions") { try await LeaseFunctions.load(on: redis) }
                 for worker in workers {
                     let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: 0)
                     try await untilAvailable("preparing \(worker.name)") { try await worker.prepare(context) }

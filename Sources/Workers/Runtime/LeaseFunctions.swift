@@ -1,0 +1,94 @@
+import RedisClient
+
+/// The Redis Functions library `berrys_leases`: a partition consumer's reads and claims, each
+/// done only while the caller holds the partition's lease, in the same atomic step.
+///
+/// Why: a lease holder that stalls (a Redis pause, a long GC-like stop, an out-of-memory spell
+/// that refuses its renewals) loses its lease while a read of its is still on its way. Checked
+/// in the process, that read lands after the next holder has claimed what was pending and
+/// starts reading behind it: seen in the fault runner as a `task.assigned` handled by the new
+/// holder while the old one still had the `task.created` before it (redis-stall with
+/// `DEBUG SLEEP 3` and 2 s leases, and redis-oom). Fenced here, every entry is delivered
+/// either before the next holder acquired the lease (it finds it pending, and claims it
+/// before it reads anything new) or to the holder itself.
+///
+/// `FCALL berrys_read_held 2 <lease> <stream> <consumer> <group> <count>` returns the entries
+/// XREADGROUP `>` delivered (`[[id, [field, value, …]], …]`), or, when there was nothing new,
+/// the stream's last entry id (`0-0` for an empty stream) as a string, for a blocking `XREAD`
+/// to wait past. `FCALL berrys_claim_held 2 <lease> <stream> <consumer> <group> <id> …` returns
+/// what `XCLAIM <stream> <group> <consumer> 0 <id> …` returns. Both fail with
+/// `BERRYS_NOT_HOLDER` when the lease is not the consumer's.
+///
+/// The keys share the partition's hash tag, so each call touches one slot in Redis Cluster.
+public enum LeaseFunctions {
+    /// Bumped whenever the Lua source changes; start-up replaces an older library.
+    public static let version = "1"
+
+    /// The error prefix of a read or claim by a consumer that does not hold the lease.
+    static let notHolderPrefix = "BERRYS_NOT_HOLDER"
+
+    /// Loads the library unless this version is already there.
+    public static func load(on redis: RedisPool) async throws {
+        let loaded = try? await redis.send("FCALL_RO", "berrys_leases_version", "0").string
+        guard loaded != version else { return }
+        try await redis.send("FUNCTION", "LOAD", "REPLACE", source)
+    }
+
+    /// A fenced `XREADGROUP … COUNT count STREAMS stream >`.
+    static func read(_ keys: WorkerKeys, consumer: String, count: Int) -> RedisCommand {
+        RedisCommand("FCALL", "berrys_read_held", "2", keys.lease, keys.stream, consumer, keys.group, String(count))
+            .replying(as: .streamEntries)
+    }
+
+    /// A fenced `XCLAIM stream group consumer 0 ids…`.
+    static func claim(_ keys: WorkerKeys, consumer: String, ids: [String]) -> RedisCommand {
+        RedisCommand(["FCALL", "berrys_claim_held", "2", keys.lease, keys.stream, consumer, keys.group] + ids)
+            .replying(as: .streamEntries)
+    }
+
+    /// The library's Lua source.
+    public static let source = #"""
+#!lua name=berrys_leases
+local VERSION = '\#(version)'
+
+local function held(keys, args)
+  local holder = redis.call('GET', keys[1])
+  if holder ~= args[1] then
+    return redis.error_reply('\#(notHolderPrefix) ' .. keys[1] .. ' is held by ' .. tostring(holder or 'nobody') .. ', not ' .. args[1])
+  end
+end
+
+local function read_held(keys, args)
+  local refused = held(keys, args)
+  if refused then return refused end
+  local reply = redis.call('XREADGROUP', 'GROUP', args[2], args[1], 'COUNT', args[3], 'STREAMS', keys[2], '>')
+  if reply and reply[1] and #reply[1][2] > 0 then return reply[1][2] end
+  local last = redis.call('XREVRANGE', keys[2], '+', '-', 'COUNT', 1)
+  if last[1] then return last[1][1] end
+  return '0-0'
+end
+
+local function claim_held(keys, args)
+  local refused = held(keys, args)
+  if refused then return refused end
+  return redis.call('XCLAIM', keys[2], args[2], args[1], '0', unpack(args, 3))
+end
+
+redis.register_function('berrys_read_held', read_held)
+redis.register_function('berrys_claim_held', claim_held)
+redis.register_function{function_name = 'berrys_leases_version', callback = function() return VERSION end, flags = {'no-writes'}}
+"""#
+}
+
+/// A read or claim was refused because this consumer no longer holds the partition's lease:
+/// the consumer stops (it is not started over), and the runner lets the partition go.
+struct LeaseNotHeld: Error, CustomStringConvertible {
+    let message: String
+    var description: String { "the partition's lease is no longer held: \(message)" }
+
+    /// The error for a reply of a fenced call, if it is a refusal.
+    static func from(_ reply: RedisValue) -> LeaseNotHeld? {
+        guard case .error(let message) = reply, message.hasPrefix(LeaseFunctions.notHolderPrefix) else { return nil }
+        return LeaseNotHeld(message: String(message.dropFirst(LeaseFunctions.notHolderPrefix.count + 1)))
+    }
+}
