@@ -1,3 +1,4 @@
+import BerrysFoundation
 import CommandSupport
 import Foundation
 
@@ -112,12 +113,10 @@ struct BenchError: CommandFailure, CustomStringConvertible {
 
 /// Runs a program to completion and returns its exit status and combined output.
 enum Subprocess {
-    /// `run` on a thread of its own: waiting for the program does not hold one of the few
-    /// threads that run this process's tasks (and, in a benchmark, its server).
+    /// `run` on a thread of its own (`Blocking`): waiting for the program does not hold one of
+    /// the few threads that run this process's tasks (and, in a benchmark, its server).
     static func runOffPool(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try run(program, arguments) }) }.start()
-        }
+        try await Blocking.run { try run(program, arguments) }
     }
 
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -1,4 +1,5 @@
 import BerrysDomain
+import BerrysFoundation
 import BerrysJSON
 import EventLog
 import Foundation

@@ -52,7 +52,7 @@ struct FaultRebuild: Sendable {
                 guard status == 0 else { throw FaultRunError("berrys replay \(projection) exited \(status) (see \(world.logPath))") }
                 break
             }
-            _ = await OffPool.run { process.stop(signal: SIGKILL) }
+            _ = await Blocking.run { process.stop(signal: SIGKILL) }
             made += 1
         }
         try await world.berrys(["replay", projection], databaseURL: databaseURL)

@@ -19,7 +19,7 @@ struct FaultServers: Sendable {
 
     /// Runs `local-servers COMMAND NAME` (crash-redis, crash-postgres).
     func control(_ command: String) async throws {
-        let result = try await OffPool.run { try ChildProcess.run(serversScript, [command, serversName], input: nil, environment: nil) }
+        let result = try await Blocking.run { try ChildProcess.run(serversScript, [command, serversName], input: nil, environment: nil) }
         guard result.status == 0 else { throw FaultRunError("\(serversScript) \(command) \(serversName) exited \(result.status): \(result.stderr)") }
     }
 }
@@ -85,7 +85,7 @@ actor FaultWorld {
     @discardableResult
     func berrys(_ arguments: [String], databaseURL: String? = nil) async throws -> String {
         let program = servers.berrys, environment = environment(databaseURL: databaseURL)
-        let result = try await OffPool.run { try ChildProcess.run(program, arguments, input: nil, environment: environment) }
+        let result = try await Blocking.run { try ChildProcess.run(program, arguments, input: nil, environment: environment) }
         guard result.status == 0 else {
             throw FaultRunError("berrys \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr.suffix(2000))")
         }
@@ -113,7 +113,7 @@ actor FaultWorld {
         let consumer = "\(role.rawValue)-\(started)"
         var arguments = [role.rawValue]
         if role != .project { arguments += Self.workerOptions + ["--consumer", consumer] }
-        let port = role == .run ? try FreePort.pick() : 0
+        let port = role == .run ? try pickPort() : 0
         let process = try BackgroundProcess.start(servers.berrys, arguments, environment: environment(port: port), logPath: logPath)
         let entry = StartedProcess(process: process, role: role, consumer: consumer, startedAt: Date())
         processes[process.pid] = entry
@@ -125,7 +125,7 @@ actor FaultWorld {
     func stop(_ entry: StartedProcess, signal: Int32, within seconds: Double = 60) async -> Int32? {
         processes[entry.process.pid] = nil
         let process = entry.process
-        return await OffPool.run {
+        return await Blocking.run {
             if let status = process.stop(signal: signal, within: seconds) { return status }
             process.stop(signal: SIGKILL)
             return nil
@@ -159,36 +159,8 @@ struct FaultRunError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Blocking work (waiting for a child, sleeping in C) on a thread of its own, off the
-/// cooperative pool, which has two threads on this machine.
-enum OffPool {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
-        }
-    }
-
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: body()) }.start()
-        }
-    }
-}
-
-/// A TCP port on 127.0.0.1 nothing listens on now (the kernel's pick for port 0).
-enum FreePort {
-    static func pick() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw FaultRunError("socket() failed") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw FaultRunError("cannot pick a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+/// A free loopback port for a `berrys run`'s API (see `FreePort`).
+func pickPort() throws -> Int {
+    guard let port = FreePort.pick() else { throw FaultRunError("cannot bind a socket on 127.0.0.1 to pick a free port") }
+    return port
 }
