@@ -147,6 +147,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysFoundation", "BerrysJSON", "PostgresClient", "RedisClient"]),
+        .testTarget(name: "BerrysBenchTests", dependencies: ["BerrysBench"]),
         .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "BerrysFoundation", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

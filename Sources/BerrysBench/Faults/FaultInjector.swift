@@ -1,4 +1,5 @@
 import BerrysFoundation
+import CommandSupport
 import EventLog
 import Foundation
 import PostgresClient
@@ -111,6 +112,7 @@ struct FaultInjector: Sendable {
         if let seconds = await probe.waitUntilPassed(heads, expectedGroups: expectedGroups, projections: projections, since: since,
                                                      timeout: Self.recoveryLimit) {
             outcome.recoveries.append(seconds)
+            printError(String(format: "faults: fault %d: recovered in %.2f s", outcome.faults, seconds))
         } else {
             outcome.findings.append("no recovery within \(Int(Self.recoveryLimit)) s after fault \(outcome.faults)")
         }

@@ -55,23 +55,13 @@ struct FaultRunner: Sendable {
 
     private func run(_ scenario: FaultScenario, in world: FaultWorld, disk: FaultDisk?, _ outcome: inout Outcome) async throws {
         var random = SplitMix(seed: seed ^ UInt64(FaultScenario.allCases.firstIndex(of: scenario)! + 1) &* 0x9E37_79B9)
-        try await world.create(tablespace: disk?.tablespace)
-        let postgres = PostgresPool(conninfo: world.databaseURL, size: 2)
-        var probe = FaultProbe(redis: redis, postgres: postgres, keys: LogKeys(namespace: world.namespace), partitions: world.partitions)
-        var configuration = EventLogConfiguration(namespace: world.namespace, partitions: world.partitions)
-        configuration.unavailableRetrySeconds = 2
-        let log = try await EventLog.open(redis: redis, configuration: configuration, registry: registry, conventions: BerrysConventions(),
-                                          defaultSource: "berrys-bench-faults", create: false)
-        for role in scenario.roles { _ = try await world.start(role) }
-        let expectedGroups = workers * world.partitions
-        guard await probe.waitUntilPassed([:], expectedGroups: expectedGroups, projections: projections.count, since: Date(), timeout: 90) != nil else {
-            throw FaultRunError("the scenario's processes did not start within 90 s (see \(world.logPath))")
-        }
-        let load = FaultLoad(log: log, unitsPerSecond: unitsPerSecond)
+        let opened = try await open(world, roles: scenario.roles, tablespace: disk?.tablespace)
+        let load = FaultLoad(log: opened.log, unitsPerSecond: unitsPerSecond)
+        var probe = opened.probe
         probe.poisons = load
         let producer = Task { await load.run() }
         let injector = FaultInjector(world: world, probe: probe, redis: redis, servers: servers, load: load,
-                                     expectedGroups: expectedGroups, projections: projections.count, disk: disk)
+                                     expectedGroups: expectedGroups(world), projections: projections.count, disk: disk)
         do {
             try await Task.sleep(for: .seconds(2))
             try await injector.inject(scenario, count: faults, random: &random, &outcome)
@@ -87,24 +77,61 @@ struct FaultRunner: Sendable {
         let tally = load.snapshot
         outcome.acked = tally.acked.count
         outcome.refusals = tally.refusals
-        try await settle(world: world, probe: probe, expectedGroups: expectedGroups, &outcome)
-        outcome.audit = try await FaultAudit(log: log, redis: redis, postgres: postgres).run(tally: tally)
+        outcome.findings += try await settle(world: world, probe: probe)
         let rebuildKills = scenario == .killReplay ? faults : 0
-        let (differences, kills) = try await FaultRebuild(world: world, projections: projections)
-            .compare(kills: rebuildKills, events: outcome.audit.events, random: &random)
-        if scenario == .killReplay { outcome.faults = kills }
-        outcome.rebuildMatches = differences.isEmpty
-        outcome.findings += differences.map { "projection differs from a fresh rebuild: \($0)" }
+        let checked = try await audit(world: world, log: opened.log, postgres: opened.postgres, tally: tally,
+                                      rebuildKills: rebuildKills, random: &random)
+        outcome.audit = checked.audit
+        if scenario == .killReplay { outcome.faults = checked.kills }
+        outcome.rebuildMatches = checked.differences.isEmpty
+        outcome.findings += checked.differences.map { "projection differs from a fresh rebuild: \($0)" }
     }
 
-    /// Stops the scenario's processes (SIGTERM, each must exit 0), runs one clean berrys run
-    /// until every group and projection has handled the whole log, and stops it.
-    private func settle(world: FaultWorld, probe: FaultProbe, expectedGroups: Int, _ outcome: inout Outcome) async throws {
+    /// What a scenario (or a soak) works with once its world is up.
+    struct Opened: Sendable {
+        let log: EventLog
+        let postgres: PostgresPool
+        let probe: FaultProbe
+    }
+
+    /// Every consumer group a world has: each worker on each partition.
+    func expectedGroups(_ world: FaultWorld) -> Int { workers * world.partitions }
+
+    /// Creates the world's database and log, starts `roles` and waits until they consume.
+    func open(_ world: FaultWorld, roles: [FaultWorld.Role], tablespace: String? = nil) async throws -> Opened {
+        try await world.create(tablespace: tablespace)
+        let postgres = PostgresPool(conninfo: world.databaseURL, size: 2)
+        let probe = FaultProbe(redis: redis, postgres: postgres, keys: LogKeys(namespace: world.namespace), partitions: world.partitions)
+        var configuration = EventLogConfiguration(namespace: world.namespace, partitions: world.partitions)
+        configuration.unavailableRetrySeconds = 2
+        let log = try await EventLog.open(redis: redis, configuration: configuration, registry: registry, conventions: BerrysConventions(),
+                                          defaultSource: "berrys-bench-faults", create: false)
+        for role in roles { _ = try await world.start(role) }
+        guard await probe.waitUntilPassed([:], expectedGroups: expectedGroups(world), projections: projections.count, since: Date(), timeout: 90) != nil else {
+            throw FaultRunError("the processes did not start within 90 s (see \(world.logPath))")
+        }
+        return Opened(log: log, postgres: postgres, probe: probe)
+    }
+
+    /// The audit, then the comparison with a fresh rebuild (`rebuildKills` kill -9s of it).
+    func audit(world: FaultWorld, log: EventLog, postgres: PostgresPool, tally: FaultLoad.Tally, rebuildKills: Int,
+               random: inout SplitMix) async throws -> (audit: FaultAudit.Result, differences: [String], kills: Int) {
+        let audit = try await FaultAudit(log: log, redis: redis, postgres: postgres).run(tally: tally)
+        let (differences, kills) = try await FaultRebuild(world: world, projections: projections)
+            .compare(kills: rebuildKills, events: audit.events, random: &random)
+        return (audit, differences, kills)
+    }
+
+    /// Stops the processes (SIGTERM, each must exit 0), runs one clean berrys run until every
+    /// group and projection has handled the whole log, and stops it.
+    /// - Returns: what went wrong.
+    func settle(world: FaultWorld, probe: FaultProbe) async throws -> [String] {
         // Settled means the poisons too are through their retries and dead-lettered.
         var probe = probe
         probe.poisons = nil
+        var findings: [String] = []
         for failure in await world.stopAll() {
-            outcome.findings.append("berrys \(failure.role.rawValue) exited \(failure.status.map(String.init) ?? "(did not end within 60 s)") on SIGTERM at the end")
+            findings.append("berrys \(failure.role.rawValue) exited \(failure.status.map(String.init) ?? "(did not end within 60 s)") on SIGTERM at the end")
         }
         let run = try await world.start(.run)
         // Past its start-up and lease takeover first: everything may have been handled already,
@@ -115,14 +142,15 @@ struct FaultRunner: Sendable {
         while Date().timeIntervalSince(began) < 180 {
             let heads = try await probe.heads()
             let left = 180 - Date().timeIntervalSince(began)
-            guard await probe.waitUntilPassed(heads, expectedGroups: expectedGroups, projections: projections.count, since: Date(), timeout: left) != nil
+            guard await probe.waitUntilPassed(heads, expectedGroups: expectedGroups(world), projections: projections.count, since: Date(), timeout: left) != nil
             else { break }
             if try await probe.heads() == heads { settled = true; break }
         }
-        if !settled { outcome.findings.append("did not settle within 180 s after the faults (see \(world.logPath))") }
-        for faulted in try await probe.faultedProjections() { outcome.findings.append("projection faulted: \(faulted)") }
+        if !settled { findings.append("did not settle within 180 s (see \(world.logPath))") }
+        for faulted in try await probe.faultedProjections() { findings.append("projection faulted: \(faulted)") }
         let status = await world.stop(run, signal: SIGTERM)
-        if status != 0 { outcome.findings.append("the settling berrys run exited \(status.map(String.init) ?? "(hung)") on SIGTERM") }
+        if status != 0 { findings.append("the settling berrys run exited \(status.map(String.init) ?? "(hung)") on SIGTERM") }
+        return findings
     }
 }
 

@@ -1,4 +1,6 @@
+import ArgumentParser
 import BerrysFoundation
+import CommandSupport
 import Foundation
 import PostgresClient
 import RedisClient
@@ -21,6 +23,21 @@ struct FaultServers: Sendable {
     func control(_ command: String) async throws {
         let result = try await Blocking.run { try ChildProcess.run(serversScript, [command, serversName], input: nil, environment: nil) }
         guard result.status == 0 else { throw FaultRunError("\(serversScript) \(command) \(serversName) exited \(result.status): \(result.stderr)") }
+    }
+}
+
+extension FaultServers {
+    /// The servers of `context`, the project in the working directory (its logs in
+    /// .local/faults/logs) and the `berrys` binary given or beside this one.
+    static func here(context: Context, berrys: String?, serversScript: String = "scripts/local-servers",
+                     serversName: String = "faults") throws -> FaultServers {
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let logs = root.appendingPathComponent(".local/faults/logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let binary = berrys ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("berrys").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw ValidationError("no berrys binary at \(binary); build it or pass --berrys") }
+        return FaultServers(redisURL: context.settings.redisURL, databaseURL: context.settings.databaseURL, berrys: binary,
+                            serversScript: serversScript, serversName: serversName, projectRoot: root, logsFolder: logs)
     }
 }
 

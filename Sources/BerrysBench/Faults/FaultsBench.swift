@@ -41,13 +41,7 @@ struct FaultsBench: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let context = try Context(redisPoolSize: 4)
-            let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let logs = root.appendingPathComponent(".local/faults/logs")
-            try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-            let binary = berrys ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("berrys").path
-            guard FileManager.default.isExecutableFile(atPath: binary) else { throw ValidationError("no berrys binary at \(binary); build it or pass --berrys") }
-            let servers = FaultServers(redisURL: context.settings.redisURL, databaseURL: context.settings.databaseURL, berrys: binary,
-                                       serversScript: serversScript, serversName: serversName, projectRoot: root, logsFolder: logs)
+            let servers = try FaultServers.here(context: context, berrys: berrys, serversScript: serversScript, serversName: serversName)
             let chosen = scenarios.isEmpty ? FaultScenario.allCases : scenarios
             var outcomes: [FaultRunner.Outcome] = []
             for scenario in chosen {
