@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `berrys run` serving the API on real servers, checked by schemathesis against openapi.json:
-/// no server errors, every status and body as documented.
+/// no server errors, every status and body as documented, input the document forbids refused.
 @Suite struct APIConformanceTests {
     @Test func theLiveAPIConformsToItsOpenAPIDocument() async throws {
         let port = try TestServers.freePort()
@@ -28,8 +28,9 @@ import Testing
         let server = try BackgroundProcess.start(binary, ["run"], environment: environment, logPath: log)
         let result = try? await TestServers.runCapturingOffPool("schemathesis", [
             "run", "http://127.0.0.1:\(port)/openapi.json", "--wait-for-schema", "30",
-            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-            "--max-examples", "25", "--phases", "examples,coverage,fuzzing", "--seed", "42",
+            // Positive and negative cases (the default mode, all): invalid input must be refused too.
+            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection",
+            "--max-examples", "25", "--phases", "examples,coverage,stateful,fuzzing", "--seed", "42",
         ], environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
                          "SCHEMATHESIS_TELEMETRY": "false", "NO_COLOR": "1"])
         let stopped = await server.stopped(signal: SIGTERM)

@@ -118,9 +118,15 @@ extension TestClientProtocol {
 
     func post(_ uri: String, contentType: String = "application/cloudevents+json", body: String,
               headers: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, json: JSON, headers: HTTPFields) {
+        try await post(uri, contentType: contentType, bytes: Array(body.utf8), headers: headers)
+    }
+
+    /// A POST of raw bytes (which need not be UTF-8).
+    func post(_ uri: String, contentType: String = "application/cloudevents+json", bytes: [UInt8],
+              headers: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, json: JSON, headers: HTTPFields) {
         var headers = headers
         headers[.contentType] = contentType
-        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: bytes)) { response in
             (response.status, (try? JSON(parsing: String(buffer: response.body))) ?? .null, response.headers)
         }
     }

@@ -66,6 +66,17 @@ import Testing
                 // Media type, body size, malformed JSON, bad header.
                 #expect(try await client.post("/v1/events", contentType: "text/plain", body: "hi").status == .unsupportedMediaType)
                 #expect(try await client.post("/v1/events", body: "{not json").status == .badRequest)
+                // Invalid UTF-8 is refused, not replaced by U+FFFD and stored.
+                let named = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(Events.uuid()), "name": .string("NAME")]))
+                let parts = named.components(separatedBy: "NAME")
+                let invalidUTF8 = try await client.post("/v1/events", bytes: Array(parts[0].utf8) + [0x50, 0xFF, 0xFE] + Array(parts[1].utf8))
+                #expect(invalidUTF8.status == .badRequest, "\(invalidUTF8.json)")
+                let message = invalidUTF8.json["error"]?["message"]?.stringValue ?? ""
+                #expect(message.contains("UTF-8") && message.contains("byte \(parts[0].utf8.count + 1)"), "\(message)")
+                let binaryInvalid = try await client.post("/v1/events", contentType: "application/json", bytes: [0x22, 0xC3, 0x28, 0x22],
+                                                          headers: [HTTPField.Name("ce-specversion")!: "1.0", HTTPField.Name("ce-id")!: Events.uuid(),
+                                                                    HTTPField.Name("ce-source")!: "test", HTTPField.Name("ce-type")!: "project.created"])
+                #expect(binaryInvalid.status == .badRequest, "\(binaryInvalid.json)")
                 let huge = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(Events.uuid()), "name": .string(String(repeating: "x", count: 2 << 20))]))
                 #expect(try await client.post("/v1/events", body: huge).status == .contentTooLarge)
                 #expect(try await client.post("/v1/events", body: Events.cloudEvent(type: "project.created", data: project),

@@ -13,4 +13,14 @@ import Testing
     func uuidCheckAgreesWithFoundation(_ text: String) {
         #expect(((try? QueryParameters.checkedUUID(text, name: "id")) != nil) == (UUID(uuidString: text) != nil), "\(text)")
     }
+
+    /// Lengths count code points, as the OpenAPI document's `maxLength` does: 150 letters with a
+    /// combining accent each are 150 Swift characters but 300 code points (schemathesis sent such
+    /// a topic, and it was accepted).
+    @Test func lengthsCountCodePointsAsJSONSchemaDoes() throws {
+        let accented = String(repeating: "e\u{301}", count: 150)
+        #expect(accented.count == 150)
+        #expect(throws: APIError.self) { try QueryParameters.checkedLength(accented, name: "topic", maxLength: 200) }
+        #expect(try QueryParameters.checkedLength(String(repeating: "e\u{301}", count: 100), name: "topic", maxLength: 200).unicodeScalars.count == 200)
+    }
 }

@@ -24,7 +24,11 @@ struct PublishRoutes {
             } catch {
                 throw APIError(.contentTooLarge, code: "too_large", "the request body is over \(dependencies.settings.maximumBodyBytes) bytes")
             }
-            let text = String(buffer: body)
+            // Decoding lossily would store U+FFFD in place of what was sent.
+            guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+                throw APIError(.badRequest, code: "invalid_json",
+                               "the body is not JSON: it is not valid UTF-8 (byte \(Self.firstInvalidUTF8(body.readableBytesView)) is not)")
+            }
             switch mediaType {
             case "application/cloudevents+json":
                 return try await publishOne(try CloudEventsHTTP.structured(text), expected: expected)
@@ -37,6 +41,15 @@ struct PublishRoutes {
                                "send application/cloudevents+json, application/cloudevents-batch+json, or application/json with ce-* headers")
             }
         }
+    }
+
+    /// The 0-based offset of the first byte of `bytes` that is not part of valid UTF-8.
+    static func firstInvalidUTF8(_ bytes: some Collection<UInt8>) -> Int {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        return offset
     }
 
     private func expectedSequence(_ request: Request) throws -> ExpectedSequence {

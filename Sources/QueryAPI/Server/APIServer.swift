@@ -17,6 +17,7 @@ public enum APIServer {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TimeoutMiddleware(seconds: dependencies.settings.requestTimeout))
         if let tokens = dependencies.settings.tokens { router.add(middleware: AuthMiddleware(tokens: tokens)) }
+        router.add(middleware: KnownQueryParameters.forServedDocument())
         for routes in domain { routes.register(on: router) }
         EventRoutes(dependencies: dependencies).register(on: router)
         PublishRoutes(dependencies: dependencies).register(on: router)

@@ -10,7 +10,11 @@ struct Consistency {
 
     /// Waits when the request names a position; 504 with the current lag when time runs out.
     static func wait(for request: Request, projection: String, dependencies: APIDependencies) async throws {
-        let token = request.uri.queryParameters["consistent_with"].map(String.init) ?? request.headers[header]
+        let query = request.uri.queryParameters["consistent_with"].map(String.init), headerValue = request.headers[header]
+        if let query, let headerValue, query != headerValue {
+            throw APIError.badParameter("Berrys-Consistent-With", "disagrees with consistent_with; send one of them")
+        }
+        let token = query ?? headerValue
         guard let token else { return }
         guard let position = Position(token) else {
             throw APIError.badParameter("consistent_with", "must be a position returned by a publish, e.g. 2-1700000000000-0")

@@ -16,7 +16,14 @@ public struct QueryParameters {
     /// A string parameter of at most `maxLength` characters, or nil when absent.
     public func string(_ name: String, maxLength: Int = 200) throws -> String? {
         guard let value = request.uri.queryParameters[name[...]].map(String.init) else { return nil }
-        guard value.count <= maxLength else { throw APIError.badParameter(name, "must be at most \(maxLength) characters") }
+        return try Self.checkedLength(value, name: name, maxLength: maxLength)
+    }
+
+    /// `value` when it has at most `maxLength` characters, counted as JSON Schema's `maxLength`
+    /// (and so the OpenAPI document) counts them: Unicode code points, not Swift's grapheme
+    /// clusters, of which a string of combining marks has far fewer.
+    static func checkedLength(_ value: String, name: String, maxLength: Int) throws -> String {
+        guard value.unicodeScalars.count <= maxLength else { throw APIError.badParameter(name, "must be at most \(maxLength) characters") }
         return value
     }
 
@@ -59,10 +66,10 @@ public struct QueryParameters {
         return try Self.checkedUUID(value, name: name)
     }
 
-    /// The path parameter `name`, percent-decoded.
-    public func path(_ name: String) throws -> String {
+    /// The path parameter `name`, percent-decoded, of at most `maxLength` characters.
+    public func path(_ name: String, maxLength: Int = 200) throws -> String {
         guard let value = context.parameters.get(name), !value.isEmpty else { throw APIError.badParameter(name, "is required") }
-        return value.removingPercentEncoding ?? value
+        return try Self.checkedLength(value.removingPercentEncoding ?? value, name: name, maxLength: maxLength)
     }
 
     /// The value lowercased, when it is a UUID (8-4-4-4-12 hexadecimal digits, either case: the
