@@ -144,38 +144,43 @@ def round_of_cases():
 
 
 def slowloris(connections=64, seconds=8):
-    """Many connections trickling a request's headers; a normal request must still be served."""
+    """Many connections trickling a request: half its headers, half a publish's body (a byte
+    every half second of 1000 announced); a normal request must still be served."""
     stop = time.monotonic() + seconds
     socks = []
-    for _ in range(connections):
+    for index in range(connections):
         try:
             sock = socket.create_connection(("127.0.0.1", PORT), timeout=2)
-            sock.sendall(b"GET /v1/agents HTTP/1.1\r\nHost: x\r\n")
-            socks.append(sock)
+            if index % 2 == 0:
+                sock.sendall(b"GET /v1/agents HTTP/1.1\r\nHost: x\r\n")
+            else:
+                sock.sendall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\n"
+                             b"Authorization: Bearer " + PUBLISH.encode() + b"\r\nContent-Length: 1000\r\n\r\n{")
+            socks.append((sock, b"X-a: b\r\n" if index % 2 == 0 else b" "))
         except OSError:
             break
 
     def trickle():
         while time.monotonic() < stop:
-            for sock in list(socks):
+            for entry in list(socks):
                 try:
-                    sock.sendall(b"X-a: b\r\n")
+                    entry[0].sendall(entry[1])
                 except OSError:
-                    socks.remove(sock)
+                    socks.remove(entry)
             time.sleep(0.5)
 
     worker = threading.Thread(target=trickle)
     worker.start()
     time.sleep(1)
     began = time.monotonic()
-    check(f"a request during a slowloris of {connections} connections", request("GET", b"/health/liveness", token=None), {200}, timeout=10)
+    check(f"a request during a slowloris of {connections} connections (headers and bodies)", request("GET", b"/health/liveness", token=None), {200}, timeout=10)
     served = time.monotonic() - began
     # Not blocked behind the trickling connections (it would wait for them forever if it were);
     # generous, since the suite runs many tests at once on two cores.
     if served > 5:
         failures.append(f"slowloris: a request took {served:.1f} s")
     worker.join()
-    for sock in socks:
+    for sock, _ in socks:
         sock.close()
 
 

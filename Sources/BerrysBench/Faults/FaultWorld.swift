@@ -60,6 +60,8 @@ actor FaultWorld {
         let role: Role
         let consumer: String
         let startedAt: Date
+        /// The API's port (`run` only; 0 otherwise).
+        var port = 0
     }
 
     /// The long-running commands a scenario starts, kills and restarts.
@@ -132,7 +134,7 @@ actor FaultWorld {
         if role != .project { arguments += Self.workerOptions + ["--consumer", consumer] }
         let port = role == .run ? try pickPort() : 0
         let process = try BackgroundProcess.start(servers.berrys, arguments, environment: environment(port: port), logPath: logPath)
-        let entry = StartedProcess(process: process, role: role, consumer: consumer, startedAt: Date())
+        let entry = StartedProcess(process: process, role: role, consumer: consumer, startedAt: Date(), port: port)
         processes[process.pid] = entry
         return entry
     }

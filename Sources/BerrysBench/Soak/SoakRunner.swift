@@ -6,7 +6,7 @@ import PostgresClient
 import RedisClient
 
 /// A long steady run of `berrys run`, `berrys worker` and `berrys project` side by side under
-/// the fault runner's producer, sampled every `sampleSeconds`, then settled and audited as a
+/// the fault runner's producer and API readers (`SoakReaders`), sampled every `sampleSeconds`, then settled and audited as a
 /// fault scenario is (nothing lost or doubled, DLQ = poisons, projections = a fresh rebuild).
 struct SoakRunner: Sendable {
     let faults: FaultRunner
@@ -16,6 +16,8 @@ struct SoakRunner: Sendable {
     struct Outcome: Sendable {
         var samples: [SoakSample] = []
         var acked = 0
+        /// What the API readers got.
+        var reads = ""
         var audit = FaultAudit.Result()
         var rebuildMatches = false
         var findings: [String] = []
@@ -46,6 +48,9 @@ struct SoakRunner: Sendable {
         var probe = opened.probe
         probe.poisons = load
         let producer = Task { await load.run() }
+        let readers = SoakReaders()
+        let apiPort = await world.running.first { $0.role == .run }?.port ?? 0
+        let reading = Task { await readers.run(port: apiPort) }
         let began = ContinuousClock.now
         var next = began
         while true {
@@ -63,7 +68,11 @@ struct SoakRunner: Sendable {
             try await Task.sleep(until: next)
         }
         producer.cancel()
+        reading.cancel()
         _ = await producer.value
+        _ = await reading.value
+        outcome.reads = readers.summary
+        outcome.findings += readers.serverErrors.map { "the API answered \($0.value) reads with \($0.key)" }
         let tally = load.snapshot
         outcome.acked = tally.acked.count
         outcome.findings += try await faults.settle(world: world, probe: probe)
