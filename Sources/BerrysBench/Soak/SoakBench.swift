@@ -13,7 +13,7 @@ struct SoakBench: AsyncParsableCommand {
         Run it through scripts/soak, which builds the release binaries and starts the fault servers \
         (their URLs come from BERRYS_REDIS_URL and BERRYS_DATABASE_URL). Starts berrys run, berrys worker \
         and berrys project side by side in a namespace and database of their own under the fault \
-        runner's producer and API readers (curl, about 16 reads a second; a 5xx other than 503/504 fails), and samples each process's resident memory (VmRSS), Redis used_memory and the \
+        runner's producer and API readers (curl: 8 read endpoints every half second or so, about 8 reads a second here; a 5xx other than 503/504 fails), and samples each process's resident memory (VmRSS), Redis used_memory and the \
         database's size every --sample-seconds. A process whose memory keeps rising after the first \
         quarter of the run (a fitted line rising by more than 16 MiB or a fifth of its warm level) fails \
         the soak, as does any process exiting, and any finding of the audit that follows (nothing lost or \

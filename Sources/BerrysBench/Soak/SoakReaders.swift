@@ -2,9 +2,10 @@ import BerrysFoundation
 import Foundation
 import Synchronization
 
-/// API readers during a soak: every half second one `curl` fetches the read endpoints of the
-/// `berrys run` over one kept-alive connection (about 16 requests a second), and the statuses
-/// are counted. A 5xx other than the documented 503/504 is a finding.
+/// API readers during a soak: half a second after the last, one `curl` fetches 8 read endpoints
+/// of the `berrys run` over one kept-alive connection (about 8 reads a second in all, with
+/// curl's own time), and the statuses are counted. A 5xx other than the documented 503/504 is a
+/// finding.
 final class SoakReaders: Sendable {
     static let paths = ["/v1/agents?limit=50", "/v1/events?limit=100", "/v1/projects?limit=20", "/v1/agents?q=a&limit=20",
                         "/v1/workers", "/v1/projections", "/v1/models", "/health/readiness"]
