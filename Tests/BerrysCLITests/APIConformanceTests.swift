@@ -8,11 +8,7 @@ import Testing
 @Suite struct APIConformanceTests {
     @Test func theLiveAPIConformsToItsOpenAPIDocument() async throws {
         let port = try TestServers.freePort()
-        let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
-                           "BERRYS_NAMESPACE": TestServers.uniqueNamespace("oas"), "BERRYS_HTTP_PORT": String(port),
-                           "BERRYS_CONSISTENCY_TIMEOUT_MS": "100",
-                           "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path,
-                           "BERRYS_PROJECTIONS_DIR": TestServers.projectRoot.appendingPathComponent("projections").path]
+        let environment = try await apiServerEnvironment(port: port, namespace: "oas", extra: ["BERRYS_CONSISTENCY_TIMEOUT_MS": "100"])
         let binary = ProjectorProcessTests.binary
         // Some data, so that reads find rows: every schema example.
         let examples = try FileManager.default.contentsOfDirectory(atPath: TestServers.projectRoot.appendingPathComponent("schemas").path)

@@ -11,11 +11,8 @@ import Testing
 @Suite struct HostileHTTPTests {
     @Test func hostileInputIsRefusedAndTheServerStaysUpWithFlatMemory() async throws {
         let port = try TestServers.freePort()
-        let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
-                           "BERRYS_NAMESPACE": TestServers.uniqueNamespace("hostile"), "BERRYS_HTTP_PORT": String(port),
-                           "BERRYS_API_TOKENS": "read:hostile-read,publish:hostile-publish",
-                           "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path,
-                           "BERRYS_PROJECTIONS_DIR": TestServers.projectRoot.appendingPathComponent("projections").path]
+        let environment = try await apiServerEnvironment(port: port, namespace: "hostile",
+                                                         extra: ["BERRYS_API_TOKENS": "read:hostile-read,publish:hostile-publish"])
         let binary = ProjectorProcessTests.binary
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).log").path
         let server = try BackgroundProcess.start(binary, ["run"], environment: environment, logPath: log)
