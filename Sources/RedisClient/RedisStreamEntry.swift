@@ -34,4 +34,7 @@ public enum RedisReplyShape: Sendable, Hashable {
     /// An XREAD / XREADGROUP reply: the first stream's entries as `RedisValue.streamEntries`
     /// (none on a timeout).
     case firstStreamEntries
+    /// An EXEC reply: each queued command's reply copied in its own shape (`.null` when a
+    /// watched key changed and the transaction was not run).
+    indirect case transaction([RedisReplyShape])
 }

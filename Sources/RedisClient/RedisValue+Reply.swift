@@ -23,6 +23,15 @@ extension RedisValue {
                 self = .streamEntries(entries)
                 return
             }
+        case .transaction(let shapes):
+            let r = reply.pointee
+            if r.type == REDIS_REPLY_ARRAY, r.elements == shapes.count {
+                self = .array(shapes.indices.map { index in
+                    guard let element = r.element[index] else { return .null }
+                    return RedisValue(copying: element, shape: shapes[index])
+                })
+                return
+            }
         }
         self.init(copying: reply)
     }

@@ -34,6 +34,12 @@ public enum RedisValue: Sendable, Hashable {
         }
     }
 
+    /// The message of an error reply.
+    public var errorMessage: String? {
+        if case .error(let message) = self { return message }
+        return nil
+    }
+
     /// The elements of an array reply.
     public var array: [RedisValue]? {
         if case .array(let values) = self { return values }

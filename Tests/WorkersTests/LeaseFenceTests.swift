@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 @testable import Workers
 
-/// The lease fence of reads and claims (`LeaseFunctions`), against a real Redis: a consumer
+/// The lease fence of reads (`LeaseFencedRead`) and claims (`LeaseFunctions`), against a real Redis: a consumer
 /// that does not hold the partition's lease gets nothing delivered and claims nothing.
 @Suite struct LeaseFenceTests {
     private func fenced(_ command: RedisCommand, on redis: RedisPool) async throws -> RedisValue {
@@ -15,35 +15,100 @@ import Testing
         return rows.count
     }
 
+    /// A fenced read by `consumer` on a connection of its own, as the consumer loop makes it.
+    private func read(_ keys: WorkerKeys, as consumer: String, on redis: RedisPool,
+                      after before: [RedisCommand] = []) async throws -> LeaseFencedRead.Result {
+        try await withConnection(of: redis) { connection in
+            try await LeaseFencedRead(keys: keys, consumer: consumer, count: 10).run(on: connection, after: before)
+        }
+    }
+
+    /// Lends a connection of its own, closed also when `body` throws.
+    private func withConnection<T: Sendable>(of redis: RedisPool, _ body: (RedisConnection) async throws -> T) async throws -> T {
+        let connection = redis.makeDedicatedConnection()
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private func refusal(_ keys: WorkerKeys, as consumer: String, on redis: RedisPool) async throws -> LeaseNotHeld? {
+        do {
+            _ = try await read(keys, as: consumer, on: redis)
+            return nil
+        } catch let refused as LeaseNotHeld {
+            return refused
+        }
+    }
+
     @Test func readsDeliverOnlyToTheLeaseHolder() async throws {
         let harness = try await RuntimeHarness(partitions: 1)
         let published = try await harness.publish(count: 2)
-        try await LeaseFunctions.load(on: harness.redis)
         let keys = WorkerKeys(namespace: harness.namespace, worker: "fence", partition: 0)
         try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
 
-        let unheld = try await fenced(LeaseFunctions.read(keys, consumer: "me", count: 10), on: harness.redis)
-        #expect(LeaseNotHeld.from(unheld)?.message.contains("held by nobody, not me") == true)
+        #expect(try await refusal(keys, as: "me", on: harness.redis)?.message.contains("held by nobody, not me") == true)
         try await harness.redis.send("SET", keys.lease, "other")
-        let another = try await fenced(LeaseFunctions.read(keys, consumer: "me", count: 10), on: harness.redis)
-        #expect(LeaseNotHeld.from(another)?.message.contains("held by other, not me") == true)
+        #expect(try await refusal(keys, as: "me", on: harness.redis)?.message.contains("held by other, not me") == true)
         #expect(try await pendingCount(keys, consumer: "me", on: harness.redis) == 0)
 
         try await harness.redis.send("SET", keys.lease, "me")
-        let read = try await fenced(LeaseFunctions.read(keys, consumer: "me", count: 10), on: harness.redis)
-        #expect(read.entries?.map(\.id) == published.map(\.position.streamID.description))
+        let first = try await read(keys, as: "me", on: harness.redis, after: [RedisCommand("PING")])
+        #expect(first.before == [.status("PONG")])
+        #expect(first.entries.map(\.id) == published.map(\.position.streamID.description))
         #expect(try await pendingCount(keys, consumer: "me", on: harness.redis) == 2)
-        let nothingNew = try await fenced(LeaseFunctions.read(keys, consumer: "me", count: 10), on: harness.redis)
-        #expect(nothingNew.string == published.last?.position.streamID.description)
+        let nothingNew = try await read(keys, as: "me", on: harness.redis)
+        #expect(nothingNew.entries.isEmpty)
+        #expect(nothingNew.lastID == published.last?.position.streamID.description)
+    }
+
+    @Test func anExpiredLeaseDeliversNothing() async throws {
+        let harness = try await RuntimeHarness(partitions: 1)
+        try await harness.publish(count: 1)
+        let keys = WorkerKeys(namespace: harness.namespace, worker: "fence-expired", partition: 0)
+        try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
+        try await harness.redis.send("SET", keys.lease, "me", "PX", "50")
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(try await refusal(keys, as: "me", on: harness.redis) != nil)
+        #expect(try await pendingCount(keys, consumer: "me", on: harness.redis) == 0)
+    }
+
+    /// What the fence relies on, on the Redis in use: a transaction after `WATCH lease` runs
+    /// nothing when the lease was written meanwhile (here by a renewal of the holder's own, as
+    /// `PartitionLeases.renew` makes it) or expired; the fenced read after it delivers, once.
+    @Test func aWriteToTheWatchedLeaseOrItsExpiryAbortsTheTransaction() async throws {
+        let harness = try await RuntimeHarness(partitions: 1)
+        let published = try await harness.publish(count: 3)
+        let keys = WorkerKeys(namespace: harness.namespace, worker: "fence-renewed", partition: 0)
+        try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
+        try await harness.redis.send("SET", keys.lease, "me", "PX", "60000")
+        let result = try await withConnection(of: harness.redis) { connection in
+            try await connection.send(RedisCommand("WATCH", keys.lease))
+            try await harness.redis.send("PEXPIRE", keys.lease, "60000")
+            let aborted = try await connection.pipeline([RedisCommand("MULTI"), RedisCommand("PING"), RedisCommand("EXEC")])
+            #expect(aborted[2].isNull)
+            try await connection.send(RedisCommand("SET", keys.lease, "me", "PX", "50"))
+            try await connection.send(RedisCommand("WATCH", keys.lease))
+            try await Task.sleep(for: .milliseconds(120))
+            let expired = try await connection.pipeline([RedisCommand("MULTI"), RedisCommand("PING"), RedisCommand("EXEC")])
+            #expect(expired[2].isNull)
+            try await connection.send(RedisCommand("SET", keys.lease, "me", "PX", "60000"))
+            return try await LeaseFencedRead(keys: keys, consumer: "me", count: 10).run(on: connection)
+        }
+        #expect(result.entries.map(\.id) == published.map(\.position.streamID.description))
     }
 
     @Test func anEmptyStreamReportsTheZeroID() async throws {
         let harness = try await RuntimeHarness(partitions: 1)
-        try await LeaseFunctions.load(on: harness.redis)
         let keys = WorkerKeys(namespace: harness.namespace, worker: "fence-empty", partition: 0)
         try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
         try await harness.redis.send("SET", keys.lease, "me")
-        #expect(try await fenced(LeaseFunctions.read(keys, consumer: "me", count: 10), on: harness.redis).string == "0-0")
+        let result = try await read(keys, as: "me", on: harness.redis)
+        #expect(result.entries.isEmpty && result.lastID == "0-0")
     }
 
     @Test func claimsTakeOverOnlyForTheLeaseHolder() async throws {
@@ -53,7 +118,7 @@ import Testing
         let keys = WorkerKeys(namespace: harness.namespace, worker: "fence-claim", partition: 0)
         try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
         try await harness.redis.send("SET", keys.lease, "old")
-        let ids = try #require(try await fenced(LeaseFunctions.read(keys, consumer: "old", count: 10), on: harness.redis).entries).map(\.id)
+        let ids = try await read(keys, as: "old", on: harness.redis).entries.map(\.id)
         #expect(ids.count == 3)
 
         try await harness.redis.send("SET", keys.lease, "new")

@@ -1,28 +1,27 @@
 import RedisClient
 
-/// The Redis Functions library `berrys_leases`: a partition consumer's reads and claims, each
-/// done only while the caller holds the partition's lease, in the same atomic step.
+/// The Redis Functions library `berrys_leases`: a partition consumer's claims of pending
+/// entries, done only while the caller holds the partition's lease, in the same atomic step.
+/// (Its reads of new entries are fenced too, by a transaction: `LeaseFencedRead`.)
 ///
 /// Why: a lease holder that stalls (a Redis pause, a long GC-like stop, an out-of-memory spell
-/// that refuses its renewals) loses its lease while a read of its is still on its way. Checked
-/// in the process, that read lands after the next holder has claimed what was pending and
-/// starts reading behind it: seen in the fault runner as a `task.assigned` handled by the new
-/// holder while the old one still had the `task.created` before it (redis-stall with
-/// `DEBUG SLEEP 3` and 2 s leases, and redis-oom). Fenced here, every entry is delivered
+/// that refuses its renewals) loses its lease while a read or claim of its is still on its
+/// way. Checked in the process, that read lands after the next holder has claimed what was
+/// pending and starts reading behind it: seen in the fault runner as a `task.assigned` handled
+/// by the new holder while the old one still had the `task.created` before it (redis-stall
+/// with `DEBUG SLEEP 3` and 2 s leases, and redis-oom). Fenced, every entry is delivered
 /// either before the next holder acquired the lease (it finds it pending, and claims it
 /// before it reads anything new) or to the holder itself.
 ///
-/// `FCALL berrys_read_held 2 <lease> <stream> <consumer> <group> <count>` returns the entries
-/// XREADGROUP `>` delivered (`[[id, [field, value, …]], …]`), or, when there was nothing new,
-/// the stream's last entry id (`0-0` for an empty stream) as a string, for a blocking `XREAD`
-/// to wait past. `FCALL berrys_claim_held 2 <lease> <stream> <consumer> <group> <id> …` returns
-/// what `XCLAIM <stream> <group> <consumer> 0 <id> …` returns. Both fail with
-/// `BERRYS_NOT_HOLDER` when the lease is not the consumer's.
+/// `FCALL berrys_claim_held 2 <lease> <stream> <consumer> <group> <id> …` returns what
+/// `XCLAIM <stream> <group> <consumer> 0 <id> …` returns, or fails with `BERRYS_NOT_HOLDER`
+/// when the lease is not the consumer's. Claims are rare and small, so the copy of each entry
+/// through Lua costs little here, unlike on the read path.
 ///
 /// The keys share the partition's hash tag, so each call touches one slot in Redis Cluster.
 public enum LeaseFunctions {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "1"
+    public static let version = "2"
 
     /// The error prefix of a read or claim by a consumer that does not hold the lease.
     static let notHolderPrefix = "BERRYS_NOT_HOLDER"
@@ -32,12 +31,6 @@ public enum LeaseFunctions {
         let loaded = try? await redis.send("FCALL_RO", "berrys_leases_version", "0").string
         guard loaded != version else { return }
         try await redis.send("FUNCTION", "LOAD", "REPLACE", source)
-    }
-
-    /// A fenced `XREADGROUP … COUNT count STREAMS stream >`.
-    static func read(_ keys: WorkerKeys, consumer: String, count: Int) -> RedisCommand {
-        RedisCommand("FCALL", "berrys_read_held", "2", keys.lease, keys.stream, consumer, keys.group, String(count))
-            .replying(as: .streamEntries)
     }
 
     /// A fenced `XCLAIM stream group consumer 0 ids…`.
@@ -58,23 +51,12 @@ local function held(keys, args)
   end
 end
 
-local function read_held(keys, args)
-  local refused = held(keys, args)
-  if refused then return refused end
-  local reply = redis.call('XREADGROUP', 'GROUP', args[2], args[1], 'COUNT', args[3], 'STREAMS', keys[2], '>')
-  if reply and reply[1] and #reply[1][2] > 0 then return reply[1][2] end
-  local last = redis.call('XREVRANGE', keys[2], '+', '-', 'COUNT', 1)
-  if last[1] then return last[1][1] end
-  return '0-0'
-end
-
 local function claim_held(keys, args)
   local refused = held(keys, args)
   if refused then return refused end
   return redis.call('XCLAIM', keys[2], args[2], args[1], '0', unpack(args, 3))
 end
 
-redis.register_function('berrys_read_held', read_held)
 redis.register_function('berrys_claim_held', claim_held)
 redis.register_function{function_name = 'berrys_leases_version', callback = function() return VERSION end, flags = {'no-writes'}}
 """#

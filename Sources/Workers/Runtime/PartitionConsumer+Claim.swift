@@ -36,6 +36,18 @@ extension PartitionConsumer {
         return (claimed, plan.notYetClaimable)
     }
 
+    /// Throws the first error reply: `LeaseNotHeld` for a fenced claim refused, otherwise a
+    /// server error (after loading the lease functions again if Redis lost them, say by a
+    /// restart without persistence, so that the consumer's restart finds them).
+    private func throwIfRefused(_ replies: [RedisValue]) async throws {
+        for reply in replies {
+            if let refusal = LeaseNotHeld.from(reply) { throw refusal }
+            guard case .error(let message) = reply else { continue }
+            if message.contains("Function not found") { try await LeaseFunctions.load(on: redis) }
+            throw RedisError(.server, message)
+        }
+    }
+
     private func pendingEntries() async throws -> [PendingEntry] {
         var all: [PendingEntry] = []
         var start = "-"

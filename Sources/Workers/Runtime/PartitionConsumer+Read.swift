@@ -9,30 +9,28 @@ struct ReadBatch: Sendable {
 }
 
 extension PartitionConsumer {
-    /// Acknowledges `acks` and reads new entries, in one round trip; runs on a task of the
+    /// Acknowledges `acks` and reads new entries, in two round trips; runs on a task of the
     /// consumer loop's group, so that processing goes on meanwhile.
     ///
-    /// The read is fenced by the lease (`LeaseFunctions`). With `block` and nothing new, it
+    /// The read is fenced by the lease (`LeaseFencedRead`). With `block` and nothing new, it
     /// waits up to `blockMilliseconds` on a plain `XREAD BLOCK` past the stream's last entry
-    /// (a function cannot block), then reads once more, fenced, if something came.
+    /// (a transaction cannot block), then reads once more, fenced, if something came.
     /// - Throws: `LeaseNotHeld` when the lease is another's (or nobody's).
     func readNew(acking acks: [String], on connection: RedisConnection, block: Bool) async throws -> ReadBatch {
         var commands: [RedisCommand] = []
         if !acks.isEmpty { commands.append(RedisCommand(["XACK", keys.stream, keys.group] + acks)) }
         commands.append(RedisCommand("EXISTS", keys.blockedKeys))
-        commands.append(LeaseFunctions.read(keys, consumer: consumer, count: settings.batchSize))
-        let replies = try await connection.pipeline(commands)
-        try await throwIfRefused(replies)
-        var read = replies[replies.count - 1]
-        if block, let lastID = read.string {
-            let wait = RedisCommand("XREAD", "COUNT", "1", "BLOCK", String(settings.blockMilliseconds), "STREAMS", keys.stream, lastID)
+        let fence = LeaseFencedRead(keys: keys, consumer: consumer, count: settings.batchSize)
+        let first = try await fence.run(on: connection, after: commands)
+        var entries = first.entries
+        if block, entries.isEmpty {
+            let wait = RedisCommand("XREAD", "COUNT", "1", "BLOCK", String(settings.blockMilliseconds), "STREAMS", keys.stream, first.lastID)
             guard !(try await connection.send(wait)).isNull else { return ReadBatch() }
-            read = try await connection.sendReturningErrors(LeaseFunctions.read(keys, consumer: consumer, count: settings.batchSize))
-            try await throwIfRefused([read])
+            entries = try await fence.run(on: connection).entries
         }
-        let anyBlocked = replies[replies.count - 2].int ?? 0 > 0
+        let anyBlocked = first.before[first.before.count - 1].int ?? 0 > 0
         var batch = ReadBatch()
-        for entry in read.entries ?? [] {
+        for entry in entries {
             if let type = entry.fields.first(where: { $0.0 == "type" })?.1, !worker.handledTypes.contains(type) {
                 batch.unhandled.append(entry.id)
                 continue
@@ -47,18 +45,6 @@ extension PartitionConsumer {
             }
         }
         return batch
-    }
-
-    /// Throws the first error reply: `LeaseNotHeld` for a fenced call refused, otherwise a
-    /// server error (after loading the lease functions again if Redis lost them, say by a
-    /// restart without persistence, so that the consumer's restart finds them).
-    func throwIfRefused(_ replies: [RedisValue]) async throws {
-        for reply in replies {
-            if let refusal = LeaseNotHeld.from(reply) { throw refusal }
-            guard case .error(let message) = reply else { continue }
-            if message.contains("Function not found") { try await LeaseFunctions.load(on: redis) }
-            throw RedisError(.server, message)
-        }
     }
 
     /// The keys among `candidates` that have a parked or retrying event.
