@@ -7,6 +7,15 @@
 /// assigns `sequence` and XADDs. It returns `[stream id, sequence, "appended"|"duplicate"]`.
 /// Errors start with `BERRYS_INVALID` or `BERRYS_CONFLICT`.
 ///
+/// `FCALL berrys_append_batch 1 <ns>:events:{<p>} <expected> <n> <field> <value> … <expected> <n> …`
+///
+/// Many events of one partition in one call, each with its own expected sequence, each given
+/// as `n` field/value pairs. It replies with one element per event, in order: what
+/// `berrys_append` would have replied to that event (the array, or its error as an error
+/// element), as if the events had been appended one by one. The partition's config is read
+/// once per call, and the subjects' sequence records and the ids' de-dup records in one
+/// `HMGET` and one `MGET`; per event there remain the checks, the `XADD` and the de-dup `SET`.
+///
 /// Keys it touches, all with the partition's hash tag `{<p>}`:
 /// `<ns>:events:{p}` (the stream), `<ns>:config:{p}` (partition count, de-dup window),
 /// `<ns>:seq:{p}` (hash: subject → "sequence stream-id s|k event-id", `k` when the subject's
@@ -14,7 +23,7 @@
 /// `<ns>:dedup:{p}:<event id>` (stream id and sequence, expiring after the de-dup window).
 public enum AppendFunction {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "6"
+    public static let version = "7"
 
     /// The library's Lua source.
     public static let source = #"""
@@ -39,80 +48,91 @@ local function fnv1a32(s)
   return hash
 end
 
-local function append(keys, args)
-  local stream = keys[1]
+-- The partition's keys and settings, read once per call: nil and a message when the key is
+-- not a partition's stream or the log has no config.
+local function open(stream)
   local base, tag = string.match(stream or '', '^(.*):events:({[0-9]+})$')
-  if not base then return invalid('key must be <namespace>:events:{<partition>}, got ' .. tostring(stream)) end
-  local partition = tonumber(string.sub(tag, 2, -2))
-  local expected = args[1]
-  if expected == nil then return invalid('missing <expected> argument (any, none or a sequence number)') end
-  if (#args - 1) % 2 ~= 0 or #args < 3 then return invalid('fields must come as field/value pairs') end
+  if not base then return nil, 'key must be <namespace>:events:{<partition>}, got ' .. tostring(stream) end
+  local config = base .. ':config:' .. tag
+  local settings = redis.call('HMGET', config, 'partitions', 'dedup_window_ms')
+  local partitions = tonumber(settings[1])
+  if not partitions then return nil, 'the log is not initialised (no ' .. config .. '); run berrys init' end
+  return {stream = stream, partition = tonumber(string.sub(tag, 2, -2)), partitions = partitions,
+          window = tonumber(settings[2]) or 86400000, seqKey = base .. ':seq:' .. tag,
+          dedupPrefix = base .. ':dedup:' .. tag .. ':'}
+end
 
+-- The event's attributes from args[first..last] (name/value pairs), checked: the table, or
+-- nil and the message naming the attribute and the rule.
+local function read_fields(args, first, last)
+  if (last - first + 1) % 2 ~= 0 or last < first + 1 then return nil, 'fields must come as field/value pairs' end
   local fields = {}
-  for i = 2, #args, 2 do
+  for i = first, last, 2 do
     local name = args[i]
-    if fields[name] ~= nil then return invalid('attribute ' .. name .. ' is given twice') end
+    if fields[name] ~= nil then return nil, 'attribute ' .. name .. ' is given twice' end
     if not KNOWN[name] and (not string.match(name, '^[a-z0-9]+$') or #name > 20) then
-      return invalid('attribute name ' .. name .. ' must be lowercase a-z0-9, at most 20 characters')
+      return nil, 'attribute name ' .. name .. ' must be lowercase a-z0-9, at most 20 characters'
     end
     fields[name] = args[i + 1]
   end
   for _, name in ipairs(REQUIRED) do
-    if fields[name] == nil or fields[name] == '' then return invalid('missing required attribute ' .. name) end
+    if fields[name] == nil or fields[name] == '' then return nil, 'missing required attribute ' .. name end
   end
-  if fields.specversion ~= '1.0' then return invalid('specversion must be 1.0, got ' .. fields.specversion) end
-  if fields.sequence ~= nil then return invalid('sequence is assigned by berrys_append and must not be sent') end
+  if fields.specversion ~= '1.0' then return nil, 'specversion must be 1.0, got ' .. fields.specversion end
+  if fields.sequence ~= nil then return nil, 'sequence is assigned by berrys_append and must not be sent' end
   if not string.match(fields.dataversion, '^[1-9][0-9]*$') then
-    return invalid('dataversion must be a positive integer, got ' .. fields.dataversion)
+    return nil, 'dataversion must be a positive integer, got ' .. fields.dataversion
   end
   if not string.match(fields.time, '^%d%d%d%d%-%d%d%-%d%d[Tt]%d%d:%d%d:%d%d') then
-    return invalid('time must be an RFC 3339 timestamp, got ' .. fields.time)
+    return nil, 'time must be an RFC 3339 timestamp, got ' .. fields.time
   end
-  if #fields.subject > 256 then return invalid('subject must be at most 256 bytes') end
-  if fields.datacontenttype ~= 'application/json' then return invalid('datacontenttype must be application/json') end
+  if #fields.subject > 256 then return nil, 'subject must be at most 256 bytes' end
+  if fields.datacontenttype ~= 'application/json' then return nil, 'datacontenttype must be application/json' end
   -- Clients check data against its JSON Schema; here only its outer shape (a JSON object or
   -- array), since a full parse would double the function's cost. Consumers re-validate.
   if not string.match(fields.data, '^%s*[{%[]') or not string.match(fields.data, '[}%]]%s*$') then
-    return invalid('data must be a JSON object or array')
+    return nil, 'data must be a JSON object or array'
   end
+  return fields
+end
 
-  local config = base .. ':config:' .. tag
-  local settings = redis.call('HMGET', config, 'partitions', 'dedup_window_ms')
-  local partitions = tonumber(settings[1])
-  if not partitions then return invalid('the log is not initialised (no ' .. config .. '); run berrys init') end
-  local seqKey = base .. ':seq:' .. tag
-  local latest = redis.call('HGET', seqKey, fields.subject)
-  local current, latestStreamID, latestKeyKind, latestID = 0, nil, nil, nil
-  if latest then
-    local s, sid, kind, eid = string.match(latest, '^(%d+) (%S+) ([sk]) (.*)$')
-    if not s then
-      -- Written by version 4 or older: "sequence stream-id event-id", no key kind.
-      s, sid, eid = string.match(latest, '^(%d+) (%S+) (.*)$')
-      s = s or string.match(latest, '^(%d+)')
-    end
-    if not s then return invalid('unreadable sequence record for subject ' .. fields.subject .. ': ' .. latest) end
-    current, latestStreamID, latestKeyKind, latestID = tonumber(s), sid, kind, eid
+-- A subject's sequence record "sequence stream-id s|k event-id" as a table ({seq = 0} when
+-- the subject has no events), or nil and a message.
+local function parse_record(subject, latest)
+  if not latest then return {seq = 0} end
+  local s, sid, kind, eid = string.match(latest, '^(%d+) (%S+) ([sk]) (.*)$')
+  if not s then
+    -- Written by version 4 or older: "sequence stream-id event-id", no key kind.
+    s, sid, eid = string.match(latest, '^(%d+) (%S+) (.*)$')
+    s = s or string.match(latest, '^(%d+)')
   end
+  if not s then return nil, 'unreadable sequence record for subject ' .. subject .. ': ' .. latest end
+  return {seq = tonumber(s), sid = sid, kind = kind, id = eid}
+end
 
+-- One event's place in the log: partition check, de-duplication (seen(id) gives the dedup
+-- record or nil), expected sequence, then XADD of args[first..last]. Returns the reply and,
+-- when it appended, the subject's new record.
+local function place(ctx, expected, fields, record, seen, args, first, last)
   -- The subject's first event here proved that the subject hashes to this partition, so a
   -- later event keyed by its subject needs no hash; an explicit partition key always does.
   local keyKind = fields.partitionkey and 'k' or 's'
-  if not (keyKind == 's' and latestKeyKind == 's') then
+  if not (keyKind == 's' and record.kind == 's') then
     local key = fields.partitionkey or fields.subject
-    local owner = fnv1a32(key) % partitions
-    if owner ~= partition then
-      return invalid('partition key ' .. key .. ' belongs to partition ' .. owner .. ', not ' .. partition)
+    local owner = fnv1a32(key) % ctx.partitions
+    if owner ~= ctx.partition then
+      return invalid('partition key ' .. key .. ' belongs to partition ' .. owner .. ', not ' .. ctx.partition)
     end
   end
 
-  local dedupKey = base .. ':dedup:' .. tag .. ':' .. fields.id
-  if latestID == fields.id then return {latestStreamID, current, 'duplicate'} end
-  local seen = redis.call('GET', dedupKey)
-  if seen then
-    local sid, s = string.match(seen, '^(%S+) (%d+)$')
+  if record.id == fields.id then return {record.sid, record.seq, 'duplicate'} end
+  local previous = seen(fields.id)
+  if previous then
+    local sid, s = string.match(previous, '^(%S+) (%d+)$')
     return {sid, tonumber(s), 'duplicate'}
   end
 
+  local current = record.seq
   if expected == 'none' then
     if current ~= 0 then
       return redis.error_reply('BERRYS_CONFLICT subject ' .. fields.subject .. ': expected no events (none), actual sequence ' .. current)
@@ -120,7 +140,7 @@ local function append(keys, args)
   elseif expected ~= 'any' then
     local wanted = tonumber(expected)
     if not wanted or not string.match(expected, '^%d+$') then
-      return invalid('expected must be any, none or a sequence number, got ' .. expected)
+      return invalid('expected must be any, none or a sequence number, got ' .. tostring(expected))
     end
     if wanted ~= current then
       return redis.error_reply('BERRYS_CONFLICT subject ' .. fields.subject .. ': expected sequence ' .. wanted .. ', actual sequence ' .. current)
@@ -128,14 +148,106 @@ local function append(keys, args)
   end
 
   local sequence = current + 1
-  local streamID = redis.call('XADD', stream, '*', 'sequence', tostring(sequence), unpack(args, 2))
-  redis.call('HSET', seqKey, fields.subject, sequence .. ' ' .. streamID .. ' ' .. keyKind .. ' ' .. fields.id)
-  local window = tonumber(settings[2]) or 86400000
-  if window > 0 then redis.call('SET', dedupKey, streamID .. ' ' .. sequence, 'PX', window) end
-  return {streamID, sequence, 'appended'}
+  local streamID = redis.call('XADD', ctx.stream, '*', 'sequence', tostring(sequence), unpack(args, first, last))
+  return {streamID, sequence, 'appended'}, {seq = sequence, sid = streamID, kind = keyKind, id = fields.id}
+end
+
+local function record_text(record) return record.seq .. ' ' .. record.sid .. ' ' .. record.kind .. ' ' .. record.id end
+
+local function append(keys, args)
+  local expected = args[1]
+  if expected == nil then return invalid('missing <expected> argument (any, none or a sequence number)') end
+  local fields, message = read_fields(args, 2, #args)
+  if not fields then return invalid(message) end
+  local ctx, failure = open(keys[1])
+  if not ctx then return invalid(failure) end
+  local record, unreadable = parse_record(fields.subject, redis.call('HGET', ctx.seqKey, fields.subject))
+  if not record then return invalid(unreadable) end
+  local seen = function(id) return redis.call('GET', ctx.dedupPrefix .. id) end
+  local reply, appended = place(ctx, expected, fields, record, seen, args, 2, #args)
+  if appended then
+    redis.call('HSET', ctx.seqKey, fields.subject, record_text(appended))
+    if ctx.window > 0 then redis.call('SET', ctx.dedupPrefix .. fields.id, appended.sid .. ' ' .. appended.seq, 'PX', ctx.window) end
+  end
+  return reply
+end
+
+-- berrys_append_batch: args are events one after another, each as
+-- <expected> <pair count> <field> <value> …; the reply has one element per event, what
+-- berrys_append would have replied to it, in order.
+local function append_batch(keys, args)
+  local ctx, failure = open(keys[1])
+  if not ctx then return invalid(failure) end
+  local events, subjects, ids = {}, {}, {}
+  local i = 1
+  while i <= #args do
+    local count = tonumber(args[i + 1])
+    if not count or count < 1 or i + 1 + 2 * count > #args then
+      return invalid('event ' .. (#events + 1) .. ': expected <expected> <pair count> <field> <value> …')
+    end
+    local first, last = i + 2, i + 1 + 2 * count
+    local fields, message = read_fields(args, first, last)
+    events[#events + 1] = {expected = args[i], fields = fields, message = message, first = first, last = last}
+    if fields then
+      subjects[#subjects + 1] = fields.subject
+      ids[#ids + 1] = ctx.dedupPrefix .. fields.id
+    end
+    i = last + 1
+  end
+  if #events == 0 then return {} end
+
+  -- Every subject's record and every id's dedup record, in two calls for the whole batch;
+  -- kept up to date in these tables as the batch appends.
+  local records, dedup = {}, {}
+  if #subjects > 0 then
+    local stored = redis.call('HMGET', ctx.seqKey, unpack(subjects))
+    local remembered = redis.call('MGET', unpack(ids))
+    for n = 1, #subjects do
+      if records[subjects[n]] == nil then records[subjects[n]] = stored[n] or false end
+      if remembered[n] then dedup[ids[n]] = remembered[n] end
+    end
+  end
+  local seen = function(id) return dedup[ctx.dedupPrefix .. id] end
+
+  local replies, changed = {}, {}
+  for n, event in ipairs(events) do
+    if not event.fields then
+      replies[n] = invalid(event.message)
+    else
+      local subject = event.fields.subject
+      local record = records[subject]
+      if type(record) ~= 'table' then
+        local parsed, unreadable = parse_record(subject, record or nil)
+        record = parsed
+        if parsed then records[subject] = parsed end
+        if not parsed then replies[n] = invalid(unreadable) end
+      end
+      if record then
+        local reply, appended = place(ctx, event.expected, event.fields, record, seen, args, event.first, event.last)
+        replies[n] = reply
+        if appended then
+          records[subject] = appended
+          changed[subject] = true
+          if ctx.window > 0 then
+            local remember = appended.sid .. ' ' .. appended.seq
+            dedup[ctx.dedupPrefix .. event.fields.id] = remember
+            redis.call('SET', ctx.dedupPrefix .. event.fields.id, remember, 'PX', ctx.window)
+          end
+        end
+      end
+    end
+  end
+  local updates = {}
+  for subject in pairs(changed) do
+    updates[#updates + 1] = subject
+    updates[#updates + 1] = record_text(records[subject])
+  end
+  if #updates > 0 then redis.call('HSET', ctx.seqKey, unpack(updates)) end
+  return replies
 end
 
 redis.register_function('berrys_append', append)
+redis.register_function('berrys_append_batch', append_batch)
 redis.register_function{function_name = 'berrys_version', callback = function() return VERSION end, flags = {'no-writes'}}
 """#
 }

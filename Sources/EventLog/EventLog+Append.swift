@@ -23,27 +23,88 @@ extension EventLog {
         return result
     }
 
-    /// Appends many prepared events pipelined, `chunkSize` FCALLs per round trip.
+    /// Appends many prepared events, all under the one condition `expected`.
     /// - Returns: one result per event, in order: the append, or why the function refused it.
     public func appendBatch(_ envelopes: [EventEnvelope], expected: ExpectedSequence = .any,
                             chunkSize: Int = 1000) async throws -> [Result<AppendResult, EventLogError>] {
+        try await appendBatch(envelopes.map { ($0, expected) }, chunkSize: chunkSize)
+    }
+
+    /// Appends many prepared events, each under its own condition, through
+    /// `berrys_append_batch`: grouped by partition (order kept within each), up to
+    /// `eventsPerCall` events a call, the calls for `chunkSize` events pipelined in one round
+    /// trip.
+    /// - Returns: one result per event, in order, as if each had been appended alone in that
+    ///   order: the append (a duplicate id gives the original's place), or why it was refused.
+    /// - Throws: only when Redis stays unreachable (`withRetries`; a retry is safe, since ids
+    ///   de-duplicate).
+    public func appendBatch(_ events: [(envelope: EventEnvelope, expected: ExpectedSequence)],
+                            chunkSize: Int = 1000) async throws -> [Result<AppendResult, EventLogError>] {
         var results: [Result<AppendResult, EventLogError>] = []
-        results.reserveCapacity(envelopes.count)
+        results.reserveCapacity(events.count)
         var start = 0
-        while start < envelopes.count {
-            let chunk = envelopes[start..<min(start + chunkSize, envelopes.count)]
-            let partitions = chunk.map { partition(of: $0) }
-            let commands = zip(chunk, partitions).map { appendCommand($0, partition: $1, expected: expected) }
-            let replies = try await withRetries { try await redis.pipeline(commands) }
-            for ((envelope, partition), reply) in zip(zip(chunk, partitions), replies) {
-                let result = Result { try Self.result(of: reply, id: envelope.id, partition: partition) }
-                    .mapError { $0 as? EventLogError ?? EventLogError(.invalidEnvelope, "\($0)") }
-                if case .success(let appended) = result { PublishMetrics.count(appended) }
-                results.append(result)
-            }
-            start += chunkSize
+        while start < events.count {
+            let chunk = events[start..<min(start + max(chunkSize, 1), events.count)]
+            results += try await appendChunk(chunk)
+            start = chunk.endIndex
         }
         return results
+    }
+
+    /// Events in one `berrys_append_batch` call. Redis runs a call as one atomic step, so this
+    /// bounds how long one call holds everyone else up; measured here, 100 events take about
+    /// 1 ms of Redis time, and larger calls gained under 5 % more throughput.
+    public static let eventsPerCall = 100
+
+    private func appendChunk(_ chunk: ArraySlice<(envelope: EventEnvelope, expected: ExpectedSequence)>) async throws
+        -> [Result<AppendResult, EventLogError>] {
+        var calls: [(partition: Int, indices: [Int])] = []
+        var open: [Int: Int] = [:]
+        for index in chunk.indices {
+            let partition = partition(of: chunk[index].envelope)
+            if let call = open[partition], calls[call].indices.count < Self.eventsPerCall {
+                calls[call].indices.append(index)
+            } else {
+                open[partition] = calls.count
+                calls.append((partition, [index]))
+            }
+        }
+        let commands = calls.map { call in batchCommand(call.indices.map { chunk[$0] }, partition: call.partition) }
+        let replies = try await withRetries { try await redis.pipeline(commands) }
+        var results = [Result<AppendResult, EventLogError>?](repeating: nil, count: chunk.count)
+        for (call, reply) in zip(calls, replies) {
+            let elements = reply.array
+            for (offset, index) in call.indices.enumerated() {
+                let id = chunk[index].envelope.id
+                let result: Result<AppendResult, EventLogError>
+                if let elements, elements.count == call.indices.count {
+                    result = Result { try Self.result(of: elements[offset], id: id, partition: call.partition) }
+                        .mapError { $0 as? EventLogError ?? EventLogError(.invalidEnvelope, "\($0)") }
+                } else if case .error(let message) = reply {
+                    result = .failure(Self.appendError(message))
+                } else {
+                    result = .failure(EventLogError(.corruptEntry, "unexpected reply from berrys_append_batch for \(call.indices.count) events: \(reply)"))
+                }
+                if case .success(let appended) = result { PublishMetrics.count(appended) }
+                results[index - chunk.startIndex] = result
+            }
+        }
+        return results.map { $0! }
+    }
+
+    func batchCommand(_ events: [(envelope: EventEnvelope, expected: ExpectedSequence)], partition: Int) -> RedisCommand {
+        var arguments = ["FCALL", "berrys_append_batch", "1", configuration.streamKey(partition: partition)]
+        arguments.reserveCapacity(4 + 26 * events.count)
+        for (envelope, expected) in events {
+            let fields = envelope.fields
+            arguments.append(expected.description)
+            arguments.append(String(fields.count))
+            for (name, value) in fields {
+                arguments.append(name)
+                arguments.append(value)
+            }
+        }
+        return RedisCommand(arguments)
     }
 
     func appendCommand(_ envelope: EventEnvelope, partition: Int, expected: ExpectedSequence) -> RedisCommand {
