@@ -9,7 +9,7 @@ import RedisClient
 struct PublishBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
-        abstract: "Single-event and pipelined publish through berrys_append, next to redis-benchmark XADD.",
+        abstract: "Single-event and pipelined publish, through berrys_append and berrys_append_batch, next to redis-benchmark XADD.",
         discussion: "Runs in a throw-away namespace on BERRYS_REDIS_URL and deletes it afterwards.")
 
     @Option(help: "Events for the pipelined run.") var events: Int = 100_000
@@ -25,13 +25,17 @@ struct PublishBench: AsyncParsableCommand {
             let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,
                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
             let singleResult: (rate: Double, p50: Double, p99: Double)
-            let pipelined: Double, payload: [(String, String)], raw: Double, prepareRate: Double
-            let fcallMicroseconds: Double, xaddMicroseconds: Double, dedupBytes: Double
+            let eachRate: Double, batchRate: Double, payload: [(String, String)], raw: Double, prepareRate: Double
+            let eachMicroseconds: Double, batchMicroseconds: Double, xaddMicroseconds: Double, dedupBytes: Double
             do {
                 prepareRate = try measurePrepare(log)
                 singleResult = try await measureSingle(log)
-                ((pipelined, payload), fcallMicroseconds) = try await RedisServerStats.microsecondsPerCall("fcall", redis: context.redis) {
-                    try await measurePipelined(log)
+                let redis = context.redis
+                ((eachRate, payload), eachMicroseconds) = try await RedisServerStats.microsecondsPerEvent("fcall", events: events, redis: redis) {
+                    try await measurePipelined(log) { chunk in try await Self.appendEach(chunk, log: log, redis: redis) }
+                }
+                ((batchRate, _), batchMicroseconds) = try await RedisServerStats.microsecondsPerEvent("fcall", events: events, redis: redis) {
+                    try await measurePipelined(log) { chunk in try await log.appendBatch(chunk, chunkSize: pipeline) }
                 }
                 dedupBytes = try await RedisServerStats.averageKeyBytes(pattern: "\(settings.namespace):dedup:*", sample: 2000, redis: context.redis)
                 (raw, xaddMicroseconds) = try await RedisServerStats.microsecondsPerCall("xadd", redis: context.redis) {
@@ -44,15 +48,38 @@ struct PublishBench: AsyncParsableCommand {
                 throw error
             }
             print("""
-            publish benchmark (\(events) events, pipeline \(pipeline), entry of \(payload.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }) bytes)
+            publish benchmark (\(events) events, pipeline \(pipeline), entry of \(payload.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }) bytes, \(publishers) publishers)
               single-event publish:     \(Int(singleResult.rate)) events/s, p50 \(format(singleResult.p50)) ms, p99 \(format(singleResult.p99)) ms
-              pipelined publish:        \(Int(pipelined)) events/s (validated, de-duplicated, sequenced; \(publishers) publishers)
+              pipelined berrys_append:  \(Int(eachRate)) events/s (one FCALL per event)
+              pipelined batch publish:  \(Int(batchRate)) events/s = \(ratio(batchRate, eachRate)) × berrys_append (berrys_append_batch, \(EventLog.eventsPerCall) events a call; validated, de-duplicated, sequenced)
               client-side validation:   \(Int(prepareRate)) events/s (envelope + schema, no I/O)
               redis-benchmark XADD -P:  \(Int(raw)) requests/s (same fields, same pipeline depth)
-              ratio pipelined / raw:    \(String(format: "%.2f", pipelined / raw))
-              Redis CPU per call:       berrys_append \(format(fcallMicroseconds)) µs, XADD \(format(xaddMicroseconds)) µs (INFO commandstats)
+              ratio batch / raw:        \(ratio(batchRate, raw)) (berrys_append: \(ratio(eachRate, raw)))
+              Redis CPU per event:      berrys_append_batch \(format(batchMicroseconds)) µs, berrys_append \(format(eachMicroseconds)) µs, bare XADD \(format(xaddMicroseconds)) µs (INFO commandstats)
               de-dup memory:            \(Int(dedupBytes)) bytes per remembered id (MEMORY USAGE) ≈ \(Int(dedupBytes)) MB per million events in the window
             """)
+        }
+    }
+
+    private func ratio(_ value: Double, _ base: Double) -> String { String(format: "%.2f", base > 0 ? value / base : 0) }
+
+    /// Appends each event with its own `FCALL berrys_append`, pipelined: the path any client
+    /// has without the batch function, measured beside it.
+    private static func appendEach(_ envelopes: [EventEnvelope], log: EventLog, redis: RedisPool) async throws
+        -> [Result<AppendResult, EventLogError>] {
+        let partitions = envelopes.map { log.partitioner.partition(for: $0.effectivePartitionKey) }
+        let commands = zip(envelopes, partitions).map { envelope, partition in
+            RedisCommand(["FCALL", "berrys_append", "1", log.configuration.streamKey(partition: partition), "any"]
+                         + envelope.fields.flatMap { [$0.0, $0.1] })
+        }
+        let replies = try await redis.pipeline(commands)
+        return zip(zip(envelopes, partitions), replies).map { event, reply in
+            guard let parts = reply.array, parts.count == 3, let streamID = parts[0].string.flatMap(StreamID.init),
+                  let sequence = parts[1].int, parts[2].string == "appended" else {
+                return .failure(EventLogError(.invalidEnvelope, "berrys_append refused a benchmark event: \(reply)"))
+            }
+            return .success(AppendResult(id: event.0.id, position: Position(partition: event.1, streamID: streamID),
+                                         sequence: Int(sequence), duplicate: false))
         }
     }
 
@@ -77,30 +104,31 @@ struct PublishBench: AsyncParsableCommand {
         return Double(drafts.count) / (Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
     }
 
-    private func measurePipelined(_ log: EventLog) async throws -> (rate: Double, fields: [(String, String)]) {
-        let perPublisher = (0..<publishers).map { _ in (0..<(events / publishers)).map { _ in Self.draft() } }
+    /// Events/s of `append` over fresh events, `publishers` of them side by side, `pipeline`
+    /// events a round trip; also returns one entry's fields (for the raw XADD).
+    private func measurePipelined(
+        _ log: EventLog, append: @escaping @Sendable ([EventEnvelope]) async throws -> [Result<AppendResult, EventLogError>]
+    ) async throws -> (rate: Double, fields: [(String, String)]) {
+        let perPublisher = try (0..<publishers).map { _ in try (0..<(events / publishers)).map { _ in try log.prepare(Self.draft()) } }
         let sample = try log.prepare(Self.draft()).fields
         let started = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for drafts in perPublisher {
-                group.addTask { try await Self.publish(drafts, to: log, pipeline: pipeline) }
+            for envelopes in perPublisher {
+                group.addTask {
+                    var index = 0
+                    while index < envelopes.count {
+                        let results = try await append(Array(envelopes[index..<min(index + pipeline, envelopes.count)]))
+                        if case .failure(let error)? = results.first(where: { if case .failure = $0 { return true } else { return false } }) {
+                            throw EventLogError(.invalidEnvelope, "benchmark append failed: \(error)")
+                        }
+                        index += pipeline
+                    }
+                }
             }
             try await group.waitForAll()
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return (Double(perPublisher.reduce(0) { $0 + $1.count }) / seconds, sample)
-    }
-
-    private static func publish(_ drafts: [EventDraft], to log: EventLog, pipeline: Int) async throws {
-        var index = 0
-        while index < drafts.count {
-            let chunk = try drafts[index..<min(index + pipeline, drafts.count)].map { try log.prepare($0) }
-            let results = try await log.appendBatch(chunk, chunkSize: pipeline)
-            if let failure = results.first(where: { if case .failure = $0 { return true } else { return false } }) {
-                throw EventLogError(.invalidEnvelope, "benchmark append failed: \(failure)")
-            }
-            index += pipeline
-        }
     }
 
     static func draft() -> EventDraft {

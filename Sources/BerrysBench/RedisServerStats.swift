@@ -39,6 +39,15 @@ enum RedisServerStats {
         return (result, calls > 0 ? (after.microseconds - before.microseconds) / calls : 0)
     }
 
+    /// Server microseconds spent in `command` per event while `body` appends `events` events
+    /// (for calls that each carry many).
+    static func microsecondsPerEvent<T>(_ command: String, events: Int, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
+        let before = try await commandTime(command, redis: redis)
+        let result = try await body()
+        let after = try await commandTime(command, redis: redis)
+        return (result, events > 0 ? (after.microseconds - before.microseconds) / Double(events) : 0)
+    }
+
     /// The average `MEMORY USAGE` of up to `sample` keys matching `pattern`.
     static func averageKeyBytes(pattern: String, sample: Int, redis: RedisPool) async throws -> Double {
         var keys: [String] = []
