@@ -41,11 +41,26 @@ enum RedisServerStats {
 
     /// Server microseconds spent in `command` per event while `body` appends `events` events
     /// (for calls that each carry many).
-    static func microsecondsPerEvent<T>(_ command: String, events: Int, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
-        let before = try await commandTime(command, redis: redis)
+    static func microsecondsPerEvent<T>(_ commands: [String], events: Int, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
+        var before = 0.0, after = 0.0
+        for command in commands { before += try await commandTime(command, redis: redis).microseconds }
         let result = try await body()
-        let after = try await commandTime(command, redis: redis)
-        return (result, events > 0 ? (after.microseconds - before.microseconds) / Double(events) : 0)
+        for command in commands { after += try await commandTime(command, redis: redis).microseconds }
+        return (result, events > 0 ? (after - before) / Double(events) : 0)
+    }
+
+    /// Server CPU microseconds (`INFO cpu`: user + system, so with reading, parsing and
+    /// replying) per event while `body` appends `events` events.
+    static func cpuMicrosecondsPerEvent<T>(events: Int, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
+        let before = try await cpuSeconds(redis: redis)
+        let result = try await body()
+        let after = try await cpuSeconds(redis: redis)
+        return (result, events > 0 ? (after - before) * 1e6 / Double(events) : 0)
+    }
+
+    /// The same for one command.
+    static func microsecondsPerEvent<T>(_ command: String, events: Int, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
+        try await microsecondsPerEvent([command], events: events, redis: redis, during: body)
     }
 
     /// The average `MEMORY USAGE` of up to `sample` keys matching `pattern`.

@@ -30,10 +30,9 @@ extension EventLog {
         try await appendBatch(envelopes.map { ($0, expected) }, chunkSize: chunkSize)
     }
 
-    /// Appends many prepared events, each under its own condition, through
-    /// `berrys_append_batch`: grouped by partition (order kept within each), up to
-    /// `eventsPerCall` events a call, the calls for `chunkSize` events pipelined in one round
-    /// trip.
+    /// Appends many prepared events, each under its own condition: grouped by partition (order
+    /// kept within each), each partition's share of `chunkSize` events in one transaction
+    /// (`appendTransaction`), the partitions side by side.
     /// - Returns: one result per event, in order, as if each had been appended alone in that
     ///   order: the append (a duplicate id gives the original's place), or why it was refused.
     /// - Throws: only when Redis stays unreachable (`withRetries`; a retry is safe, since ids
@@ -51,61 +50,43 @@ extension EventLog {
         return results
     }
 
-    /// Events in one `berrys_append_batch` call. Redis runs a call as one atomic step, so this
-    /// bounds how long one call holds everyone else up: 100 events take about 3.5 ms of Redis
-    /// CPU on this project's machine (35 µs each, `berrys-bench publish`). Other sizes are not
-    /// measured yet; the per-call share of the cost is already small at 100.
-    public static let eventsPerCall = 100
-
     private func appendChunk(_ chunk: ArraySlice<(envelope: EventEnvelope, expected: ExpectedSequence)>) async throws
         -> [Result<AppendResult, EventLogError>] {
-        var calls: [(partition: Int, indices: [Int])] = []
-        var open: [Int: Int] = [:]
-        for index in chunk.indices {
-            let partition = partition(of: chunk[index].envelope)
-            if let call = open[partition], calls[call].indices.count < Self.eventsPerCall {
-                calls[call].indices.append(index)
-            } else {
-                open[partition] = calls.count
-                calls.append((partition, [index]))
-            }
-        }
-        let commands = calls.map { call in batchCommand(call.indices.map { chunk[$0] }, partition: call.partition) }
-        let replies = try await withRetries { try await redis.pipeline(commands) }
+        var byPartition: [Int: [Int]] = [:]
+        for index in chunk.indices { byPartition[partition(of: chunk[index].envelope), default: []].append(index) }
         var results = [Result<AppendResult, EventLogError>?](repeating: nil, count: chunk.count)
-        for (call, reply) in zip(calls, replies) {
-            let elements = reply.array
-            for (offset, index) in call.indices.enumerated() {
-                let id = chunk[index].envelope.id
-                let result: Result<AppendResult, EventLogError>
-                if let elements, elements.count == call.indices.count {
-                    result = Result { try Self.result(of: elements[offset], id: id, partition: call.partition) }
-                        .mapError { $0 as? EventLogError ?? EventLogError(.invalidEnvelope, "\($0)") }
-                } else if case .error(let message) = reply {
-                    result = .failure(Self.appendError(message))
-                } else {
-                    result = .failure(EventLogError(.corruptEntry, "unexpected reply from berrys_append_batch for \(call.indices.count) events: \(reply)"))
+        try await withThrowingTaskGroup(of: (Int, [Int], [PartitionAppendPlan.Outcome]).self) { group in
+            for (partition, indices) in byPartition {
+                let events = indices.map { chunk[$0] }
+                group.addTask {
+                    let outcomes = try await withRetries {
+                        try await redis.withConnection { try await appendTransaction(events, partition: partition, on: $0) }
+                    }
+                    return (partition, indices, outcomes)
                 }
-                if case .success(let appended) = result { PublishMetrics.count(appended) }
-                results[index - chunk.startIndex] = result
+            }
+            for try await (partition, indices, outcomes) in group {
+                for (index, outcome) in zip(indices, outcomes) {
+                    let result = Self.result(of: outcome, id: chunk[index].envelope.id, partition: partition)
+                    if case .success(let appended) = result { PublishMetrics.count(appended) }
+                    results[index - chunk.startIndex] = result
+                }
             }
         }
         return results.map { $0! }
     }
 
-    func batchCommand(_ events: [(envelope: EventEnvelope, expected: ExpectedSequence)], partition: Int) -> RedisCommand {
-        var arguments = ["FCALL", "berrys_append_batch", "1", configuration.streamKey(partition: partition)]
-        arguments.reserveCapacity(4 + 26 * events.count)
-        for (envelope, expected) in events {
-            let fields = envelope.fields
-            arguments.append(expected.description)
-            arguments.append(String(fields.count))
-            for (name, value) in fields {
-                arguments.append(name)
-                arguments.append(value)
-            }
+    static func result(of outcome: PartitionAppendPlan.Outcome, id: String, partition: Int) -> Result<AppendResult, EventLogError> {
+        switch outcome {
+        case .appended(let streamID, let sequence):
+            return .success(AppendResult(id: id, position: Position(partition: partition, streamID: streamID), sequence: sequence, duplicate: false))
+        case .duplicate(let streamID, let sequence):
+            return .success(AppendResult(id: id, position: Position(partition: partition, streamID: streamID), sequence: sequence, duplicate: true))
+        case .conflict(let message):
+            return .failure(EventLogError(.conflict, field: "expected", message))
+        case .invalid(let message):
+            return .failure(EventLogError(.invalidEnvelope, message))
         }
-        return RedisCommand(arguments)
     }
 
     func appendCommand(_ envelope: EventEnvelope, partition: Int, expected: ExpectedSequence) -> RedisCommand {

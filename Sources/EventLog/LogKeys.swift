@@ -18,6 +18,11 @@ public struct LogKeys: Sendable, Hashable {
     public func stream(partition: Int) -> String { "\(namespace):events:\(Self.hashTag(partition: partition))" }
     /// Subject → sequence, stream id and id of the latest event, `<ns>:seq:{p}`.
     public func sequences(partition: Int) -> String { "\(namespace):seq:\(Self.hashTag(partition: partition))" }
+    /// Where an appended event id is remembered for de-duplication (stream id and sequence,
+    /// expiring after the window), `<ns>:dedup:{p}:<event id>`.
+    public func deduplication(partition: Int, eventID: String) -> String {
+        "\(namespace):dedup:\(Self.hashTag(partition: partition)):\(eventID)"
+    }
     /// The per-partition settings the append function reads, `<ns>:config:{p}`.
     public func config(partition: Int) -> String { "\(namespace):config:\(Self.hashTag(partition: partition))" }
     /// The log's metadata hash (partition count), `<ns>:meta`.
