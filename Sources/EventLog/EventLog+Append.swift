@@ -86,6 +86,8 @@ extension EventLog {
             return .failure(EventLogError(.conflict, field: "expected", message))
         case .invalid(let message):
             return .failure(EventLogError(.invalidEnvelope, message))
+        case .refused(let message):
+            return .failure(appendError(message))
         }
     }
 

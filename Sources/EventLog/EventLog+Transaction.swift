@@ -58,8 +58,9 @@ extension EventLog {
             writes.append(RedisCommand("EXEC"))
             let replies = try await connection.pipeline(writes)
             if let refused = replies.lazy.compactMap(\.errorMessage).first {
-                // Refused while queueing (say, out of memory): EXEC discarded the whole transaction.
-                throw EventLogError(.unavailable, "Redis refused the append: \(refused)")
+                // Refused while queueing (say, out of memory): EXEC discarded the whole
+                // transaction. Each event gets the refusal, as berrys_append's reply would be.
+                return events.map { _ in .refused(refused) }
             }
             guard let executed = replies.last, !executed.isNull else { continue }
             if let failed = executed.array?.lazy.compactMap(\.errorMessage).first {

@@ -11,6 +11,8 @@ struct PartitionAppendPlan {
         case duplicate(streamID: StreamID, sequence: Int)
         case conflict(String)
         case invalid(String)
+        /// Redis refused the transaction (say, out of memory): nothing was written.
+        case refused(String)
     }
 
     /// A subject's sequence record as `berrys_append` stores it: "sequence stream-id s|k event-id"
