@@ -5,7 +5,8 @@ import Logging
 import RedisClient
 
 /// The event log on Redis Streams: validated, idempotent, optimistically concurrent appends
-/// through `berrys_append`, and reads by partition, upcast on the way out.
+/// (one event through `berrys_append`, batches in a transaction per partition with the same
+/// rules), and reads by partition, upcast on the way out.
 public struct EventLog: Sendable {
     public let configuration: EventLogConfiguration
     public let registry: SchemaRegistry
