@@ -1,0 +1,44 @@
+import RedisClient
+import Testing
+
+/// Slot routing and redirections of Redis Cluster, as pure values.
+@Suite struct ClusterRoutingTests {
+    @Test func crc16MatchesTheSpecificationsTestVector() {
+        #expect(HashSlot.crc16(Array("123456789".utf8)) == 0x31C3)
+        #expect(HashSlot.crc16([UInt8]()) == 0)
+    }
+
+    /// Slots as `CLUSTER KEYSLOT` of redis-server 7.0.15 (cluster-enabled) gave them.
+    @Test func keysMapToTheSlotsRedisGivesThem() {
+        #expect(HashSlot.of("berrys:events:{2}") == 5649)
+        #expect(HashSlot.of("{}key") == 14961)
+        #expect(HashSlot.of("a{{b}}") == 6215)
+        #expect(HashSlot.of("🍓") == 5467)
+        #expect(HashSlot.of("key") == 12539)
+        #expect(HashSlot.of("key2") == 4998)
+        #expect(HashSlot.of("key3") == 935)
+        #expect(HashSlot.of("id:{key}") == 12539)
+    }
+
+    @Test func onlyANonEmptyTagBetweenTheFirstBracesCounts() {
+        #expect(HashSlot.of("berrys:events:{2}") == HashSlot.of("berrys:seq:{2}"))
+        #expect(HashSlot.of("berrys:events:{2}") == HashSlot.of("2"))
+        #expect(HashSlot.of("{}key") == HashSlot.of("{}key"))
+        #expect(Array(HashSlot.hashTag(Array("{}key".utf8))) == Array("{}key".utf8))
+        #expect(Array(HashSlot.hashTag(Array("a{b}{c}".utf8))) == Array("b".utf8))
+        #expect(Array(HashSlot.hashTag(Array("a{b".utf8))) == Array("a{b".utf8))
+        #expect(Array(HashSlot.hashTag(Array("a{{b}}".utf8))) == Array("{b".utf8))
+    }
+
+    @Test func redirectionsAreReadFromTheErrorText() {
+        #expect(ClusterRedirection(errorMessage: "MOVED 3999 127.0.0.1:6381") == .moved(slot: 3999, host: "127.0.0.1", port: 6381))
+        #expect(ClusterRedirection(errorMessage: "ASK 3999 127.0.0.1:6382") == .ask(slot: 3999, host: "127.0.0.1", port: 6382))
+        #expect(ClusterRedirection(errorMessage: "MOVED 12 :6380") == .moved(slot: 12, host: "", port: 6380))
+        #expect(ClusterRedirection(errorMessage: "MOVED 3999 ::1:6380") == .moved(slot: 3999, host: "::1", port: 6380))
+        #expect(ClusterRedirection(errorMessage: "TRYAGAIN Multiple keys request during rehashing of slot") == .tryAgain)
+        #expect(ClusterRedirection(errorMessage: "CLUSTERDOWN The cluster is down") == .clusterDown)
+        #expect(ClusterRedirection(errorMessage: "MOVED 16384 127.0.0.1:6381") == nil)
+        #expect(ClusterRedirection(errorMessage: "MOVED x 127.0.0.1:6381") == nil)
+        #expect(ClusterRedirection(errorMessage: "ERR unknown command") == nil)
+    }
+}
