@@ -64,6 +64,32 @@ public struct RedisConfiguration: Sendable, Hashable {
         guard !rest.isEmpty else { throw RedisError(.configuration, "Redis URL '\(url)' has no host") }
         host = String(rest)
     }
+
+    /// Parses `redis://[user:password@]host[:port][,host[:port]…][/db]`: the seed nodes of a
+    /// Redis Cluster (or one node), sharing the credentials and database.
+    /// - Throws: `RedisError` with code `.configuration` naming the node at fault.
+    public static func seeds(url: String) throws -> [RedisConfiguration] {
+        guard url.hasPrefix("redis://") else {
+            throw RedisError(.configuration, "Redis URL '\(url)' must start with redis://")
+        }
+        var rest = Substring(url.dropFirst("redis://".count))
+        var credentials = ""
+        if let at = rest.lastIndex(of: "@") {
+            credentials = String(rest[...at])
+            rest = rest[rest.index(after: at)...]
+        }
+        var database = ""
+        if let slash = rest.firstIndex(of: "/") {
+            database = String(rest[slash...])
+            rest = rest[..<slash]
+        }
+        return try rest.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { index, node in
+            guard !node.isEmpty else {
+                throw RedisError(.configuration, "Redis URL '\(url)': node \(index + 1) of the list is empty")
+            }
+            return try RedisConfiguration(url: "redis://" + credentials + node + database)
+        }
+    }
 }
 
 extension String {

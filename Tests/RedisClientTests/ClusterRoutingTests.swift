@@ -42,3 +42,21 @@ import Testing
         #expect(ClusterRedirection(errorMessage: "ERR unknown command") == nil)
     }
 }
+
+/// `BERRYS_REDIS_URL` listing a cluster's seed nodes.
+@Suite struct SeedListTests {
+    @Test func everyNodeSharesTheCredentialsAndTheDatabase() throws {
+        let seeds = try RedisConfiguration.seeds(url: "redis://app:s%40cret@10.0.0.1:7000,10.0.0.2,10.0.0.3:7002/0")
+        #expect(seeds.map(\.host) == ["10.0.0.1", "10.0.0.2", "10.0.0.3"])
+        #expect(seeds.map(\.port) == [7000, 6379, 7002])
+        #expect(seeds.allSatisfy { $0.username == "app" && $0.password == "s@cret" && $0.database == 0 })
+        #expect(try RedisConfiguration.seeds(url: "redis://127.0.0.1:6391").map(\.port) == [6391])
+    }
+
+    @Test func aBadNodeIsNamed() {
+        let error = #expect(throws: RedisError.self) { try RedisConfiguration.seeds(url: "redis://a:1,b:99999") }
+        #expect(error?.message.contains("port '99999' must be 1-65535") == true)
+        let empty = #expect(throws: RedisError.self) { try RedisConfiguration.seeds(url: "redis://a:1,,b:2") }
+        #expect(empty?.message.contains("node 2 of the list is empty") == true)
+    }
+}
