@@ -91,9 +91,17 @@ import Testing
             try await harness.redis.send("PEXPIRE", keys.lease, "60000")
             let aborted = try await connection.pipeline([RedisCommand("MULTI"), RedisCommand("PING"), RedisCommand("EXEC")])
             #expect(aborted[2].isNull)
-            try await connection.send(RedisCommand("SET", keys.lease, "me", "PX", "50"))
-            try await connection.send(RedisCommand("WATCH", keys.lease))
-            try await Task.sleep(for: .milliseconds(120))
+            // The key must still exist when WATCH runs (as in the fence, whose GET checks it);
+            // on a loaded machine a short expiry may pass first, so it is tried longer then.
+            for milliseconds in [200, 1000, 5000] {
+                let watched = try await connection.pipeline([RedisCommand("SET", keys.lease, "me", "PX", String(milliseconds)),
+                                                             RedisCommand("WATCH", keys.lease), RedisCommand("GET", keys.lease)])
+                if watched[2].string == "me" {
+                    try await Task.sleep(for: .milliseconds(milliseconds + 150))
+                    break
+                }
+                try await connection.send(RedisCommand("UNWATCH"))
+            }
             let expired = try await connection.pipeline([RedisCommand("MULTI"), RedisCommand("PING"), RedisCommand("EXEC")])
             #expect(expired[2].isNull)
             try await connection.send(RedisCommand("SET", keys.lease, "me", "PX", "60000"))
