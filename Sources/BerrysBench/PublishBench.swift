@@ -55,7 +55,7 @@ struct PublishBench: AsyncParsableCommand {
                     return measured
                 }
                 dedupBytes = try await RedisServerStats.averageKeyBytes(pattern: "\(settings.namespace):dedup:*", sample: 2000, redis: context.redis)
-                (raw, xaddMicroseconds) = try await RedisServerStats.microsecondsPerCall("xadd", redis: context.redis) {
+                (raw, xaddMicroseconds) = try await RedisServerStats.microsecondsPerEvent("xadd", events: events, redis: context.redis) {
                     try RedisBenchmark.xadd(configuration: context.redis.configuration, fields: payload,
                                             key: "\(settings.namespace):raw", requests: events, pipeline: pipeline)
                 }
@@ -93,12 +93,7 @@ struct PublishBench: AsyncParsableCommand {
         }
         let replies = try await redis.pipeline(commands)
         return zip(zip(envelopes, partitions), replies).map { event, reply in
-            guard let parts = reply.array, parts.count == 3, let streamID = parts[0].string.flatMap(StreamID.init),
-                  let sequence = parts[1].int, parts[2].string == "appended" else {
-                return .failure(EventLogError(.invalidEnvelope, "berrys_append refused a benchmark event: \(reply)"))
-            }
-            return .success(AppendResult(id: event.0.id, position: Position(partition: event.1, streamID: streamID),
-                                         sequence: Int(sequence), duplicate: false))
+            Result { try EventLog.result(of: reply, id: event.0.id, partition: event.1) }.mapError(Self.benchmarkError)
         }
     }
 
@@ -121,6 +116,11 @@ struct PublishBench: AsyncParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         for draft in drafts { _ = try log.prepare(draft) }
         return Double(drafts.count) / (Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
+    /// A refused benchmark event as an `EventLogError`, whatever was thrown.
+    private static func benchmarkError(_ error: any Error) -> EventLogError {
+        error as? EventLogError ?? EventLogError(.invalidEnvelope, "a benchmark event was refused: \(error)")
     }
 
     /// Events in one `berrys_append_batch` call here.
@@ -149,13 +149,8 @@ struct PublishBench: AsyncParsableCommand {
         for (call, reply) in zip(calls, try await redis.pipeline(commands)) {
             let elements = reply.array ?? []
             for (offset, envelope) in call.events.enumerated() {
-                guard offset < elements.count, let parts = elements[offset].array, parts.count == 3, let streamID = parts[0].string.flatMap(StreamID.init),
-                      let sequence = parts[1].int, parts[2].string == "appended" else {
-                    results.append(.failure(EventLogError(.invalidEnvelope, "berrys_append_batch refused a benchmark event: \(reply)")))
-                    continue
-                }
-                results.append(.success(AppendResult(id: envelope.id, position: Position(partition: call.partition, streamID: streamID),
-                                                     sequence: Int(sequence), duplicate: false)))
+                let element = offset < elements.count ? elements[offset] : .error("no reply for event \(offset) of the call")
+                results.append(Result { try EventLog.result(of: element, id: envelope.id, partition: call.partition) }.mapError(Self.benchmarkError))
             }
         }
         return results
@@ -230,12 +225,10 @@ enum RedisBenchmark {
 /// Deletes every key under a namespace.
 enum BenchKeys {
     static func delete(prefix: String, redis: RedisPool) async throws {
-        var cursor = "0"
-        repeat {
-            let reply = try await redis.send("SCAN", cursor, "MATCH", "\(prefix):*", "COUNT", "1000")
-            cursor = reply.array?.first?.string ?? "0"
-            let keys = reply.array?.last?.array?.compactMap(\.string) ?? []
-            if !keys.isEmpty { try await redis.send(RedisCommand(["UNLINK"] + keys)) }
-        } while cursor != "0"
+        // One UNLINK per key, pipelined: on a cluster the keys lie in many slots.
+        let keys = try await redis.scanKeys(matching: "\(prefix):*")
+        for start in stride(from: 0, to: keys.count, by: 1000) {
+            _ = try await redis.pipeline(keys[start..<min(start + 1000, keys.count)].map { RedisCommand("UNLINK", $0) })
+        }
     }
 }

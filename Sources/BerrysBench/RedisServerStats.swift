@@ -30,15 +30,6 @@ enum RedisServerStats {
         return total
     }
 
-    /// Server microseconds per call of `command` while `body` runs.
-    static func microsecondsPerCall<T>(_ command: String, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
-        let before = try await commandTime(command, redis: redis)
-        let result = try await body()
-        let after = try await commandTime(command, redis: redis)
-        let calls = after.calls - before.calls
-        return (result, calls > 0 ? (after.microseconds - before.microseconds) / calls : 0)
-    }
-
     /// Server microseconds spent in `command` per event while `body` appends `events` events
     /// (for calls that each carry many).
     static func microsecondsPerEvent<T>(_ commands: [String], events: Int, redis: RedisPool, during body: () async throws -> T) async throws -> (T, Double) {
@@ -65,13 +56,7 @@ enum RedisServerStats {
 
     /// The average `MEMORY USAGE` of up to `sample` keys matching `pattern`.
     static func averageKeyBytes(pattern: String, sample: Int, redis: RedisPool) async throws -> Double {
-        var keys: [String] = []
-        var cursor = "0"
-        repeat {
-            let reply = try await redis.send("SCAN", cursor, "MATCH", pattern, "COUNT", "1000")
-            cursor = reply.array?.first?.string ?? "0"
-            keys += reply.array?.last?.array?.compactMap(\.string) ?? []
-        } while cursor != "0" && keys.count < sample
+        let keys = try await redis.scanKeys(matching: pattern)
         guard !keys.isEmpty else { return 0 }
         let sizes = try await redis.pipeline(keys.prefix(sample).map { RedisCommand("MEMORY", "USAGE", $0, "SAMPLES", "0") })
         let total = sizes.compactMap(\.int).reduce(0, +)

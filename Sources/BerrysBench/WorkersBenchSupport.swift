@@ -105,8 +105,8 @@ enum RawConsumeBaseline {
             for partition in 0..<partitions {
                 tasks.addTask {
                     let group = consumerGroup
-                    let connection = redis.makeDedicatedConnection()
                     let stream = log.configuration.streamKey(partition: partition)
+                    let connection = redis.makeDedicatedConnection(routedBy: stream)
                     try await connection.send(RedisCommand("XGROUP", "CREATE", stream, group, "0", "MKSTREAM"))
                     var consumed = 0
                     while true {

@@ -22,7 +22,7 @@ public struct Context {
     public init(redisPoolSize: Int = 4) throws {
         settings = try Settings.load()
         LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
-        redis = RedisPool(configuration: try RedisConfiguration(url: settings.redisURL), size: redisPoolSize)
+        redis = RedisPool(seeds: try RedisConfiguration.seeds(url: settings.redisURL), size: redisPoolSize)
         registry = try BerrysSchemas.registry()
     }
 

@@ -1,3 +1,5 @@
+import RedisClient
+
 /// The Redis Function library behind every append: `berrys_append`.
 ///
 /// `FCALL berrys_append 1 <ns>:events:{<p>} <expected> <field> <value> [<field> <value> …]`
@@ -24,6 +26,9 @@
 public enum AppendFunction {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
     public static let version = "8"
+
+    /// The library, versioned, for loading on every primary.
+    public static let library = RedisFunctionLibrary(name: "berrys", version: version, versionFunction: "berrys_version", source: source)
 
     /// The library's Lua source.
     public static let source = #"""

@@ -17,7 +17,7 @@ extension EventLog {
     public func append(prepared envelope: EventEnvelope, expected: ExpectedSequence = .any) async throws -> AppendResult {
         let partition = partition(of: envelope)
         let command = appendCommand(envelope, partition: partition, expected: expected)
-        let reply = try await withRetries { try await redis.withConnection { try await $0.sendReturningErrors(command) } }
+        let reply = try await withRetries { try await redis.sendReturningErrors(command) }
         let result = try Self.result(of: reply, id: envelope.id, partition: partition)
         PublishMetrics.count(result)
         return result
@@ -60,7 +60,9 @@ extension EventLog {
                 let events = indices.map { chunk[$0] }
                 group.addTask {
                     let outcomes = try await withRetries {
-                        try await redis.withConnection { try await appendTransaction(events, partition: partition, on: $0) }
+                        try await redis.withConnection(routedBy: configuration.streamKey(partition: partition)) {
+                            try await appendTransaction(events, partition: partition, on: $0)
+                        }
                     }
                     return (partition, indices, outcomes)
                 }
@@ -109,7 +111,10 @@ extension EventLog {
         }
     }
 
-    static func result(of reply: RedisValue, id: String, partition: Int) throws -> AppendResult {
+    /// The result of one `berrys_append` reply (or one element of a `berrys_append_batch` reply)
+    /// for event `id` of `partition`.
+    /// - Throws: `EventLogError` for an error reply (conflict, invalid, refused) or an unexpected shape.
+    public static func result(of reply: RedisValue, id: String, partition: Int) throws -> AppendResult {
         if case .error(let message) = reply { throw appendError(message) }
         guard let parts = reply.array, parts.count == 3, let streamText = parts[0].string, let streamID = StreamID(streamText),
               let sequence = parts[1].int, let status = parts[2].string else {

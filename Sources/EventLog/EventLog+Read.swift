@@ -25,14 +25,15 @@ extension EventLog {
         if let connection {
             reply = try await withRetries { try await blockingSend(command, on: connection, timeout: timeout) }
         } else {
-            reply = try await withRetries { try await redis.withConnection { try await blockingSend(command, on: $0, timeout: timeout) } }
+            reply = try await withRetries { try await redis.withConnection(routedBy: key) { try await blockingSend(command, on: $0, timeout: timeout) } }
         }
         return try decodeEntries(reply, partition: partition, upcast: upcast)
     }
 
-    /// A connection of its own for `follow`, on the log's Redis.
-    public func makeBlockingConnection() -> RedisConnection {
-        redis.makeDedicatedConnection()
+    /// A connection of its own for `follow` on `partition`: to the log's Redis, or in a
+    /// cluster to the node serving the partition (it follows the partition when it moves).
+    public func makeBlockingConnection(partition: Int) -> RedisConnection {
+        redis.makeDedicatedConnection(routedBy: configuration.streamKey(partition: partition))
     }
 
     /// The newest entry id of a partition, or `.zero` when it is empty.
@@ -99,9 +100,7 @@ extension EventLog {
     public func count(partition: Int, after: StreamID, limit: Int = 10_000) async throws -> (count: Int, firstID: StreamID?, capped: Bool) {
         let key = configuration.streamKey(partition: partition)
         let reply = try await withRetries {
-            try await redis.withConnection { connection in
-                try await connection.send(RedisCommand("XRANGE", key, "(\(after)", "+", "COUNT", String(limit)))
-            }
+            try await redis.send(RedisCommand("XRANGE", key, "(\(after)", "+", "COUNT", String(limit)))
         }
         let entries = reply.array ?? []
         let first = entries.first?.array?.first?.string.flatMap(StreamID.init)

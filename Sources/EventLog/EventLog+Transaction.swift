@@ -85,13 +85,7 @@ extension EventLog {
 
     /// `last-generated-id` of an `XINFO STREAM` reply; zero for a stream that does not exist yet.
     private static func lastGeneratedID(_ reply: RedisValue) -> StreamID {
-        let flat = reply.array ?? []
-        var index = 0
-        while index + 1 < flat.count {
-            if flat[index].string == "last-generated-id", let text = flat[index + 1].string, let id = StreamID(text) { return id }
-            index += 2
-        }
-        return .zero
+        reply.fieldMap["last-generated-id"]?.string.flatMap(StreamID.init) ?? .zero
     }
 
     /// The milliseconds of a `TIME` reply.

@@ -37,8 +37,6 @@ struct LogSetup {
     }
 
     private func loadFunctionIfNeeded() async throws {
-        let loaded = try? await redis.send("FCALL_RO", "berrys_version", "0").string
-        guard loaded != AppendFunction.version else { return }
-        try await redis.send("FUNCTION", "LOAD", "REPLACE", AppendFunction.source)
+        try await AppendFunction.library.ensureLoaded(on: redis)
     }
 }

@@ -52,6 +52,16 @@ public struct RedisCommand: Sendable, Hashable {
         return command
     }
 
+    /// How many arguments the command has, its name included.
+    var argumentCount: Int { lengths.count }
+
+    /// Argument `index` (0 is the name), byte for byte; nil past the end.
+    func argument(_ index: Int) -> ArraySlice<UInt8>? {
+        guard index >= 0, index < lengths.count else { return nil }
+        let offset = lengths[..<index].reduce(0, +)
+        return storage[offset..<offset + lengths[index]]
+    }
+
     /// The command name, for logs and errors.
     public var name: String {
         String(decoding: storage.prefix(lengths.first ?? 0), as: UTF8.self)

@@ -12,15 +12,24 @@ import Foundation
 /// reset for the next.
 public actor RedisConnection {
     private let handle: HiredisHandle
-    /// The configuration this connection uses.
-    public let configuration: RedisConfiguration
+    /// The configuration this connection uses now (a routed connection may move to another
+    /// node when it reconnects).
+    public private(set) var configuration: RedisConfiguration
+    private let route: RedisRoute?
     private var context: UnsafeMutablePointer<redisContext>? { handle.context }
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { handle.executor.asUnownedSerialExecutor() }
 
     /// Creates a connection; it connects on the first command.
     public init(configuration: RedisConfiguration) {
+        self.init(configuration: configuration, route: nil)
+    }
+
+    /// Creates a connection that reports cluster redirections to `route` and, when the route
+    /// follows a slot, connects to the node serving that slot each time it (re)connects.
+    init(configuration: RedisConfiguration, route: RedisRoute?) {
         self.configuration = configuration
+        self.route = route
         self.handle = HiredisHandle(executor: DedicatedThreadExecutor(name: "hiredis :\(configuration.port)"))
     }
 
@@ -41,24 +50,43 @@ public actor RedisConnection {
     }
 
     /// Sends one command and returns its reply, error replies included as `.error` values.
-    /// - Throws: `RedisError` `.io`/`.connect` only.
+    /// - Throws: `RedisError` `.io`/`.connect`, and `.redirected` when a cluster sent the
+    ///   command elsewhere (`MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN`).
     public func sendReturningErrors(_ command: RedisCommand) throws -> RedisValue {
-        try write([command])
-        return try readReply(of: command)
+        try pipeline([command])[0]
     }
 
     /// Sends many commands in one write and reads all their replies (pipelining).
     ///
     /// Error replies come back as `.error` values in their place; the others are unaffected.
-    /// - Throws: `RedisError` `.io`/`.connect`; after an I/O error it is unknown which commands ran.
+    /// - Throws: `RedisError` `.io`/`.connect`; after an I/O error it is unknown which commands
+    ///   ran. `.redirected` when a cluster redirected any of them: the others may have run.
     public func pipeline(_ commands: [RedisCommand]) throws -> [RedisValue] {
+        let replies = try pipelineKeepingRedirections(commands)
+        if let redirected = replies.first(where: { $0.errorMessage.flatMap(ClusterRedirection.init(errorMessage:)) != nil }) {
+            throw RedisError(.redirected, redirected.errorMessage ?? "")
+        }
+        return replies
+    }
+
+    /// `pipeline`, with redirection replies left in place (for the pool, which follows them
+    /// command by command). Each is reported to the route first.
+    func pipelineKeepingRedirections(_ commands: [RedisCommand]) throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
         try write(commands)
         var replies: [RedisValue] = []
         replies.reserveCapacity(commands.count)
+        var redirected = false
         for command in commands {
-            replies.append(try readReply(of: command))
+            let reply = try readReply(of: command)
+            if case .error(let message) = reply, let redirection = ClusterRedirection(errorMessage: message) {
+                route?.observe(redirection, RedisNodeAddress(configuration))
+                redirected = true
+            }
+            replies.append(reply)
         }
+        // A connection that follows a slot finds the slot's new node when it reconnects.
+        if redirected, route?.followsSlot == true { close() }
         return replies
     }
 
@@ -114,6 +142,7 @@ public actor RedisConnection {
 
     private func connectedContext() throws -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
+        if let route, route.followsSlot { configuration = configuration.pointing(at: route.node()) }
         let made = redisConnectWithTimeout(configuration.host, Int32(configuration.port),
                                            timeval(seconds: configuration.connectTimeout))
         guard let made, let arena = berrys_reply_arena_create() else {
@@ -159,6 +188,7 @@ public actor RedisConnection {
     private func dropConnection(during commandName: String, reason: String? = nil) -> RedisError {
         let reason = reason ?? context?.errorText ?? "no connection"
         close()
+        route?.lost(RedisNodeAddress(configuration))
         return RedisError(.io, "Redis \(commandName) failed on \(configuration.host):\(configuration.port): \(reason)")
     }
 }

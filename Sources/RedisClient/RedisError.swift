@@ -8,6 +8,9 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case io = "REDIS_IO_ERROR"
         /// No connection could be made.
         case connect = "REDIS_CONNECT_FAILED"
+        /// A Redis Cluster answered that the command belongs elsewhere or must wait (`MOVED`,
+        /// `ASK`, `TRYAGAIN`, `CLUSTERDOWN`). The connection is usable; the pool follows it.
+        case redirected = "REDIS_CLUSTER_REDIRECTED"
         /// A configuration value (such as the URL) is wrong.
         case configuration = "REDIS_BAD_CONFIGURATION"
     }
@@ -26,10 +29,12 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// True when the failure is about reaching the server, so a retry may succeed.
     public var isConnectionFailure: Bool { code == .io || code == .connect }
 
-    /// True when the same command may succeed later: the server is unreachable, or it answered
-    /// that it is not ready (still loading its data, busy with a script, failing over).
+    /// True when the same command may succeed later: the server is unreachable, it answered
+    /// that it is not ready (still loading its data, busy with a script, failing over), or a
+    /// cluster redirected it (the slot map is refreshed before the next try).
     public var isTransient: Bool {
-        isConnectionFailure || (code == .server && ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN"].contains { message.hasPrefix($0) })
+        isConnectionFailure || code == .redirected
+            || (code == .server && ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN"].contains { message.hasPrefix($0) })
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

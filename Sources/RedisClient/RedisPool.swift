@@ -1,48 +1,114 @@
 import BerrysFoundation
 
-/// A pool of Redis connections, lent out through `withConnection`.
+/// Connections to one Redis or to a Redis Cluster, lent out through `withConnection`.
+///
+/// Whether the seeds are one node or a cluster is found on first use. In a cluster each
+/// command goes to the primary serving its key's slot, through a pool per node; `MOVED`
+/// refreshes the slot map and sends the command again, `ASK` sends it once to the migrating
+/// node after `ASKING`, `TRYAGAIN`/`CLUSTERDOWN` back off and retry, and a node that cannot be
+/// reached makes the next command refresh the map from the other nodes.
 public struct RedisPool: Sendable {
-    /// The configuration every connection uses.
+    /// The configuration every connection uses (the first seed; other nodes differ only in
+    /// host and port).
     public let configuration: RedisConfiguration
-    private let pool: ConnectionPool<RedisConnection>
+    /// The most connections open at once to each node.
+    public let size: Int
+    let topology: RedisTopology
 
-    /// Creates a pool; no connection is opened yet.
+    /// How often one call follows redirections before giving up (with the backoff below,
+    /// about 10 s: longer than a failover with a 2 s cluster-node-timeout).
+    static let maximumRedirections = 40
+    static let redirectionBackoff = Backoff(initial: 0.01, maximum: 0.5)
+
+    /// Creates a pool for one node, or for a cluster that node belongs to; nothing is opened yet.
     /// - Parameters:
     ///   - configuration: where to connect.
-    ///   - size: the most connections at once.
+    ///   - size: the most connections at once, per node.
     public init(configuration: RedisConfiguration, size: Int = 4) {
-        self.configuration = configuration
-        self.pool = ConnectionPool(size: size) { RedisConnection(configuration: configuration) }
+        self.init(seeds: [configuration], size: size)
     }
 
-    /// A new connection with the pool's configuration that is not part of the pool, for a
-    /// caller that holds it for long (blocking reads).
+    /// Creates a pool for the nodes of `seeds` (one node, or seed nodes of a cluster).
+    public init(seeds: [RedisConfiguration], size: Int = 4) {
+        self.configuration = seeds[0]
+        self.size = max(1, size)
+        self.topology = RedisTopology(seeds: seeds, poolSize: max(1, size))
+    }
+
+    /// True when the seeds are a Redis Cluster (found on first use, so this may connect).
+    public func isCluster() async throws -> Bool {
+        _ = try await topology.node(forSlot: nil)
+        return topology.mode == .cluster
+    }
+
+    /// The cluster's slot map as last read; empty for one node.
+    public func slotMap() async throws -> ClusterSlotMap {
+        _ = try await topology.node(forSlot: nil)
+        return topology.map
+    }
+
+    /// The node serving `key` now (the one node, outside a cluster).
+    public func node(forKey key: String) async throws -> RedisNodeAddress {
+        try await topology.node(forSlot: HashSlot.of(key))
+    }
+
+    /// Every primary: the one node, or each primary of the cluster.
+    public func primaries() async throws -> [RedisNodeAddress] {
+        _ = try await topology.node(forSlot: nil)
+        return topology.mode == .cluster ? topology.map.primaries : [RedisNodeAddress(configuration)]
+    }
+
+    /// A connection not part of the pool, for a caller that holds it for long (blocking
+    /// reads): to the one node, or to any primary of a cluster.
     public func makeDedicatedConnection() -> RedisConnection {
-        RedisConnection(configuration: configuration)
+        RedisConnection(configuration: configuration, route: topology.makeRoute(followingSlot: nil))
     }
 
-    /// The most connections this pool opens.
-    public var size: Int { pool.size }
+    /// A connection not part of the pool that serves commands on `key`'s slot: in a cluster it
+    /// connects to the slot's primary, and after a redirection (a resharding, a failover) it
+    /// throws `RedisError` `.redirected` once and reconnects to the new node on the next command.
+    public func makeDedicatedConnection(routedBy key: String) -> RedisConnection {
+        RedisConnection(configuration: configuration, route: topology.makeRoute(followingSlot: HashSlot.of(key)))
+    }
 
-    /// Lends a connection to `body` and takes it back afterwards.
+    /// Lends a connection (to any node of a cluster) to `body` and takes it back afterwards.
     public func withConnection<T: Sendable>(_ body: (RedisConnection) async throws -> T) async throws -> T {
-        try await pool.withConnection(body)
+        try await topology.pool(for: try await topology.node(forSlot: nil)).withConnection(body)
     }
 
-    /// Sends one command on a pooled connection.
+    /// Lends a connection to the node serving `key` to `body`, for commands that all touch
+    /// `key`'s slot (a transaction, a pipeline of one partition).
+    ///
+    /// When the cluster redirects a command of `body`, `body` runs again from the start on the
+    /// right node (after a backoff unless it was `MOVED`), so it must be safe to repeat: what
+    /// it sent before the redirection may have run.
+    public func withConnection<T: Sendable>(routedBy key: String, _ body: (RedisConnection) async throws -> T) async throws -> T {
+        let slot = HashSlot.of(key)
+        var attempt = 0
+        while true {
+            let node = try await topology.node(forSlot: slot)
+            do {
+                return try await topology.pool(for: node).withConnection(body)
+            } catch let error as RedisError where error.code == .redirected && attempt < Self.maximumRedirections {
+                attempt += 1
+                if case .moved = ClusterRedirection(errorMessage: error.message) { continue }
+                try await Task.sleep(for: .seconds(Self.redirectionBackoff.delay(attempt: attempt)))
+            }
+        }
+    }
+
+    /// Sends one command to the node serving its key.
+    /// - Throws: `RedisError` `.server` for an error reply.
     @discardableResult
     public func send(_ command: RedisCommand) async throws -> RedisValue {
-        try await withConnection { try await $0.send(command) }
+        let reply = try await sendReturningErrors(command)
+        if case .error(let message) = reply { throw RedisError(.server, message) }
+        return reply
     }
 
-    /// Sends one command made of text arguments on a pooled connection.
+    /// Sends one command made of text arguments to the node serving its key.
     @discardableResult
     public func send(_ arguments: String...) async throws -> RedisValue {
         try await send(RedisCommand(arguments))
-    }
-
-    /// Pipelines commands on one pooled connection.
-    public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisValue] {
-        try await withConnection { try await $0.pipeline(commands) }
     }
 }

@@ -13,3 +13,18 @@ extension RedisValue {
         return pairs
     }
 }
+
+extension RedisValue {
+    /// A flat `[name, value, name, value, …]` reply (XINFO, CLUSTER SHARDS) as a dictionary;
+    /// empty when this is not an array.
+    public var fieldMap: [String: RedisValue] {
+        let flat = array ?? []
+        var map: [String: RedisValue] = [:]
+        var index = 0
+        while index + 1 < flat.count {
+            map[flat[index].string ?? ""] = flat[index + 1]
+            index += 2
+        }
+        return map
+    }
+}

@@ -121,14 +121,9 @@ struct FaultInjector: Sendable {
     /// The lease keys of the scenario whose value is `consumer`.
     private func leases(heldBy consumer: String) async throws -> [String] {
         var held: [String] = []
-        var cursor = "0"
-        repeat {
-            let reply = try await redis.send("SCAN", cursor, "MATCH", "\(world.namespace):lease:*", "COUNT", "1000")
-            cursor = reply.array?.first?.string ?? "0"
-            for key in reply.array?.last?.array?.compactMap(\.string) ?? [] where try await redis.send("GET", key).string == consumer {
-                held.append(key)
-            }
-        } while cursor != "0"
+        for key in try await redis.scanKeys(matching: "\(world.namespace):lease:*") where try await redis.send("GET", key).string == consumer {
+            held.append(key)
+        }
         return held
     }
 

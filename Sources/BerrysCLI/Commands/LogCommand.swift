@@ -49,7 +49,7 @@ struct LogCommand: AsyncParsableCommand {
             }
             fflush(nil)  // nil flushes every stream; `stdout` is not concurrency-safe to name
             guard follow else { return }
-            let blocking = log.makeBlockingConnection()
+            let blocking = log.makeBlockingConnection(partition: partition)
             while !Task.isCancelled {
                 let events = try await log.follow(partition: partition, after: after, upcast: !raw, on: blocking)
                 for event in events { print(event.cloudEvent.serialized) }

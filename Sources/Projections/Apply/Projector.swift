@@ -113,7 +113,7 @@ struct PartitionLoop {
         let definition = applier.batch.definition
         let partition = applier.partition
         let log = log
-        let blocking = log.makeBlockingConnection()
+        let blocking = log.makeBlockingConnection(partition: partition)
         let applied = Counter(label: "berrys_projection_events_applied_total", dimensions: [("projection", definition.name)])
         let lag = Gauge(label: "berrys_projection_lag_seconds", dimensions: [("projection", definition.name), ("partition", String(partition))])
         let faults = faults

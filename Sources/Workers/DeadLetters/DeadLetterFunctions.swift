@@ -15,10 +15,11 @@ public enum DeadLetterFunctions {
 
     /// Loads the library unless this version is already there.
     public static func load(on redis: RedisPool) async throws {
-        let loaded = try? await redis.send("FCALL_RO", "berrys_workers_version", "0").string
-        guard loaded != version else { return }
-        try await redis.send("FUNCTION", "LOAD", "REPLACE", source)
+        try await library.ensureLoaded(on: redis)
     }
+
+    /// The library, versioned.
+    static let library = RedisFunctionLibrary(name: "berrys_workers", version: version, versionFunction: "berrys_workers_version", source: source)
 
     /// The library's Lua source.
     public static let source = #"""

@@ -83,20 +83,14 @@ public struct DeadLetterStore: Sendable {
     /// The (worker, partition) pairs that have a DLQ stream.
     private func deadLetterStreams(worker: String?) async throws -> [(String, Int)] {
         let prefix = "\(namespace):dlq:"
-        var cursor = "0"
         var found: [(String, Int)] = []
-        repeat {
-            let reply = try await redis.send(RedisCommand("SCAN", cursor, "MATCH", "\(prefix)\(worker ?? "*"):{*}", "COUNT", "1000"))
-            guard let parts = reply.array, parts.count == 2 else { break }
-            cursor = parts[0].string ?? "0"
-            for key in (parts[1].array ?? []).compactMap(\.string) {
-                let rest = key.dropFirst(prefix.count)
-                guard let colon = rest.lastIndex(of: ":") else { continue }
-                let name = String(rest[..<colon])
-                let tag = rest[rest.index(after: colon)...].dropFirst().dropLast()
-                if let partition = Int(tag) { found.append((name, partition)) }
-            }
-        } while cursor != "0"
+        for key in try await redis.scanKeys(matching: "\(prefix)\(worker ?? "*"):{*}") {
+            let rest = key.dropFirst(prefix.count)
+            guard let colon = rest.lastIndex(of: ":") else { continue }
+            let name = String(rest[..<colon])
+            let tag = rest[rest.index(after: colon)...].dropFirst().dropLast()
+            if let partition = Int(tag) { found.append((name, partition)) }
+        }
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
 }

@@ -28,10 +28,11 @@ public enum LeaseFunctions {
 
     /// Loads the library unless this version is already there.
     public static func load(on redis: RedisPool) async throws {
-        let loaded = try? await redis.send("FCALL_RO", "berrys_leases_version", "0").string
-        guard loaded != version else { return }
-        try await redis.send("FUNCTION", "LOAD", "REPLACE", source)
+        try await library.ensureLoaded(on: redis)
     }
+
+    /// The library, versioned.
+    static let library = RedisFunctionLibrary(name: "berrys_leases", version: version, versionFunction: "berrys_leases_version", source: source)
 
     /// A fenced `XCLAIM stream group consumer 0 ids…`.
     static func claim(_ keys: WorkerKeys, consumer: String, ids: [String]) -> RedisCommand {

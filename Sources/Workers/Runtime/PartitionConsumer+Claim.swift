@@ -63,7 +63,7 @@ extension PartitionConsumer {
     private func removeIdleConsumers(live: Set<String>) async throws {
         let reply = try await redis.send(RedisCommand("XINFO", "CONSUMERS", keys.stream, keys.group))
         for row in reply.array ?? [] {
-            let fields = StreamReply.fieldMap(row)
+            let fields = row.fieldMap
             guard let name = fields["name"]?.string, name != consumer, !live.contains(name), fields["pending"]?.int == 0 else { continue }
             try await redis.send(RedisCommand("XGROUP", "DELCONSUMER", keys.stream, keys.group, name))
         }

@@ -44,7 +44,7 @@ struct PartitionConsumer: Sendable {
                 logger.warning("\(worker.name) partition \(keys.partition): \(error); starting over in \(String(format: "%.2f", delay)) s")
             }
         ) {
-            let connection = redis.makeDedicatedConnection()
+            let connection = redis.makeDedicatedConnection(routedBy: keys.stream)
             do {
                 try await consume(on: connection)
             } catch {

@@ -39,8 +39,9 @@ struct PartitionLeases: Sendable {
 
     /// The partitions nobody holds.
     func freePartitions() async throws -> Set<Int> {
-        let reply = try await redis.send(RedisCommand(["MGET"] + (0..<partitions).map(leaseKey)))
-        let values = reply.array ?? []
+        // One GET per lease, pipelined: the leases lie in as many slots as there are partitions.
+        let values = try await redis.pipeline((0..<partitions).map { RedisCommand("GET", leaseKey($0)) })
+        for case .error(let message) in values { throw RedisError(.server, message) }
         return Set((0..<partitions).filter { values[safe: $0]?.isNull ?? true })
     }
 

@@ -1,6 +1,6 @@
 import RedisClient
 
-/// Stream entries from XCLAIM and XRANGE replies, pending lists and XINFO maps, as Swift values.
+/// Stream entries from XCLAIM and XRANGE replies, and pending lists, as Swift values.
 enum StreamReply {
     /// The entries of an XRANGE or XCLAIM reply (deleted entries, shown as nil, are skipped).
     static func entries(_ reply: RedisValue) -> [RedisStreamEntry] {
@@ -14,17 +14,5 @@ enum StreamReply {
                   let idle = parts[2].int, let deliveries = parts[3].int else { return nil }
             return PendingEntry(id: id, consumer: consumer, idleMilliseconds: idle, deliveries: Int(deliveries))
         }
-    }
-
-    /// A flat `[name, value, name, value, …]` reply (XINFO) as a dictionary.
-    static func fieldMap(_ value: RedisValue) -> [String: RedisValue] {
-        let flat = value.array ?? []
-        var map: [String: RedisValue] = [:]
-        var index = 0
-        while index + 1 < flat.count {
-            map[flat[index].string ?? ""] = flat[index + 1]
-            index += 2
-        }
-        return map
     }
 }

@@ -75,7 +75,7 @@ public struct WorkerStatusReader: Sendable {
             if message.hasPrefix("ERR no such key") { return [] }
             throw RedisError(.server, message)
         }
-        return (reply.array ?? []).map(StreamReply.fieldMap)
+        return (reply.array ?? []).map(\.fieldMap)
     }
 
     private func status(of worker: String, partition: Int, group: [String: RedisValue]) async throws -> GroupStatus {
