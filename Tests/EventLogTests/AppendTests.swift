@@ -15,8 +15,9 @@ import Testing
             "project_id": .string(id), "previous_status": .string(from), "new_status": .string(to)]))
     }
 
-    @Test func appendAssignsGapFreeSequencesAndReadsBack() async throws {
-        let log = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func appendAssignsGapFreeSequencesAndReadsBack(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(on: deployment)
         let id = UUID().uuidString.lowercased()
         let first = try await log.append(Self.project(id), expected: .none)
         let second = try await log.append(Self.projectStatus(id, "DRAFT", "PLANNING"), expected: .exactly(1))
@@ -41,8 +42,9 @@ import Testing
         #expect(next.sequence == 8)
     }
 
-    @Test func duplicateIdReturnsTheOriginalAndWritesNothing() async throws {
-        let log = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func duplicateIdReturnsTheOriginalAndWritesNothing(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(on: deployment)
         var draft = Self.project()
         draft.id = "dup-\(UUID().uuidString)"
         let original = try await log.append(draft)
@@ -63,8 +65,9 @@ import Testing
         #expect(again.position == original.position)
     }
 
-    @Test func wrongExpectedSequenceIsAConflictShowingBothNumbers() async throws {
-        let log = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func wrongExpectedSequenceIsAConflictShowingBothNumbers(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(on: deployment)
         let id = UUID().uuidString.lowercased()
         _ = try await log.append(Self.project(id))
         let error = await #expect(throws: EventLogError.self) {
@@ -76,8 +79,9 @@ import Testing
         #expect(none?.code == .conflict)
     }
 
-    @Test func racingPublishersWinEachSequenceExactlyOnce() async throws {
-        let log = try await TestLog.open(poolSize: 8)
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func racingPublishersWinEachSequenceExactlyOnce(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(poolSize: 8, on: deployment)
         let id = UUID().uuidString.lowercased()
         _ = try await log.append(Self.project(id), expected: .none)
         let rounds = 15
@@ -109,8 +113,9 @@ import Testing
         #expect(events.compactMap(\.sequence) == Array(1...(rounds + 1)))
     }
 
-    @Test func batchAppendIsPipelinedAndReportsEachResult() async throws {
-        let log = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func batchAppendIsPipelinedAndReportsEachResult(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(on: deployment)
         let envelopes = try (0..<2500).map { _ in try log.prepare(Self.project()) }
         var withDuplicate = envelopes
         withDuplicate.append(envelopes[0])

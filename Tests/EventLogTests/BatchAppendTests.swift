@@ -15,9 +15,10 @@ import Testing
         }
     }
 
-    @Test func aBatchGivesEachEventTheResultItWouldHaveHadAlone() async throws {
-        let oneByOne = try await TestLog.open()
-        let batched = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func aBatchGivesEachEventTheResultItWouldHaveHadAlone(on deployment: TestServers.RedisDeployment) async throws {
+        let oneByOne = try await TestLog.open(on: deployment)
+        let batched = try await TestLog.open(on: deployment)
         let project = UUID().uuidString.lowercased()
         let created = try oneByOne.prepare(AppendTests.project(project))
         let planning = try oneByOne.prepare(AppendTests.projectStatus(project, "DRAFT", "PLANNING"))
@@ -48,8 +49,9 @@ import Testing
 
     /// 250 events of one subject span three transactions (chunks of 100): sequences stay
     /// gap-free and each expected sequence is checked against the one before it.
-    @Test func oneSubjectAcrossSeveralCallsKeepsItsSequence() async throws {
-        let log = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func oneSubjectAcrossSeveralCallsKeepsItsSequence(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(on: deployment)
         let project = UUID().uuidString.lowercased()
         var events: [(envelope: EventEnvelope, expected: ExpectedSequence)] = [(try log.prepare(AppendTests.project(project)), .none)]
         for index in 1..<250 {
@@ -64,8 +66,9 @@ import Testing
 
     /// Sent raw, an event the function refuses gets its error in its place, naming the
     /// attribute and the rule; the events around it are appended.
-    @Test func aRefusedEventInTheMiddleLeavesTheOthersAppended() async throws {
-        let log = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func aRefusedEventInTheMiddleLeavesTheOthersAppended(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(on: deployment)
         let subject = UUID().uuidString.lowercased()
         let partition = log.partitioner.partition(for: subject)
         func event(_ id: String, dropping: String? = nil) -> [String] {
@@ -74,7 +77,7 @@ import Testing
                          ("data", #"{"project_id":"\#(subject)","name":"Raw"}"#)].filter { $0.0 != dropping }
             return ["any", String(pairs.count)] + pairs.flatMap { [$0.0, $0.1] }
         }
-        let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 1)
+        let redis = RedisPool(seeds: deployment.seeds, size: 1)
         let reply = try await redis.send(RedisCommand(["FCALL", "berrys_append_batch", "1", log.configuration.streamKey(partition: partition)]
                                                       + event("a-\(subject)") + event("b-\(subject)", dropping: "time") + event("c-\(subject)")))
         let elements = try #require(reply.array)
@@ -92,8 +95,9 @@ import Testing
     /// Batches and single appends racing on one subject: a batch whose partition another append
     /// wrote between its reads and its EXEC runs nothing and is planned again, so the
     /// subject's sequence stays gap-free and every event is in the log once.
-    @Test func batchesAndSingleAppendsRacingOnOneSubjectKeepItsSequence() async throws {
-        let log = try await TestLog.open()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func batchesAndSingleAppendsRacingOnOneSubjectKeepItsSequence(on deployment: TestServers.RedisDeployment) async throws {
+        let log = try await TestLog.open(on: deployment)
         let project = UUID().uuidString.lowercased()
         let batched = try (0..<300).map { _ in try log.prepare(AppendTests.projectStatus(project, "DRAFT", "PLANNING")) }
         let single = try (0..<100).map { _ in try log.prepare(AppendTests.projectStatus(project, "PLANNING", "DRAFT")) }

@@ -20,10 +20,10 @@ public struct RuntimeHarness: Sendable {
         policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 0.01, maximum: 0.05)), shutdownGrace: 2)
 
     /// A log of `partitions` partitions in a namespace of its own.
-    public init(partitions: Int = 4, redisConfiguration: RedisConfiguration = TestServers.redisConfiguration) async throws {
+    public init(partitions: Int = 4, redisSeeds: [RedisConfiguration] = [TestServers.redisConfiguration]) async throws {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("wrk"), partitions: partitions,
                                                   unavailableRetrySeconds: 20)
-        redis = RedisPool(configuration: redisConfiguration, size: 8)
+        redis = RedisPool(seeds: redisSeeds, size: 8)
         log = try await EventLog.open(redis: redis, configuration: configuration, registry: TestLog.registry,
                                       conventions: BerrysConventions())
     }

@@ -9,11 +9,12 @@ public enum TestLog {
         folder: TestServers.projectRoot.appendingPathComponent("schemas"))
 
     /// Opens a fresh log with the Berrys schemas and conventions.
-    public static func open(partitions: Int = 4, poolSize: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000) async throws -> EventLog {
+    public static func open(partitions: Int = 4, poolSize: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000,
+                            on deployment: TestServers.RedisDeployment = .single) async throws -> EventLog {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("log"), partitions: partitions,
                                                   deduplicationWindowMilliseconds: deduplicationWindowMilliseconds,
                                                   unavailableRetrySeconds: 2)
-        return try await EventLog.open(redis: RedisPool(configuration: TestServers.redisConfiguration, size: poolSize),
+        return try await EventLog.open(redis: RedisPool(seeds: deployment.seeds, size: poolSize),
                                        configuration: configuration, registry: registry, conventions: BerrysConventions())
     }
 }

@@ -31,6 +31,27 @@ public enum TestServers {
     /// The test PostgreSQL server's URL (database `berrys`).
     public static var databaseURL: String { urls.database }
 
+    /// The test Redis Cluster's URL (3 primaries + 3 replicas): `BERRYS_TEST_CLUSTER_URL`, or
+    /// started here once per run through `scripts/local-servers up test-cluster`.
+    public static let clusterURL: String = {
+        if let url = ProcessInfo.processInfo.environment["BERRYS_TEST_CLUSTER_URL"] { return url }
+        let output = try! run(projectRoot.appendingPathComponent("scripts/local-servers").path, ["up", "test-cluster"])
+        let line = output.split(separator: "\n").first { $0.hasPrefix("export BERRYS_REDIS_URL=") }!
+        return String(line.dropFirst("export BERRYS_REDIS_URL=".count))
+    }()
+
+    /// The test cluster's seed nodes.
+    public static var clusterSeeds: [RedisConfiguration] { try! RedisConfiguration.seeds(url: clusterURL) }
+
+    /// Where the event-log, worker and projector suites that run twice get their Redis: the
+    /// single test server, or the test cluster.
+    public enum RedisDeployment: String, Sendable, CaseIterable, CustomStringConvertible {
+        case single, cluster
+        /// The seed nodes of this deployment.
+        public var seeds: [RedisConfiguration] { self == .single ? [redisConfiguration] : clusterSeeds }
+        public var description: String { rawValue }
+    }
+
     /// The test Redis server's configuration.
     public static var redisConfiguration: RedisConfiguration { try! RedisConfiguration(url: redisURL) }
 

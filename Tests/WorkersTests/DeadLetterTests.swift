@@ -107,7 +107,7 @@ import Testing
         let server = try await SpareRedisServer.make()
         defer { server.stop() }
         let configuration = try RedisConfiguration(url: "redis://127.0.0.1:\(server.port)")
-        let harness = try await RuntimeHarness(partitions: 2, redisConfiguration: configuration)
+        let harness = try await RuntimeHarness(partitions: 2, redisSeeds: [configuration])
         let recorder = Recorder()
         try await harness.publish(count: 3)
         try await harness.withRuntime([RecordingWorker(name: "restart", recorder: recorder)]) {

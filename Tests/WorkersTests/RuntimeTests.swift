@@ -7,8 +7,9 @@ import Testing
 
 /// The worker runtime on the real test Redis: delivery, order, emitted events, sharing.
 @Suite struct RuntimeTests {
-    @Test func everyEventIsHandledOnceInKeyOrderAndEmittedEventsExistOnce() async throws {
-        let harness = try await RuntimeHarness()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func everyEventIsHandledOnceInKeyOrderAndEmittedEventsExistOnce(on deployment: TestServers.RedisDeployment) async throws {
+        let harness = try await RuntimeHarness(redisSeeds: deployment.seeds)
         let recorder = Recorder()
         var keys: [String] = []
         for _ in 0..<20 {
@@ -43,8 +44,9 @@ import Testing
         #expect(try await harness.deadLetters().isEmpty)
     }
 
-    @Test func twoProcessesShareThePartitionsWithoutDoubleHandling() async throws {
-        let harness = try await RuntimeHarness()
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func twoProcessesShareThePartitionsWithoutDoubleHandling(on deployment: TestServers.RedisDeployment) async throws {
+        let harness = try await RuntimeHarness(redisSeeds: deployment.seeds)
         let recorder = Recorder()
         for _ in 0..<40 { try await harness.publish(count: 5) }
         let worker = RecordingWorker(name: "shared", recorder: recorder)
@@ -64,8 +66,9 @@ import Testing
         #expect(try await harness.events(ofType: "tool.registered").count == 400)
     }
 
-    @Test func aStoppedProcessesPartitionsAreTakenOverWithItsPendingEvents() async throws {
-        let harness = try await RuntimeHarness(partitions: 2)
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func aStoppedProcessesPartitionsAreTakenOverWithItsPendingEvents(on deployment: TestServers.RedisDeployment) async throws {
+        let harness = try await RuntimeHarness(partitions: 2, redisSeeds: deployment.seeds)
         let recorder = Recorder()
         let worker = RecordingWorker(name: "takeover", recorder: recorder)
         // A consumer that read entries and vanished without acknowledging them.
