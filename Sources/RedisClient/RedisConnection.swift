@@ -153,6 +153,7 @@ public actor RedisConnection {
             let reason = made.errorText
             redisFree(made)
             berrys_reply_arena_free(arena)
+            route?.lost(RedisNodeAddress(configuration))
             throw RedisError(.connect, "cannot connect to Redis at \(configuration.host):\(configuration.port): \(reason)")
         }
         _ = redisSetTimeout(made, timeval(seconds: configuration.commandTimeout))

@@ -99,13 +99,20 @@ final class RedisTopology: Sendable {
         state.withLock { state in
             guard state.mode == .cluster else { return }
             state.map.assign(slot: slot, to: RedisNodeAddress(host: host.isEmpty ? node.host : host, port: port))
-            state.stale = true
         }
+        markStale()
     }
 
-    /// Asks for a refresh before the next routing (a node was lost).
+    /// Asks for a refresh before the next routing (a node was lost), and starts one in the
+    /// background when none ran for `refreshInterval`, so that connections that route
+    /// without waiting (slot-following ones) find the new primary after a failover too.
     func markStale() {
-        state.withLock { $0.stale = true }
+        let due = state.withLock { state -> Bool in
+            state.stale = true
+            guard state.mode == .cluster, state.refreshing == nil else { return false }
+            return state.lastRefresh.map { ContinuousClock.now - $0 > Self.refreshInterval } ?? true
+        }
+        if due { Task { try? await self.refresh() } }
     }
 
     /// Finds the mode and reads the map, once for all callers waiting at the same time.
