@@ -35,7 +35,7 @@ public func reportingFailures(_ body: () async throws -> Void) async throws {
         printError("berrys: \(error)")
         for detail in error.details.dropFirst() where error.details.count > 1 { printError("  \(detail)") }
         switch error.code {
-        case .unavailable: throw ExitCode(ExitCodes.unavailable)
+        case .unavailable, .notReplicated: throw ExitCode(ExitCodes.unavailable)
         case .registry: throw ExitCode(ExitCodes.configuration)
         default: throw ExitCode(ExitCodes.refused)
         }

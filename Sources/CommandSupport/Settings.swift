@@ -53,7 +53,10 @@ public struct Settings: Sendable {
             partitions: try integer("BERRYS_PARTITIONS", 4, 1...1024),
             deduplicationWindowMilliseconds: try integer("BERRYS_DEDUP_WINDOW_MS", 86_400_000, 0...(365 * 86_400_000)),
             maximumPayloadBytes: try integer("BERRYS_MAX_PAYLOAD_BYTES", 1 << 20, 1...(64 << 20)),
-            unavailableRetrySeconds: Double(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)))
+            unavailableRetrySeconds: Double(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)),
+            partitionsAreRequired: !(values["BERRYS_PARTITIONS"] ?? "").isEmpty,
+            durability: try durability(values, timeoutMilliseconds: try integer(
+                "BERRYS_REPLICATION_TIMEOUT_MS", Durability.defaultReplicationTimeoutMilliseconds, 1...600_000)))
         var tokens: APITokens?
         if let text = values["BERRYS_API_TOKENS"], !text.isEmpty {
             do { tokens = try APITokens(parsing: text) } catch {
@@ -69,6 +72,15 @@ public struct Settings: Sendable {
             tokens: tokens,
             requestTimeout: Double(try integer("BERRYS_REQUEST_TIMEOUT_MS", 30_000, 100...3_600_000)) / 1000)
         return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format, api: api)
+    }
+
+    /// `BERRYS_DURABILITY` (local|replicated), with `replicated`'s timeout.
+    private static func durability(_ values: [String: String], timeoutMilliseconds timeout: Int) throws -> Durability {
+        switch values["BERRYS_DURABILITY"].flatMap({ $0.isEmpty ? nil : $0.lowercased() }) ?? "local" {
+        case "local": return .local
+        case "replicated": return .replicated(timeoutMilliseconds: timeout)
+        case let other: throw SettingsError(variable: "BERRYS_DURABILITY", "must be local or replicated, got '\(other)'")
+        }
     }
 
     /// `KEY=value` lines; `#` comments and blank lines ignored; surrounding quotes removed.

@@ -17,8 +17,19 @@ extension EventLog {
     public func append(prepared envelope: EventEnvelope, expected: ExpectedSequence = .any) async throws -> AppendResult {
         let partition = partition(of: envelope)
         let command = appendCommand(envelope, partition: partition, expected: expected)
-        let reply = try await withRetries { try await redis.sendReturningErrors(command) }
-        let result = try Self.result(of: reply, id: envelope.id, partition: partition)
+        let result: AppendResult
+        if let wait = configuration.durability.waitCommand {
+            // On one connection, so that WAIT counts the replicas that have this write.
+            let stream = configuration.streamKey(partition: partition)
+            let replies = try await withRetries {
+                try await redis.withConnection(routedBy: stream) { try await $0.pipeline([command, wait]) }
+            }
+            result = try Self.result(of: replies[0], id: envelope.id, partition: partition)
+            try configuration.durability.check(waitReply: replies[1], stream: stream)
+        } else {
+            let reply = try await withRetries { try await redis.sendReturningErrors(command) }
+            result = try Self.result(of: reply, id: envelope.id, partition: partition)
+        }
         PublishMetrics.count(result)
         return result
     }
@@ -90,6 +101,8 @@ extension EventLog {
             return .failure(EventLogError(.invalidEnvelope, message))
         case .refused(let message):
             return .failure(appendError(message))
+        case .notReplicated(let message):
+            return .failure(EventLogError(.notReplicated, message))
         }
     }
 

@@ -43,8 +43,12 @@ extension EventLog {
                 lastID: Self.lastGeneratedID(read[3]), now: try Self.milliseconds(read[4]),
                 deduplicationWindowMilliseconds: window)
             if plan.entries.isEmpty {
-                try await connection.send(RedisCommand("UNWATCH"))
-                return plan.outcomes
+                guard let wait = configuration.durability.waitCommand else {
+                    try await connection.send(RedisCommand("UNWATCH"))
+                    return plan.outcomes
+                }
+                return try outcomes(plan.outcomes, replicatedBy: try await connection.pipeline([RedisCommand("UNWATCH"), wait])[1],
+                                    stream: stream)
             }
             var writes = [RedisCommand("MULTI")]
             for entry in plan.entries {
@@ -56,7 +60,10 @@ extension EventLog {
                                            record.record, "PX", String(window)))
             }
             writes.append(RedisCommand("EXEC"))
-            let replies = try await connection.pipeline(writes)
+            let wait = configuration.durability.waitCommand
+            if let wait { writes.append(wait) }
+            var replies = try await connection.pipeline(writes)
+            let waitReply = wait == nil ? nil : replies.removeLast()
             if let refused = replies.lazy.compactMap(\.errorMessage).first {
                 // Refused while queueing (say, out of memory): EXEC discarded the whole
                 // transaction. Each event gets the refusal, as berrys_append's reply would be.
@@ -66,6 +73,7 @@ extension EventLog {
             if let failed = executed.array?.lazy.compactMap(\.errorMessage).first {
                 throw EventLogError(.corruptEntry, "a command of the append transaction of \(stream) failed: \(failed)")
             }
+            if let waitReply { return try outcomes(plan.outcomes, replicatedBy: waitReply, stream: stream) }
             return plan.outcomes
         }
         throw EventLogError(.unavailable, "the append to \(stream) was interrupted \(Self.maximumTransactionAborts) times in a row by other appends to the partition; try again")
@@ -73,6 +81,24 @@ extension EventLog {
 
     /// Transactions of one batch aborted in a row by other appends before it gives up.
     static let maximumTransactionAborts = 50
+
+    /// The outcomes once `WAIT` answered: unless a replica confirmed, what was appended and
+    /// what was a duplicate (whose original may not have reached a replica either) is
+    /// `notReplicated`, as `append` answers both; conflicts and invalid events stay.
+    private func outcomes(_ outcomes: [PartitionAppendPlan.Outcome], replicatedBy waitReply: RedisValue,
+                          stream: String) throws -> [PartitionAppendPlan.Outcome] {
+        do {
+            try configuration.durability.check(waitReply: waitReply, stream: stream)
+            return outcomes
+        } catch let error as EventLogError where error.code == .notReplicated {
+            return outcomes.map {
+                switch $0 {
+                case .appended, .duplicate: return .notReplicated(error.message)
+                default: return $0
+                }
+            }
+        }
+    }
 
     /// An `HMGET`/`MGET` reply as a dictionary of the names that have a value.
     private static func byName(_ names: [String], _ reply: RedisValue) -> [String: String] {

@@ -10,9 +10,18 @@ public struct EventLogConfiguration: Sendable, Hashable {
     public var maximumPayloadBytes: Int
     /// How long publishing retries while Redis is unreachable, in seconds.
     public var unavailableRetrySeconds: Double
+    /// True when `partitions` was asked for explicitly (`BERRYS_PARTITIONS`, `berrys init
+    /// --partitions`): opening an existing log with another count is then refused, instead of
+    /// the stored count silently winning.
+    public var partitionsAreRequired: Bool
+    /// When an append counts as done: on the primary, or on a replica too.
+    public var durability: Durability
 
     public init(namespace: String = "berrys", partitions: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000,
-                maximumPayloadBytes: Int = 1 << 20, unavailableRetrySeconds: Double = 10) {
+                maximumPayloadBytes: Int = 1 << 20, unavailableRetrySeconds: Double = 10, partitionsAreRequired: Bool = false,
+                durability: Durability = .local) {
+        self.durability = durability
+        self.partitionsAreRequired = partitionsAreRequired
         self.namespace = namespace
         self.partitions = partitions
         self.deduplicationWindowMilliseconds = deduplicationWindowMilliseconds

@@ -17,6 +17,9 @@ public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible 
         case conflict = "BERRYS_CONFLICT"
         /// Redis could not be reached within the retry time.
         case unavailable = "BERRYS_UNAVAILABLE"
+        /// With `BERRYS_DURABILITY=replicated`: the primary has the event but no replica
+        /// confirmed it in time; it may or may not survive a failover (a retry is safe).
+        case notReplicated = "BERRYS_NOT_REPLICATED"
         /// The schemas folder or an upcaster is wrong; the registry refuses to start.
         case registry = "BERRYS_REGISTRY"
         /// A stored entry could not be decoded.

@@ -13,6 +13,8 @@ struct PartitionAppendPlan {
         case invalid(String)
         /// Redis refused the transaction (say, out of memory): nothing was written.
         case refused(String)
+        /// Appended on the primary, but no replica confirmed it in time (`Durability.replicated`).
+        case notReplicated(String)
     }
 
     /// A subject's sequence record as `berrys_append` stores it: "sequence stream-id s|k event-id"

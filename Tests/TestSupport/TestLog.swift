@@ -17,4 +17,9 @@ public enum TestLog {
         return try await EventLog.open(redis: RedisPool(seeds: deployment.seeds, size: poolSize),
                                        configuration: configuration, registry: registry, conventions: BerrysConventions())
     }
+
+    /// Opens a log with `configuration` on `redis`, with the Berrys schemas and conventions.
+    public static func open(_ configuration: EventLogConfiguration, on redis: RedisPool) async throws -> EventLog {
+        try await EventLog.open(redis: redis, configuration: configuration, registry: registry, conventions: BerrysConventions())
+    }
 }

@@ -91,6 +91,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return APIError(.conflict, code: "sequence_conflict", error.message)
         case .unavailable:
             return APIError(.serviceUnavailable, code: "unavailable", error.message)
+        case .notReplicated:
+            return APIError(.serviceUnavailable, code: "not_replicated", error.message)
         case .registry:
             return APIError(.internalServerError, code: "registry", error.message)
         }

@@ -1,0 +1,92 @@
+import EventLog
+import Foundation
+import RedisClient
+import TestSupport
+import Testing
+
+/// A primary of a Redis Cluster is killed while events are published with
+/// `BERRYS_DURABILITY=replicated`: its replica takes over, publishing resumes on it, and no
+/// acknowledged event is lost or stored twice. The cluster is one of its own
+/// (`scripts/local-servers up failover-cluster`), so the other tests never see the failover.
+@Suite struct ClusterFailoverTests {
+    private static let script = TestServers.projectRoot.appendingPathComponent("scripts/local-servers").path
+
+    /// Runs `body` with the seeds of a fresh 3 + 3 cluster, and stops every node afterwards.
+    private static func withFailoverCluster<T>(_ body: ([RedisConfiguration]) async throws -> T) async throws -> T {
+        defer { _ = try? TestServers.run(script, ["down", "failover-cluster"]) }
+        let output = try TestServers.run(script, ["up", "failover-cluster"])
+        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("export BERRYS_REDIS_URL=") })
+        return try await body(try RedisConfiguration.seeds(url: String(line.dropFirst("export BERRYS_REDIS_URL=".count))))
+    }
+
+    /// What happened to the killed primary's partition, in time since the kill.
+    private struct Outage {
+        let killed = ContinuousClock.now
+        /// The first append the promoted replica stored (acknowledged or not).
+        var servedAgain: Duration?
+        /// The first append acknowledged again (a replica of the new primary confirmed it).
+        var acknowledgedAgain: Duration?
+    }
+
+    @Test func acknowledgedAppendsSurviveAPrimaryKilledMidPublish() async throws {
+        try await Self.withFailoverCluster { seeds in
+            let redis = RedisPool(seeds: seeds, size: 4)
+            let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("failover"), partitions: 8,
+                                                      unavailableRetrySeconds: 60, durability: .replicated(timeoutMilliseconds: 2000))
+            let log = try await TestLog.open(configuration, on: redis)
+            let victimPartition = 0
+            let victim = try await redis.node(forKey: configuration.streamKey(partition: victimPartition))
+            var acknowledged: [AppendResult] = []
+            var acknowledgedOnVictim = 0
+            var outage: Outage?
+            var restart: Task<Void, any Error>?
+            let deadline = Date().addingTimeInterval(120)
+            // Publish until 100 events of the victim's partition were acknowledged before the kill and 150 after.
+            while acknowledgedOnVictim < 250, Date() < deadline {
+                let envelope = try log.prepare(AppendTests.project())
+                let onVictim = log.partition(of: envelope) == victimPartition
+                do {
+                    acknowledged.append(try await log.append(prepared: envelope))
+                    if onVictim {
+                        acknowledgedOnVictim += 1
+                        if let killed = outage?.killed, outage?.acknowledgedAgain == nil { outage?.acknowledgedAgain = .now - killed }
+                    }
+                } catch let error as EventLogError where error.code == .notReplicated {
+                    // Not acknowledged: it may or may not be there, which the check below allows.
+                    // The promoted replica has no replica of its own until the killed node
+                    // comes back (as a supervisor would bring it back) and follows it.
+                    guard onVictim, let killed = outage?.killed, outage?.servedAgain == nil else { continue }
+                    outage?.servedAgain = .now - killed
+                    restart = Task { _ = try await TestServers.runCapturingOffPool(Self.script, ["up", "failover-cluster"]) }
+                    continue
+                }
+                if outage == nil, acknowledgedOnVictim == 100 {
+                    let connection = RedisConnection(configuration: seeds[0].pointing(at: victim))
+                    _ = try? await connection.send("DEBUG", "SEGFAULT")
+                    await connection.close()
+                    outage = Outage()
+                }
+            }
+            try await restart?.value
+            #expect(acknowledgedOnVictim >= 250, "publishing to the killed primary's partition did not resume within 120 s")
+            let promoted = try await redis.node(forKey: configuration.streamKey(partition: victimPartition))
+            #expect(promoted != victim)
+            print("failover: the killed primary's partition was served again after \(outage?.servedAgain.map { "\($0)" } ?? "never"), "
+                  + "acknowledged again (a replica back) after \(outage?.acknowledgedAgain.map { "\($0)" } ?? "never")")
+
+            var stored: [String: Int] = [:]
+            for partition in 0..<8 {
+                var position = StreamID.zero
+                while true {
+                    let events = try await log.read(partition: partition, after: position, count: 1000, upcast: false)
+                    for event in events { stored[event.id, default: 0] += 1 }
+                    guard let last = events.last?.position else { break }
+                    position = last.streamID
+                }
+            }
+            let lost = acknowledged.filter { stored[$0.id] == nil }
+            #expect(lost.isEmpty, "\(lost.count) acknowledged events lost, e.g. \(lost.prefix(3).map(\.id))")
+            #expect(stored.values.allSatisfy { $0 == 1 }, "an event is stored twice")
+        }
+    }
+}
