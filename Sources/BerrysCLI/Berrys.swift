@@ -10,10 +10,13 @@ struct Berrys: AsyncParsableCommand {
         abstract: "The Berrys event backbone: publish events, run consumer workers and projections, read the log and the dead letters.",
         discussion: """
         Configuration comes from the environment (and a .env file in the current folder):
-          BERRYS_REDIS_URL     redis://[user:password@]host:port[/db]  (default: the run command's local server)
+          BERRYS_REDIS_URL     redis://[user:password@]host:port[,host:port...][/db]  (several: seeds of a Redis Cluster;
+                               default: the run command's local server)
           BERRYS_DATABASE_URL  postgres://user@host:port/db            (default: the run command's local server)
           BERRYS_NAMESPACE     Redis key prefix (default berrys)
-          BERRYS_PARTITIONS    partitions of a new log (default 4)
+          BERRYS_PARTITIONS    partitions of a new log (default 4); an existing log must match when set
+          BERRYS_DURABILITY    local (default) or replicated: an append also waits for a replica
+                               (WAIT 1, BERRYS_REPLICATION_TIMEOUT_MS, default 1000)
           BERRYS_DEDUP_WINDOW_MS, BERRYS_MAX_PAYLOAD_BYTES, BERRYS_REDIS_RETRY_SECONDS
           BERRYS_LOG_LEVEL     trace|debug|info|notice|warning|error|critical (default info)
           BERRYS_LOG_FORMAT    text|json (default text)

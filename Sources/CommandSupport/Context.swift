@@ -45,8 +45,15 @@ public struct Context {
     }
 
     /// Opens the event log (creating it when `create`).
-    public func openLog(create: Bool = true, source: String = "berrys-cli") async throws -> EventLog {
-        try await EventLog.open(redis: redis, configuration: settings.log, registry: registry,
+    /// - Parameter partitions: the count a new log gets, and an existing one must have
+    ///   (default `BERRYS_PARTITIONS`, required only when that is set).
+    public func openLog(create: Bool = true, partitions: Int? = nil, source: String = "berrys-cli") async throws -> EventLog {
+        var configuration = settings.log
+        if let partitions {
+            configuration.partitions = partitions
+            configuration.partitionsAreRequired = true
+        }
+        return try await EventLog.open(redis: redis, configuration: configuration, registry: registry,
                                 conventions: BerrysConventions(), defaultSource: source, create: create)
     }
 

@@ -9,6 +9,7 @@ struct LogSetup {
     func prepare(create: Bool) async throws -> Int {
         try await loadFunctionIfNeeded()
         if let stored = try await redis.send("HGET", configuration.metaKey, "partitions").int {
+            try refuseOtherCount(stored: Int(stored))
             try await writePartitionConfig(partitions: Int(stored))
             return Int(stored)
         }
@@ -22,8 +23,19 @@ struct LogSetup {
         try await redis.send("HSETNX", configuration.metaKey, "partitions", String(configuration.partitions))
         try await redis.send("HSETNX", configuration.metaKey, "created", Timestamp.now())
         let partitions = Int(try await redis.send("HGET", configuration.metaKey, "partitions").int ?? Int64(configuration.partitions))
+        try refuseOtherCount(stored: partitions)
         try await writePartitionConfig(partitions: partitions)
         return partitions
+    }
+
+    /// A log's partition count is fixed when it is created: every event's partition (and so
+    /// its order, its stream, its consumers) follows from it.
+    private func refuseOtherCount(stored: Int) throws {
+        guard configuration.partitionsAreRequired, stored != configuration.partitions else { return }
+        throw EventLogError(.registry, field: "BERRYS_PARTITIONS",
+                            "the event log in namespace '\(configuration.namespace)' has \(stored) partitions, fixed when it was created; "
+                            + "\(configuration.partitions) were asked for. Set BERRYS_PARTITIONS=\(stored) or leave it unset "
+                            + "(the count never changes: each event's partition follows from it), or use a new BERRYS_NAMESPACE")
     }
 
     private func writePartitionConfig(partitions: Int) async throws {

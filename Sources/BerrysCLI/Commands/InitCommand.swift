@@ -4,13 +4,29 @@ import ArgumentParser
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create the event log (partitions, metadata) and load the berrys_append function. Idempotent.")
+        abstract: "Create the event log (partitions, metadata) and load the function libraries on every primary. Idempotent.",
+        discussion: """
+        The partition count is fixed when the log is created. On a Redis Cluster of N shards,
+        P >= 4 x N spreads the partitions well (each partition is one slot, on one shard).
+        Opening an existing log with another --partitions or BERRYS_PARTITIONS is refused.
+        """)
+
+    @Option(help: "Partitions of a new log (1-1024; default BERRYS_PARTITIONS, else 4). An existing log must have this many.")
+    var partitions: Int?
+
+    func validate() throws {
+        if let partitions, !(1...1024).contains(partitions) {
+            throw ValidationError("--partitions must be 1-1024, got \(partitions)")
+        }
+    }
 
     func run() async throws {
         try await reportingFailures {
             let context = try Context()
-            let log = try await context.openLog(create: true)
-            print("event log '\(log.configuration.namespace)' ready: \(log.partitioner.partitions) partitions, berrys_append loaded")
+            let log = try await context.openLog(create: true, partitions: partitions)
+            let primaries = try await context.redis.primaries()
+            print("event log '\(log.configuration.namespace)' ready: \(log.partitioner.partitions) partitions, "
+                  + "berrys_append loaded on \(primaries.count) primar\(primaries.count == 1 ? "y" : "ies")")
         }
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Partition counts, durability and the cluster, through the `berrys` executable.
+extension CLITests {
+    @Test func thePartitionCountIsFixedWhenTheLogIsCreated() async throws {
+        let created = try await berrys(["init", "--partitions", "6"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("6 partitions"), "\(created.stdout)")
+        #expect(try await berrys(["init", "--partitions", "6"]).status == 0, "init is idempotent")
+        #expect(try await berrys(["init"]).status == 0, "no count asked for: the stored one")
+
+        let other = try await berrys(["init", "--partitions", "8"])
+        #expect(other.status == 78, "\(other.stderr)")
+        #expect(other.stderr.contains("has 6 partitions") && other.stderr.contains("BERRYS_PARTITIONS"), "\(other.stderr)")
+        let fromEnvironment = try await berrys(["status"], environment: ["BERRYS_PARTITIONS": "4"])
+        #expect(fromEnvironment.status == 78, "\(fromEnvironment.stderr)")
+        #expect(fromEnvironment.stderr.contains("BERRYS_PARTITIONS=6"), "\(fromEnvironment.stderr)")
+        #expect(try await berrys(["init", "--partitions", "0"]).status == 64)
+    }
+
+    @Test func statusShowsEachPartitionsSlotAndNode() async throws {
+        let onCluster = ["BERRYS_REDIS_URL": TestServers.clusterURL]
+        #expect(try await berrys(["init"]).status == 0)
+        #expect(try await berrys(["init"], environment: onCluster).status == 0)
+        let single = try await berrys(["status"])
+        #expect(single.status == 0, "\(single.stderr)")
+        #expect(single.stdout.hasPrefix("Redis: one node\nPARTITION\tLENGTH\tLAST ID\tSLOT\tNODE\n"), "\(single.stdout)")
+        let port = try #require(URL(string: TestServers.redisURL)?.port)
+        #expect(single.stdout.contains("\t-\t127.0.0.1:\(port)\n"), "\(single.stdout)")
+
+        let cluster = try await berrys(["status"], environment: onCluster)
+        #expect(cluster.status == 0, "\(cluster.stderr)")
+        #expect(cluster.stdout.hasPrefix("Redis: cluster of 3 primaries\n"), "\(cluster.stdout)")
+        let rows = cluster.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).prefix { !$0.isEmpty }.map { $0.split(separator: "\t") }
+        #expect(rows.count == 4, "\(cluster.stdout)")
+        #expect(rows.allSatisfy { $0.count == 5 && Int($0[3]).map { (0..<16384).contains($0) } == true && $0[4].hasPrefix("127.0.0.1:") },
+                "\(cluster.stdout)")
+    }
+
+    @Test func replicatedDurabilityWithoutAReplicaExitsSixtyNineAndSaysTheRetryIsSafe() async throws {
+        let id = UUID().uuidString.lowercased()
+        let environment = ["BERRYS_DURABILITY": "replicated", "BERRYS_REPLICATION_TIMEOUT_MS": "50"]
+        let published = try await berrys(["publish", "project.created", "--data", Self.project(id), "--id", "r-\(id)"],
+                                         environment: environment)
+        #expect(published.status == 69, "\(published.stderr)")
+        #expect(published.stderr.contains("BERRYS_NOT_REPLICATED") && published.stderr.contains("its id de-duplicates"),
+                "\(published.stderr)")
+        // On the primary all the same: it may or may not survive a failover.
+        #expect(try await berrys(["log", "read"]).stdout.contains("r-\(id)"))
+
+        let wrong = try await berrys(["status"], environment: ["BERRYS_DURABILITY": "sometimes"])
+        #expect(wrong.status == 78 && wrong.stderr.contains("BERRYS_DURABILITY"), "\(wrong.stderr)")
+        let timeout = try await berrys(["status"], environment: ["BERRYS_DURABILITY": "replicated", "BERRYS_REPLICATION_TIMEOUT_MS": "soon"])
+        #expect(timeout.status == 78 && timeout.stderr.contains("BERRYS_REPLICATION_TIMEOUT_MS"), "\(timeout.stderr)")
+    }
+}
