@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import TestSupport
 import Testing
 
@@ -23,7 +24,15 @@ extension CLITests {
     @Test func statusShowsEachPartitionsSlotAndNode() async throws {
         let onCluster = ["BERRYS_REDIS_URL": TestServers.clusterURL]
         #expect(try await berrys(["init"]).status == 0)
-        #expect(try await berrys(["init"], environment: onCluster).status == 0)
+        let initialised = try await berrys(["init"], environment: onCluster)
+        #expect(initialised.stdout.contains("berrys, berrys_workers, berrys_leases loaded on 3 primaries"), "\(initialised)")
+        for primary in try await RedisPool(seeds: TestServers.clusterSeeds).primaries() {
+            let connection = RedisConnection(configuration: TestServers.clusterSeeds[0].pointing(at: primary))
+            let libraries = try await connection.send("FUNCTION", "LIST").array ?? []
+            await connection.close()
+            let names = libraries.compactMap { $0.fieldMap["library_name"]?.string }
+            #expect(Set(names).isSuperset(of: ["berrys", "berrys_workers", "berrys_leases"]), "\(primary): \(names)")
+        }
         let single = try await berrys(["status"])
         #expect(single.status == 0, "\(single.stderr)")
         #expect(single.stdout.hasPrefix("Redis: one node\nPARTITION\tLENGTH\tLAST ID\tSLOT\tNODE\n"), "\(single.stdout)")

@@ -9,16 +9,6 @@ import Testing
 /// acknowledged event is lost or stored twice. The cluster is one of its own
 /// (`scripts/local-servers up failover-cluster`), so the other tests never see the failover.
 @Suite struct ClusterFailoverTests {
-    private static let script = TestServers.projectRoot.appendingPathComponent("scripts/local-servers").path
-
-    /// Runs `body` with the seeds of a fresh 3 + 3 cluster, and stops every node afterwards.
-    private static func withFailoverCluster<T>(_ body: ([RedisConfiguration]) async throws -> T) async throws -> T {
-        defer { _ = try? TestServers.run(script, ["down", "failover-cluster"]) }
-        let output = try TestServers.run(script, ["up", "failover-cluster"])
-        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("export BERRYS_REDIS_URL=") })
-        return try await body(try RedisConfiguration.seeds(url: String(line.dropFirst("export BERRYS_REDIS_URL=".count))))
-    }
-
     /// What happened to the killed primary's partition, in time since the kill.
     private struct Outage {
         let killed = ContinuousClock.now
@@ -29,7 +19,8 @@ import Testing
     }
 
     @Test func acknowledgedAppendsSurviveAPrimaryKilledMidPublish() async throws {
-        try await Self.withFailoverCluster { seeds in
+        try await OwnCluster.with("failover-cluster") { url in
+            let seeds = try RedisConfiguration.seeds(url: url)
             let redis = RedisPool(seeds: seeds, size: 4)
             let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("failover"), partitions: 8,
                                                       unavailableRetrySeconds: 60, durability: .replicated(timeoutMilliseconds: 2000))
@@ -57,7 +48,7 @@ import Testing
                     // comes back (as a supervisor would bring it back) and follows it.
                     guard onVictim, let killed = outage?.killed, outage?.servedAgain == nil else { continue }
                     outage?.servedAgain = .now - killed
-                    restart = Task { _ = try await TestServers.runCapturingOffPool(Self.script, ["up", "failover-cluster"]) }
+                    restart = Task { try await OwnCluster.restartStoppedNodes("failover-cluster") }
                     continue
                 }
                 if outage == nil, acknowledgedOnVictim == 100 {

@@ -1,5 +1,6 @@
 import CommandSupport
 import ArgumentParser
+import Workers
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,10 +24,14 @@ struct InitCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let context = try Context()
-            let log = try await context.openLog(create: true, partitions: partitions)
+            let log = try await context.openLog(create: true, partitions: partitions)  // loads berrys (berrys_append)
+            // The workers' libraries too, so that a cluster is ready before any worker starts
+            // (workers load them again at start, and wherever a primary is found without them).
+            try await DeadLetterFunctions.load(on: context.redis)
+            try await LeaseFunctions.load(on: context.redis)
             let primaries = try await context.redis.primaries()
-            print("event log '\(log.configuration.namespace)' ready: \(log.partitioner.partitions) partitions, "
-                  + "berrys_append loaded on \(primaries.count) primar\(primaries.count == 1 ? "y" : "ies")")
+            print("event log '\(log.configuration.namespace)' ready: \(log.partitioner.partitions) partitions; "
+                  + "function libraries berrys, berrys_workers, berrys_leases loaded on \(primaries.count) primar\(primaries.count == 1 ? "y" : "ies")")
         }
     }
 }

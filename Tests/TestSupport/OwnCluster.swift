@@ -1,0 +1,28 @@
+import Foundation
+import RedisClient
+
+/// A Redis Cluster (3 primaries + 3 replicas) of one test's own, for tests that change its
+/// topology (kill a primary, move slots), so that the other tests never see it.
+public enum OwnCluster {
+    static let script = TestServers.projectRoot.appendingPathComponent("scripts/local-servers").path
+
+    /// Starts the cluster `name` of `scripts/local-servers` (`failover-cluster`,
+    /// `reshard-cluster`), runs `body` with its URL, and stops every node afterwards, also
+    /// when `body` throws.
+    public static func with<T>(_ name: String, _ body: (_ url: String) async throws -> T) async throws -> T {
+        defer { _ = try? TestServers.run(script, ["down", name]) }
+        let output = try await TestServers.runCapturingOffPool(script, ["up", name])
+        guard output.status == 0,
+              let line = output.stdout.split(separator: "\n").first(where: { $0.hasPrefix("export BERRYS_REDIS_URL=") }) else {
+            throw TestFailure("local-servers up \(name) exited \(output.status): \(output.stderr)")
+        }
+        return try await body(String(line.dropFirst("export BERRYS_REDIS_URL=".count)))
+    }
+
+    /// Starts the nodes of `name` that are down again (they rejoin as replicas), off the
+    /// cooperative pool.
+    public static func restartStoppedNodes(_ name: String) async throws {
+        let output = try await TestServers.runCapturingOffPool(script, ["up", name])
+        guard output.status == 0 else { throw TestFailure("local-servers up \(name) exited \(output.status): \(output.stderr)") }
+    }
+}
