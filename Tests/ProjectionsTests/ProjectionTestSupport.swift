@@ -12,11 +12,11 @@ struct ProjectionHarness {
     let pool: PostgresPool
     let url: String
 
-    static func make(partitions: Int = 4) async throws -> ProjectionHarness {
+    static func make(partitions: Int = 4, on deployment: TestServers.RedisDeployment = .single) async throws -> ProjectionHarness {
         let url = try await TestServers.freshDatabase()
         let pool = PostgresPool(conninfo: url, size: 12)
         _ = try await pool.withConnection { try await Migrations.run(on: $0) }
-        return ProjectionHarness(log: try await TestLog.open(partitions: partitions), pool: pool, url: url)
+        return ProjectionHarness(log: try await TestLog.open(partitions: partitions, on: deployment), pool: pool, url: url)
     }
 
     /// Writes a projection folder into a temporary directory and loads it.

@@ -131,7 +131,7 @@ actor FaultWorld {
         started += 1
         let consumer = "\(role.rawValue)-\(started)"
         var arguments = [role.rawValue]
-        if role != .project { arguments += Self.workerOptions + ["--consumer", consumer] }
+        if role != .project { arguments += Self.workerOptions + ["--consumer", consumer] } else { arguments += ["--lease-seconds", "2"] }
         let port = role == .run ? try pickPort() : 0
         let process = try BackgroundProcess.start(servers.berrys, arguments, environment: environment(port: port), logPath: logPath)
         let entry = StartedProcess(process: process, role: role, consumer: consumer, startedAt: Date(), port: port)

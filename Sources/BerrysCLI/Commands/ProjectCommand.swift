@@ -13,9 +13,15 @@ struct ProjectCommand: LongRunningCommand {
     var only: [String] = []
     @Flag(help: "When a projection's files changed without a version bump, register them as the next version (build it with berrys replay --rebuild-changed) instead of refusing to start.")
     var rebuildChanged = false
+    @Option(help: "Seconds a partition lease lasts without renewal: processes running berrys project share the partitions, and a killed one's move after this.")
+    var leaseSeconds: Double = 10
+
+    func validate() throws {
+        guard leaseSeconds >= 0.3 else { throw ValidationError("--lease-seconds must be at least 0.3") }
+    }
 
     func run() async throws {
-        let (only, rebuildChanged) = (only, rebuildChanged)
+        let (only, rebuildChanged, leasing) = (only, rebuildChanged, ProjectorLeasing(leaseMilliseconds: Int(leaseSeconds * 1000)))
         try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.projector") {
             let context = try Context(redisPoolSize: 16)
             let pool = context.postgres(size: 16)
@@ -28,7 +34,7 @@ struct ProjectCommand: LongRunningCommand {
             let log = try await context.openLog(create: true)
             let logger = Logger(label: "berrys.projector")
             logger.info("projecting \(definitions.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")) over \(log.partitioner.partitions) partitions")
-            return [Projector(log: log, pool: pool, definitions: definitions, logger: logger)]
+            return [Projector(log: log, pool: pool, definitions: definitions, logger: logger, leasing: leasing)]
         } }
     }
 }

@@ -26,7 +26,8 @@ struct RunCommand: LongRunningCommand {
             let workers = try BerrysWorkerCatalog.select(workerOptions.only)
             let log = try await context.openLog(create: true, source: "berrys")
             let logger = Logger(label: "berrys.run")
-            let projector = Projector(log: log, pool: postgres, definitions: definitions, logger: Logger(label: "berrys.projector"))
+            let projector = Projector(log: log, pool: postgres, definitions: definitions, logger: Logger(label: "berrys.projector"),
+                                      leasing: ProjectorLeasing(leaseMilliseconds: Int(workerOptions.leaseSeconds * 1000)))
             let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres, settings: workerOptions.settings,
                                         consumer: workerOptions.consumer ?? WorkerRuntime.defaultConsumerName(),
                                         logger: Logger(label: "berrys.workers"))

@@ -63,7 +63,7 @@ struct WorkerOptions: ParsableArguments {
     var batchSize: Int = 200
     @Option(help: "Seconds an event may stay pending on a consumer that is still alive before another claims it.")
     var visibilityTimeout: Double = 30
-    @Option(help: "Seconds a partition lease lasts without renewal (a crashed process's partitions move after this).")
+    @Option(help: "Seconds a partition lease lasts without renewal (a crashed process's partitions move after this; in berrys run, the projector's leases too).")
     var leaseSeconds: Double = 10
     @Option(help: "Permanent failures (or deliveries) before an event is dead-lettered.")
     var maxDeliveries: Int = 5

@@ -28,6 +28,8 @@ struct PartitionApplier: Sendable {
         case checkpointMoved(to: StreamID)
         /// A handler failed or an entry is not an event; recorded in the catalog, the loop ends.
         case faulted(message: String)
+        /// The partition's lease is no longer this process's; nothing was committed, the loop ends.
+        case leaseLost
     }
 
     /// How a run ended.
@@ -38,6 +40,8 @@ struct PartitionApplier: Sendable {
         case faulted(message: String)
         /// Cancelled, or `shouldStop` said so.
         case stopped
+        /// The partition's lease was lost (another process applies it now).
+        case leaseLost
     }
 
     let source: any EventSource
@@ -65,6 +69,8 @@ struct PartitionApplier: Sendable {
                 continue
             case .faulted(let message):
                 return .faulted(message: message)
+            case .leaseLost:
+                return .leaseLost
             case .nothingNew:
                 guard case .follow(let waitForMore) = mode else { return .reachedHead }
                 await waitForMore(after)
@@ -93,6 +99,9 @@ struct PartitionApplier: Sendable {
                 // this race about 200 times a second, 44 MB of warnings in 20 minutes): debug.
                 logger.debug("projection \(definition.name) v\(definition.version) partition \(partition): another projector moved the checkpoint; continuing from \(after)")
                 return .checkpointMoved(to: after)
+            } catch is LeaseLost {
+                logger.notice("projection \(definition.name) v\(definition.version) partition \(partition): lease lost, stopping")
+                return .leaseLost
             }
             after = through
             applied = .applied(through: through, entries: entries.count, events: plan.events.count)

@@ -8,6 +8,11 @@ import ServiceLifecycle
 /// Keeps the live version of each projection up to date with the log: for each partition it
 /// reads from the checkpoint and applies batches, each in one transaction with the checkpoint.
 ///
+/// Several projector processes, on any machines, share each version's partitions through
+/// leases in PostgreSQL (`VersionLoops`): each applies its fair share, a batch commits only
+/// under its partition's lease, and the partitions of a process that stopped move to the
+/// others (at once after a graceful stop, after `leasing.leaseMilliseconds` after a kill).
+///
 /// It runs the live versions as the catalog stored them, so a version keeps running while its
 /// successor is rebuilt side by side (`berrys replay`); every two seconds it looks for
 /// switch-overs, resumed projections, and loops that stopped (after an outage) and restarts
@@ -19,14 +24,17 @@ public struct Projector: Service {
     let definitions: [ProjectionDefinition]
     let logger: Logger
     let rescanSeconds: Double
+    let leasing: ProjectorLeasing
 
     public init(log: EventLog, pool: PostgresPool, definitions: [ProjectionDefinition],
-                logger: Logger = Logger(label: "berrys.projector"), rescanSeconds: Double = 2) {
+                logger: Logger = Logger(label: "berrys.projector"), rescanSeconds: Double = 2,
+                leasing: ProjectorLeasing = ProjectorLeasing()) {
         self.log = log
         self.pool = pool
         self.definitions = definitions
         self.logger = logger
         self.rescanSeconds = rescanSeconds
+        self.leasing = leasing
     }
 
     public func run() async throws {
@@ -52,7 +60,8 @@ public struct Projector: Service {
                 }
                 await running.keep(only: Set(live.map(\.key)))
                 for definition in live where await running.start(definition.key) {
-                    let version = VersionLoops(log: log, pool: pool, catalog: catalog, definition: definition, logger: logger)
+                    let version = VersionLoops(log: log, pool: pool, catalog: catalog, definition: definition, leasing: leasing,
+                                               logger: logger)
                     await running.attach(definition.key, Task {
                         defer { Task { await running.finished(definition.key) } }
                         do { try await version.run() } catch is CancellationError {} catch {
@@ -63,76 +72,13 @@ public struct Projector: Service {
                 try? await Task.sleep(nanoseconds: UInt64(rescanSeconds * 1_000_000_000))
             }
             for task in await running.cancelAll() { await task.value }
+            // Not cancelled with this task: the others take a larger share at once.
+            let members = ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds)
+            await Task { try? await members.leave() }.value
         }
     }
 }
 
 extension ProjectionDefinition {
     var key: String { "\(name) v\(version)" }
-}
-
-/// All partitions of one projection version.
-struct VersionLoops {
-    let log: EventLog
-    let pool: PostgresPool
-    let catalog: ProjectionCatalog
-    let definition: ProjectionDefinition
-    let logger: Logger
-
-    func run() async throws {
-        let checkpoints = try await catalog.checkpoints(definition)
-        var applier = BatchApplier(definition: definition, registry: log.registry)
-        applier.skipped = try await catalog.skippedPositions(definition)
-        let faults = FaultFlag()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for partition in 0..<log.partitioner.partitions {
-                let partitionApplier = PartitionApplier(source: LogSource(log: log), pool: pool, catalog: catalog, batch: applier,
-                                                        partition: partition, batchSize: definition.batchSize, logger: logger)
-                let loop = PartitionLoop(log: log, applier: partitionApplier, start: checkpoints[partition] ?? .zero, faults: faults)
-                group.addTask { try await loop.run() }
-            }
-            try await group.waitForAll()
-        }
-    }
-}
-
-/// Set when one partition of a version faulted, so the others stop too.
-actor FaultFlag {
-    private(set) var raised = false
-    func raise() { raised = true }
-}
-
-/// One projection version on one partition, followed live.
-struct PartitionLoop {
-    let log: EventLog
-    let applier: PartitionApplier
-    let start: StreamID
-    let faults: FaultFlag
-
-    func run() async throws {
-        let definition = applier.batch.definition
-        let partition = applier.partition
-        let log = log
-        let blocking = log.makeBlockingConnection(partition: partition)
-        let applied = Counter(label: "berrys_projection_events_applied_total", dimensions: [("projection", definition.name)])
-        let lag = Gauge(label: "berrys_projection_lag_seconds", dimensions: [("projection", definition.name), ("partition", String(partition))])
-        let faults = faults
-        // Wait for the next entry; it is read (and checked) by the next step.
-        let mode = PartitionApplier.Mode.follow { after in
-            _ = try? await log.follow(partition: partition, after: after, count: 1, blockMilliseconds: 500, upcast: false, on: blocking)
-        }
-        let ending = try await applier.run(from: start, mode: mode, shouldStop: { await faults.raised }) { step in
-            switch step {
-            case .nothingNew:
-                lag.record(0)
-            case .applied(let through, _, let events):
-                applied.increment(by: events)
-                // The age of the newest applied entry: how far behind the log this partition is.
-                lag.record(max(0, Date().timeIntervalSince1970 - Double(through.milliseconds) / 1000))
-            case .faulted, .checkpointMoved:
-                break
-            }
-        }
-        if case .faulted = ending { await faults.raise() }
-    }
 }

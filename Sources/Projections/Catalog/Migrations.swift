@@ -58,6 +58,25 @@ public enum Migrations {
         EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'berrys_reader not granted to %: %', current_user, SQLERRM;
         END $$;
         """),
+        (3, "projection partition leases and projector members", """
+        CREATE TABLE berrys.projection_leases (
+            projection text NOT NULL,
+            version int NOT NULL,
+            partition int NOT NULL,
+            holder text NOT NULL,
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (projection, version, partition),
+            -- Makes holder a key column for row locks: a takeover (holder changes) takes FOR
+            -- UPDATE and waits for a batch fenced FOR KEY SHARE; a renewal (expires_at only)
+            -- takes FOR NO KEY UPDATE and does not.
+            UNIQUE (projection, version, partition, holder),
+            FOREIGN KEY (projection, version) REFERENCES berrys.projections (name, version) ON DELETE CASCADE
+        );
+        CREATE TABLE berrys.projector_members (
+            member text PRIMARY KEY,
+            expires_at timestamptz NOT NULL
+        );
+        """),
     ]
 
     /// Applies the missing migrations; returns the versions it applied.

@@ -1,5 +1,7 @@
-/// How many partitions of one worker a process should hold, and which to take or give back, as
-/// a pure decision: every live process aims at `ceil(partitions / live processes)`.
+/// How many partitions of one worker (or one projection version) a process should hold, and
+/// which to take or give back, as a pure decision: every live process aims at
+/// `ceil(partitions / live processes)`. Shared by the workers' leases (in Redis) and the
+/// projectors' (in PostgreSQL).
 public struct LeasePlan: Sendable, Hashable {
     /// Free partitions to try to take, in order.
     public var acquire: [Int]
