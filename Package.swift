@@ -146,7 +146,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysFoundation", "BerrysJSON", "PostgresClient", "RedisClient"]),
+        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysFoundation", "BerrysJSON", "EventLog", "PostgresClient", "RedisClient"]),
         .testTarget(name: "BerrysBenchTests", dependencies: ["BerrysBench"]),
         .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "BerrysFoundation", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
     ],

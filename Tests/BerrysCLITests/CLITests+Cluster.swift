@@ -64,4 +64,12 @@ extension CLITests {
         let timeout = try await berrys(["status"], environment: ["BERRYS_DURABILITY": "replicated", "BERRYS_REPLICATION_TIMEOUT_MS": "soon"])
         #expect(timeout.status == 78 && timeout.stderr.contains("BERRYS_REPLICATION_TIMEOUT_MS"), "\(timeout.stderr)")
     }
+
+    @Test func seedsThatAllFailAreEachNamed() async throws {
+        let ports = [try TestServers.freePort(), try TestServers.freePort()]
+        let result = try await berrys(["status"], environment: [
+            "BERRYS_REDIS_URL": "redis://" + ports.map { "127.0.0.1:\($0)" }.joined(separator: ","), "BERRYS_REDIS_RETRY_SECONDS": "1"])
+        #expect(result.status == 69, "\(result.stderr)")
+        for port in ports { #expect(result.stderr.contains("127.0.0.1:\(port)"), "\(result.stderr)") }
+    }
 }

@@ -114,4 +114,24 @@ import Testing
         await from.close()
         await to.close()
     }
+
+    /// A seed that is down at start is skipped: the next one answers for the cluster.
+    @Test func aSeedThatIsDownIsSkipped() async throws {
+        let down = RedisConfiguration(host: "127.0.0.1", port: try TestServers.freePort())
+        let pool = RedisPool(seeds: [down] + TestServers.clusterSeeds, size: 1)
+        #expect(try await pool.isCluster())
+        let key = "\(TestServers.uniqueNamespace("seed")):k"
+        try await pool.send("SET", key, "1")
+        #expect(try await pool.send("GET", key).string == "1")
+    }
+
+    /// When no seed answers, the error names every node tried and why.
+    @Test func noSeedAnsweringNamesEveryNodeTried() async throws {
+        let ports = [try TestServers.freePort(), try TestServers.freePort()]
+        let pool = RedisPool(seeds: ports.map { RedisConfiguration(host: "127.0.0.1", port: $0) }, size: 1)
+        let error = await #expect(throws: RedisError.self) { try await pool.send("PING") }
+        let message = error?.message ?? ""
+        #expect(message.contains("no Redis node answered"), "\(message)")
+        for port in ports { #expect(message.contains("127.0.0.1:\(port)"), "\(message)") }
+    }
 }
