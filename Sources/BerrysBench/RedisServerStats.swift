@@ -5,7 +5,11 @@ import RedisClient
 enum RedisServerStats {
     /// Calls and microseconds spent so far in one command (`INFO commandstats`).
     static func commandTime(_ command: String, redis: RedisPool) async throws -> (calls: Double, microseconds: Double) {
-        let info = try await redis.send("INFO", "commandstats").string ?? ""
+        commandTime(command, in: try await redis.send("INFO", "commandstats").string ?? "")
+    }
+
+    /// Calls and microseconds of one command in the text of `INFO commandstats`.
+    static func commandTime(_ command: String, in info: String) -> (calls: Double, microseconds: Double) {
         let prefix = "cmdstat_\(command.lowercased()):"
         guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix(prefix) }) else { return (0, 0) }
         var calls = 0.0, microseconds = 0.0
@@ -20,7 +24,11 @@ enum RedisServerStats {
 
     /// User plus system CPU seconds of the server so far (`INFO cpu`).
     static func cpuSeconds(redis: RedisPool) async throws -> Double {
-        let info = try await redis.send("INFO", "cpu").string ?? ""
+        cpuSeconds(in: try await redis.send("INFO", "cpu").string ?? "")
+    }
+
+    /// User plus system CPU seconds in the text of `INFO cpu`.
+    static func cpuSeconds(in info: String) -> Double {
         var total = 0.0
         for line in info.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: ":")
