@@ -1,4 +1,5 @@
 import BerrysJSON
+import RedisClient
 
 /// One event as stored in the log: CloudEvents 1.0 attributes plus Berrys extensions.
 ///
@@ -68,6 +69,25 @@ public struct EventEnvelope: Sendable, Hashable {
     public var effectivePartitionKey: String { partitionKey ?? subject }
 
     /// The entry's field/value pairs as `berrys_append` takes them (no `sequence`).
+    /// Appends the envelope's fields (name, value, name, value…), as `fields` lists them, to
+    /// `command`, without the array of pairs `fields` makes.
+    public func appendFields(to command: inout RedisCommand) {
+        command.reserveCapacity(arguments: 24, bytes: dataText.utf8.count + 400)
+        command.append("specversion"); command.append(Self.specVersion)
+        command.append("id"); command.append(id)
+        command.append("source"); command.append(source)
+        command.append("type"); command.append(type)
+        command.append("dataversion"); command.append(String(dataVersion))
+        command.append("subject"); command.append(subject)
+        command.append("time"); command.append(time)
+        command.append("datacontenttype"); command.append(Self.dataContentType)
+        command.append("data"); command.append(dataText)
+        if let partitionKey { command.append("partitionkey"); command.append(partitionKey) }
+        if let correlationID { command.append("correlationid"); command.append(correlationID) }
+        if let causationID { command.append("causationid"); command.append(causationID) }
+        for name in extensions.keys.sorted() { command.append(name); command.append(extensions[name]!) }
+    }
+
     public var fields: [(String, String)] {
         var pairs: [(String, String)] = [
             ("specversion", Self.specVersion), ("id", id), ("source", source), ("type", type),

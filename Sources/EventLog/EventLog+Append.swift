@@ -107,12 +107,9 @@ extension EventLog {
     }
 
     func appendCommand(_ envelope: EventEnvelope, partition: Int, expected: ExpectedSequence) -> RedisCommand {
-        var arguments = ["FCALL", "berrys_append", "1", configuration.streamKey(partition: partition), expected.description]
-        for (name, value) in envelope.fields {
-            arguments.append(name)
-            arguments.append(value)
-        }
-        return RedisCommand(arguments)
+        var command = RedisCommand("FCALL", "berrys_append", "1", configuration.streamKey(partition: partition), expected.description)
+        envelope.appendFields(to: &command)
+        return command
     }
 
     func withRetries<T: Sendable>(_ operation: () async throws -> T) async throws -> T {

@@ -52,7 +52,9 @@ extension EventLog {
             }
             var writes = [RedisCommand("MULTI")]
             for entry in plan.entries {
-                writes.append(RedisCommand(["XADD", stream, entry.id.description] + entry.fields.flatMap { [$0.0, $0.1] }))
+                var xadd = RedisCommand("XADD", stream, entry.id.description, "sequence", String(entry.sequence))
+                entry.envelope.appendFields(to: &xadd)
+                writes.append(xadd)
             }
             writes.append(RedisCommand(["HSET", sequenceKey] + plan.sequenceRecords.flatMap { [$0.subject, $0.record] }))
             for record in plan.deduplication {

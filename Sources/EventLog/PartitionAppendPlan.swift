@@ -53,8 +53,9 @@ struct PartitionAppendPlan {
 
     /// One result per event, in order.
     private(set) var outcomes: [Outcome] = []
-    /// The entries to add, in order, each with its id and fields (`sequence` first).
-    private(set) var entries: [(id: StreamID, fields: [(String, String)])] = []
+    /// The entries to add, in order: each event with its stream id and sequence (the entry's
+    /// fields are `sequence`, then the envelope's).
+    private(set) var entries: [(id: StreamID, sequence: Int, envelope: EventEnvelope)] = []
     /// The subjects' new sequence records.
     private(set) var sequenceRecords: [(subject: String, record: String)] = []
     /// The appended ids' de-dup records ("stream-id sequence"), empty when the window is 0.
@@ -93,7 +94,7 @@ struct PartitionAppendPlan {
                 continue
             }
             let sequence = record.sequence + 1
-            entries.append((next, [("sequence", String(sequence))] + envelope.fields))
+            entries.append((next, sequence, envelope))
             outcomes.append(.appended(streamID: next, sequence: sequence))
             let streamText = next.description
             if changedSet.insert(subject).inserted { changed.append(subject) }

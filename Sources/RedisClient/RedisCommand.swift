@@ -36,6 +36,22 @@ public struct RedisCommand: Sendable, Hashable {
         self.init([name] + arguments)
     }
 
+    /// Adds an argument at the end, sent as UTF-8 (building a long command without an array of
+    /// its arguments first: an append's XADD has about 24).
+    public mutating func append(_ argument: String) {
+        var argument = argument
+        argument.withUTF8 { bytes in
+            storage.append(contentsOf: bytes)
+            lengths.append(bytes.count)
+        }
+    }
+
+    /// Reserves room for `arguments` more arguments of `bytes` bytes in all.
+    public mutating func reserveCapacity(arguments: Int, bytes: Int) {
+        storage.reserveCapacity(storage.count + bytes)
+        lengths.reserveCapacity(lengths.count + arguments)
+    }
+
     /// The arguments, byte for byte.
     public var arguments: [[UInt8]] {
         var offset = 0
