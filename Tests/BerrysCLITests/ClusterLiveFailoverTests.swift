@@ -18,9 +18,7 @@ import Testing
             let progress = LiveClusterSystem.Progress()
             let publisher = Task { try await system.publish(rounds: 60, progress: progress) }
             try await eventually("the publisher under way", timeout: 30, every: .milliseconds(10)) { await progress.rounds >= 15 }
-            let connection = RedisConnection(configuration: system.seeds[0].pointing(at: victim))
-            _ = try? await connection.send("DEBUG", "SEGFAULT")
-            await connection.close()
+            try await OwnCluster.kill("live-failover-cluster", node: victim)
             let killedAtRound = await progress.rounds
             // The promoted replica has no replica of its own until the crashed node is back.
             try await eventually("a replica promoted for partition 0's slot", timeout: 30, every: .milliseconds(200)) {

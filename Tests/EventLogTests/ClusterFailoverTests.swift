@@ -52,9 +52,7 @@ import Testing
                     continue
                 }
                 if outage == nil, acknowledgedOnVictim == 100 {
-                    let connection = RedisConnection(configuration: seeds[0].pointing(at: victim))
-                    _ = try? await connection.send("DEBUG", "SEGFAULT")
-                    await connection.close()
+                    try await OwnCluster.kill("failover-cluster", node: victim)
                     outage = Outage()
                 }
             }

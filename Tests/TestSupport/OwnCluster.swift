@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import RedisClient
 
 /// A Redis Cluster (3 primaries + 3 replicas) of one test's own, for tests that change its
@@ -17,6 +18,18 @@ public enum OwnCluster {
             throw TestFailure("local-servers up \(name) exited \(output.status): \(output.stderr)")
         }
         return try await body(String(line.dropFirst("export BERRYS_REDIS_URL=".count)))
+    }
+
+    /// Kills the node of cluster `name` listening on `node`'s port with SIGKILL (its pid from
+    /// `.local/NAME/redis/PORT/redis.pid`), and waits until it is gone.
+    public static func kill(_ name: String, node: RedisNodeAddress) async throws {
+        let pidFile = TestServers.projectRoot.appendingPathComponent(".local/\(name)/redis/\(node.port)/redis.pid").path
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestFailure("no pid in \(pidFile)")
+        }
+        Glibc.kill(pid, SIGKILL)
+        try await eventually("redis-server \(pid) gone", timeout: 10, every: .milliseconds(10)) { Glibc.kill(pid, 0) != 0 }
     }
 
     /// Starts the nodes of `name` that are down again (they rejoin as replicas), off the
