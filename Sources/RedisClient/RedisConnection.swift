@@ -79,9 +79,16 @@ public actor RedisConnection {
         var redirected = false
         for command in commands {
             let reply = try readReply(of: command)
-            if case .error(let message) = reply, let redirection = ClusterRedirection(errorMessage: message) {
-                route?.observe(redirection, RedisNodeAddress(configuration))
-                redirected = true
+            if case .error(let message) = reply {
+                if let redirection = ClusterRedirection(errorMessage: message) {
+                    route?.observe(redirection, RedisNodeAddress(configuration))
+                    redirected = true
+                } else if message.hasPrefix("READONLY") {
+                    // A write reached a replica: the node was a primary in the map, and a
+                    // failover made it a replica (a killed primary restarted). Refresh the map.
+                    route?.lost(RedisNodeAddress(configuration))
+                    redirected = true
+                }
             }
             replies.append(reply)
         }

@@ -30,11 +30,12 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isConnectionFailure: Bool { code == .io || code == .connect }
 
     /// True when the same command may succeed later: the server is unreachable, it answered
-    /// that it is not ready (still loading its data, busy with a script, failing over), or a
-    /// cluster redirected it (the slot map is refreshed before the next try).
+    /// that it is not ready (still loading its data, busy with a script, failing over), a
+    /// cluster redirected it, or a write reached a node that a failover made a replica
+    /// (`READONLY`; the slot map is refreshed before the next try).
     public var isTransient: Bool {
         isConnectionFailure || code == .redirected
-            || (code == .server && ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN"].contains { message.hasPrefix($0) })
+            || (code == .server && ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN", "READONLY"].contains { message.hasPrefix($0) })
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

@@ -28,7 +28,9 @@ public struct RedisFunctionLibrary: Sendable {
             guard loaded != version else { return nil }
             do {
                 try await connection.send("FUNCTION", "LOAD", "REPLACE", source)
-            } catch let error as RedisError where error.code == .server {
+            } catch let error as RedisError where error.code == .server && !error.isTransient {
+                // Transient refusals (a node a failover just made a replica: READONLY) stay as
+                // they are, so that callers retry once the map is refreshed.
                 throw RedisError(.server, "cannot load the Redis function library \(name) v\(version) on \(node): \(error.message)")
             }
             return node

@@ -60,3 +60,23 @@ import Testing
         #expect(empty?.message.contains("node 2 of the list is empty") == true)
     }
 }
+
+/// Which Redis failures are worth the same command again (`RedisError.isTransient`).
+@Suite struct RedisTransientErrorTests {
+    @Test func notReadyFailingOverAndStaleRoutesAreTransient() {
+        for message in ["LOADING Redis is loading the dataset in memory", "BUSY Redis is busy running a script",
+                        "TRYAGAIN Multiple keys request during rehashing of slot", "MASTERDOWN Link with MASTER is down",
+                        "CLUSTERDOWN The cluster is down", "READONLY You can't write against a read only replica."] {
+            #expect(RedisError(.server, message).isTransient, "\(message)")
+        }
+        #expect(RedisError(.io, "Server closed the connection").isTransient)
+        #expect(RedisError(.redirected, "MOVED 1 127.0.0.1:7000").isTransient)
+    }
+
+    @Test func refusalsAreNot() {
+        for message in ["ERR unknown command", "WRONGTYPE Operation against a key holding the wrong kind of value",
+                        "OOM command not allowed when used memory > 'maxmemory'", "NOSCRIPT No matching script"] {
+            #expect(!RedisError(.server, message).isTransient, "\(message)")
+        }
+    }
+}
