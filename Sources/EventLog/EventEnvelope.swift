@@ -68,37 +68,41 @@ public struct EventEnvelope: Sendable, Hashable {
     /// The key that decides the partition: `partitionkey`, else `subject`.
     public var effectivePartitionKey: String { partitionKey ?? subject }
 
-    /// The entry's field/value pairs as `berrys_append` takes them (no `sequence`).
-    /// Appends the envelope's fields (name, value, name, value…), as `fields` lists them, to
-    /// `command`, without the array of pairs `fields` makes.
-    public func appendFields(to command: inout RedisCommand) {
-        command.reserveCapacity(arguments: 24, bytes: dataText.utf8.count + 400)
-        command.append("specversion"); command.append(Self.specVersion)
-        command.append("id"); command.append(id)
-        command.append("source"); command.append(source)
-        command.append("type"); command.append(type)
-        command.append("dataversion"); command.append(String(dataVersion))
-        command.append("subject"); command.append(subject)
-        command.append("time"); command.append(time)
-        command.append("datacontenttype"); command.append(Self.dataContentType)
-        command.append("data"); command.append(dataText)
-        if let partitionKey { command.append("partitionkey"); command.append(partitionKey) }
-        if let correlationID { command.append("correlationid"); command.append(correlationID) }
-        if let causationID { command.append("causationid"); command.append(causationID) }
-        for name in extensions.keys.sorted() { command.append(name); command.append(extensions[name]!) }
+    /// Calls `body` with each field/value pair of the entry, in the order `berrys_append`
+    /// takes them (no `sequence`): the one list of fields, for `fields` and `appendFields`.
+    @inline(__always)
+    private func forEachField(_ body: (String, String) -> Void) {
+        body("specversion", Self.specVersion)
+        body("id", id)
+        body("source", source)
+        body("type", type)
+        body("dataversion", String(dataVersion))
+        body("subject", subject)
+        body("time", time)
+        body("datacontenttype", Self.dataContentType)
+        body("data", dataText)
+        if let partitionKey { body("partitionkey", partitionKey) }
+        if let correlationID { body("correlationid", correlationID) }
+        if let causationID { body("causationid", causationID) }
+        for name in extensions.keys.sorted() { body(name, extensions[name]!) }
     }
 
+    /// The entry's field/value pairs as `berrys_append` takes them (no `sequence`).
     public var fields: [(String, String)] {
-        var pairs: [(String, String)] = [
-            ("specversion", Self.specVersion), ("id", id), ("source", source), ("type", type),
-            ("dataversion", String(dataVersion)), ("subject", subject), ("time", time),
-            ("datacontenttype", Self.dataContentType), ("data", dataText),
-        ]
-        if let partitionKey { pairs.append(("partitionkey", partitionKey)) }
-        if let correlationID { pairs.append(("correlationid", correlationID)) }
-        if let causationID { pairs.append(("causationid", causationID)) }
-        for name in extensions.keys.sorted() { pairs.append((name, extensions[name]!)) }
+        var pairs: [(String, String)] = []
+        pairs.reserveCapacity(12 + extensions.count)
+        forEachField { pairs.append(($0, $1)) }
         return pairs
+    }
+
+    /// Appends the envelope's fields (name, value, name, value…), as `fields` lists them, to
+    /// `command`, without the array of pairs `fields` makes (an append's hot path).
+    public func appendFields(to command: inout RedisCommand) {
+        command.reserveCapacity(arguments: 24, bytes: dataText.utf8.count + 400)
+        forEachField { name, value in
+            command.append(name)
+            command.append(value)
+        }
     }
 
     /// Decodes a stream entry.
