@@ -62,9 +62,13 @@ struct VersionLoops {
             await loops.stop(partition)
             try await leases.release([partition])
         }
-        for partition in plan.acquire {
-            guard try await leases.acquire(partition) else { continue }
-            let start = try await catalog.checkpoints(definition)[partition] ?? .zero
+        var acquired: [Int] = []
+        for partition in plan.acquire where try await leases.acquire(partition) { acquired.append(partition) }
+        guard !acquired.isEmpty else { return }
+        // Read once the leases are held: the previous holder's last commit is in them.
+        let checkpoints = try await catalog.checkpoints(definition)
+        for partition in acquired {
+            let start = checkpoints[partition] ?? .zero
             let applier = PartitionApplier(source: LogSource(log: log), pool: pool, catalog: catalog, batch: applier,
                                            partition: partition, batchSize: definition.batchSize, logger: logger)
             let loop = PartitionLoop(log: log, applier: applier, start: start, faults: faults)
