@@ -19,8 +19,10 @@ import Testing
         let script = TestServers.projectRoot.appendingPathComponent("Tests/Hostile/hostile_http.py").path
         let outcome: (status: Int32, stdout: String, stderr: String)
         do {
-            try await eventually("berrys run answers", every: .milliseconds(200)) {
-                (try? await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(port)/health/liveness"]))?.status == 0
+            // Ready, not just alive: the cases expect the read models built (before that a read
+            // answers 503 not_ready, which ReadinessTests covers).
+            try await eventually("berrys run is ready", every: .milliseconds(200)) {
+                (try? await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(port)/health/readiness"]))?.status == 0
             }
             outcome = try await TestServers.runCapturingOffPool("python3", [script, String(port), String(server.pid), "hostile-read", "hostile-publish"])
         } catch {
@@ -28,7 +30,11 @@ import Testing
             throw error
         }
         let stopped = await server.stopped(signal: SIGTERM)
-        #expect(outcome.status == 0, "hostile_http.py:\n\(outcome.stdout.suffix(4000))\n\(outcome.stderr.suffix(2000))")
+        let serverLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(outcome.status == 0, """
+            hostile_http.py:\n\(outcome.stdout.suffix(4000))\n\(outcome.stderr.suffix(2000))
+            berrys run's errors:\n\(serverLog.split(separator: "\n").filter { $0.contains(" error ") }.suffix(20).joined(separator: "\n"))
+            """)
         #expect(outcome.stdout.contains("hostile HTTP: all cases passed"))
         #expect(stopped == 0, "berrys run did not stop cleanly on SIGTERM (log: \(log))")
     }

@@ -1,4 +1,5 @@
 import BerrysAPI
+import BerrysDomain
 import BerrysJSON
 import EventLog
 import Foundation
@@ -13,6 +14,26 @@ import TestSupport
 import Testing
 
 @Suite(.serialized) struct ReadinessTests {
+    /// Before a projector made a version live, readiness is 503 naming the projections and a
+    /// read answers 503 `not_ready` (not 500: `read.agents` does not exist yet); once the
+    /// projections are registered (their first version goes live), both answer 200.
+    static func expectNotReadyUntilTheReadModelsExist(_ client: some TestClientProtocol, admin: PostgresPool, log: EventLog) async throws {
+        let before = try await client.get("/health/readiness")
+        #expect(before.status == .serviceUnavailable)
+        #expect(before.json["checks"]?["projections"]?["error"]?.stringValue?.contains("no projection is registered") == true, "\(before.json)")
+        let read = try await client.get("/v1/agents")
+        #expect(read.status == .serviceUnavailable, "\(read.json)")
+        #expect(read.json["error"]?["code"] == .string("not_ready"), "\(read.json)")
+        #expect(read.headers[.retryAfter] == "1")
+        let root = TestServers.projectRoot.appendingPathComponent("projections")
+        let platform = try ProjectionDefinition.load(from: root.appendingPathComponent("platform"), knownTypes: Set(TestLog.registry.types),
+                                                     referenceData: TransitionsSQL.referenceData)
+        try await ProjectionCatalog(pool: admin).register(platform, partitions: log.partitioner.partitions)
+        let after = try await client.get("/health/readiness")
+        #expect(after.status == .ok, "\(after.json)")
+        #expect(try await client.get("/v1/agents").status == .ok)
+    }
+
     /// Readiness goes 503 naming PostgreSQL while it is stopped, and back to 200 when it returns.
     @Test func readinessFollowsPostgres() async throws {
         let server = try await SparePostgresServer.make()
@@ -25,7 +46,7 @@ import Testing
                                            settings: APISettings())
         let app = Application(router: APIServer.router(dependencies, domain: [BerrysRoutes(dependencies: dependencies)]))
         try await app.test(.router) { client async throws in
-            #expect(try await client.get("/health/readiness").status == .ok)
+            try await Self.expectNotReadyUntilTheReadModelsExist(client, admin: admin, log: log)
             await server.stopOffPool()
             let down = try await client.get("/health/readiness")
             #expect(down.status == .serviceUnavailable)

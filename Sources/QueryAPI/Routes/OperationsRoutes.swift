@@ -57,7 +57,8 @@ struct OperationsRoutes {
         }
     }
 
-    /// Redis PING, PostgreSQL SELECT 1, no faulted projection, lag under the limit; 503 naming what failed.
+    /// Redis PING, PostgreSQL SELECT 1, a live version of every projection (so `read.*` exists), no
+    /// faulted projection, lag under the limit; 503 naming what failed.
     private func readiness() async throws -> Response {
         var report = ReadinessReport()
         let redis = dependencies.redis, admin = dependencies.admin, log = dependencies.log
@@ -67,7 +68,12 @@ struct OperationsRoutes {
         if report.ready {
             await report.check("projections") {
                 let statuses = try await ProjectionStatus.all(pool: admin, log: log)
+                if statuses.isEmpty { return "no projection is registered yet: is a projector running?" }
                 if let faulted = statuses.first(where: { $0.state == .faulted }) { return "projection \(faulted.name) is faulted: \(faulted.error ?? "")" }
+                let live = Set(statuses.filter { $0.state == .live }.map(\.name))
+                if let unbuilt = statuses.first(where: { !live.contains($0.name) }) {
+                    return "projection \(unbuilt.name) has no live version yet (its first build is running)"
+                }
                 if let lagging = statuses.first(where: { $0.state == .live && $0.lagSeconds > limit }) {
                     return "projection \(lagging.name) lags \(Int(lagging.lagSeconds)) s (limit \(Int(limit)) s)"
                 }

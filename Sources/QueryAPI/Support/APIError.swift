@@ -60,6 +60,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case let error as PostgresError where error.sqlState == "57014":
             // statement_timeout (the request's deadline) or a cancelled query.
             return RequestDeadline.current?.error ?? APIError(.serviceUnavailable, code: "request_timeout", "the query was cancelled (timeout)")
+        case let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "3F000":
+            // A `read.*` view (or the schema) that does not exist yet: no projector has made a
+            // version live since the database was created (`berrys run` answers before its first build).
+            var notReady = APIError(.serviceUnavailable, code: "not_ready",
+                                    "the read models are not built yet (no live projection version); try again once GET /health/readiness answers 200")
+            notReady.headers[.retryAfter] = "1"
+            return notReady
         case let error as PostgresError where error.isTransient:
             return APIError(.serviceUnavailable, code: "unavailable",
                             error.isConnectionFailure ? "PostgreSQL is unreachable; try again" : "PostgreSQL is busy (\(error.sqlState ?? "")); try again")
