@@ -56,7 +56,8 @@ public struct Settings: Sendable {
             unavailableRetrySeconds: Double(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)),
             partitionsAreRequired: !(values["BERRYS_PARTITIONS"] ?? "").isEmpty,
             durability: try durability(values, timeoutMilliseconds: try integer(
-                "BERRYS_REPLICATION_TIMEOUT_MS", Durability.defaultReplicationTimeoutMilliseconds, 1...600_000)))
+                "BERRYS_REPLICATION_TIMEOUT_MS", Durability.defaultReplicationTimeoutMilliseconds, 1...600_000)),
+            retention: try retention(values))
         var tokens: APITokens?
         if let text = values["BERRYS_API_TOKENS"], !text.isEmpty {
             do { tokens = try APITokens(parsing: text) } catch {
@@ -72,6 +73,13 @@ public struct Settings: Sendable {
             tokens: tokens,
             requestTimeout: Double(try integer("BERRYS_REQUEST_TIMEOUT_MS", 30_000, 100...3_600_000)) / 1000)
         return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format, api: api)
+    }
+
+    /// `BERRYS_RETENTION` (all | entries:N | age:N[s|m|h|d]).
+    private static func retention(_ values: [String: String]) throws -> RetentionPolicy {
+        do { return try RetentionPolicy(parsing: values["BERRYS_RETENTION"] ?? "") } catch let error as EventLogError {
+            throw SettingsError(variable: "BERRYS_RETENTION", error.message)
+        }
     }
 
     /// `BERRYS_DURABILITY` (local|replicated), with `replicated`'s timeout.

@@ -4,30 +4,65 @@ extension EventLog {
     /// Reads up to `count` events of a partition after `after` (exclusive), oldest first.
     /// - Parameter upcast: convert payloads to the newest schema version (default true).
     /// - Throws: `EventLogError.corruptEntry` for an entry that is not a valid envelope.
+    /// - Throws: `EventLogError.trimmed` when entries after `after` were trimmed from Redis
+    ///   (the tiered log reads them from the archive).
     public func read(partition: Int, after: StreamID = .zero, count: Int = 100, upcast: Bool = true) async throws -> [EventEnvelope] {
-        let reply = try await withRetries {
-            try await redis.send(RedisCommand("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
-                .replying(as: .streamEntries))
-        }
-        return try decodeEntries(reply, partition: partition, upcast: upcast)
+        let tail = try await tail(partition: partition, after: after, count: count)
+        try refuseTrimmed(tail, partition: partition, after: after)
+        return try decodeEntries(tail.reply, partition: partition, upcast: upcast)
+    }
+
+    /// What Redis holds of a partition after `after`: up to `count` entries, and the trim
+    /// watermark read after them on the same connection (so it is at least the one in force
+    /// when they were read). Every entry after `after` at or above `watermark` is in `reply`'s
+    /// range; entries between `after` and `watermark` may be gone (they are in the archive).
+    func tail(partition: Int, after: StreamID, count: Int) async throws -> (reply: RedisValue, watermark: StreamID) {
+        let stream = configuration.streamKey(partition: partition)
+        let commands = [RedisCommand("XRANGE", stream, "(\(after)", "+", "COUNT", String(count)).replying(as: .streamEntries),
+                        RedisCommand("GET", configuration.keys.trimmed(partition: partition))]
+        return try Self.tail(try await withRetries { try await redis.withConnection(routedBy: stream) { try await $0.pipeline(commands) } })
+    }
+
+    /// `tail` as entries kept as stored (`.corrupt` for one that is not an envelope), for the
+    /// tiered log.
+    public func readTail(partition: Int, after: StreamID, count: Int) async throws -> (entries: [LogEntry], watermark: StreamID) {
+        let tail = try await tail(partition: partition, after: after, count: count)
+        return (try decodeLenient(tail.reply, partition: partition), tail.watermark)
+    }
+
+    private static func tail(_ replies: [RedisValue]) throws -> (reply: RedisValue, watermark: StreamID) {
+        if let message = replies[0].errorMessage ?? replies[1].errorMessage { throw RedisError(.server, message) }
+        return (replies[0], replies[1].string.flatMap(StreamID.init) ?? .zero)
+    }
+
+    /// Redis alone cannot serve reads after `after` once the watermark passed its successor.
+    func refuseTrimmed(_ tail: (reply: RedisValue, watermark: StreamID), partition: Int, after: StreamID) throws {
+        guard after.successor < tail.watermark else { return }
+        throw EventLogError(.trimmed, field: "\(partition)-\(after)",
+                            "partition \(partition) of the Redis log is trimmed below \(tail.watermark); entries after \(after) are in the archive "
+                            + "(read.events): read them through the tiered log (berrys log read, rebuilds and the projector do)")
     }
 
     /// Waits up to `blockMilliseconds` for events of a partition after `after`.
     /// - Parameter connection: a connection of the caller's own for the blocking read; without
     ///   one, a pooled connection is held for the whole wait (and publishers may queue behind it).
+    /// - Throws: `EventLogError.trimmed` as `read` does (the trim watermark is read after the
+    ///   wait, on the same connection).
     public func follow(partition: Int, after: StreamID, count: Int = 100, blockMilliseconds: Int = 1000,
                        upcast: Bool = true, on connection: RedisConnection? = nil) async throws -> [EventEnvelope] {
         let key = configuration.streamKey(partition: partition)
-        let command = RedisCommand("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS", key, after.description)
-            .replying(as: .firstStreamEntries)
+        let commands = [RedisCommand("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS", key, after.description)
+            .replying(as: .firstStreamEntries), RedisCommand("GET", configuration.keys.trimmed(partition: partition))]
         let timeout = Double(blockMilliseconds) / 1000 + 5
-        let reply: RedisValue
+        let replies: [RedisValue]
         if let connection {
-            reply = try await withRetries { try await blockingSend(command, on: connection, timeout: timeout) }
+            replies = try await withRetries { try await blockingPipeline(commands, on: connection, timeout: timeout) }
         } else {
-            reply = try await withRetries { try await redis.withConnection(routedBy: key) { try await blockingSend(command, on: $0, timeout: timeout) } }
+            replies = try await withRetries { try await redis.withConnection(routedBy: key) { try await blockingPipeline(commands, on: $0, timeout: timeout) } }
         }
-        return try decodeEntries(reply, partition: partition, upcast: upcast)
+        let tail = try Self.tail(replies)
+        try refuseTrimmed(tail, partition: partition, after: after)
+        return try decodeEntries(tail.reply, partition: partition, upcast: upcast)
     }
 
     /// A connection of its own for `follow` on `partition`: to the log's Redis, or in a
@@ -56,12 +91,11 @@ extension EventLog {
 
     /// Reads up to `count` entries of a partition after `after` as stored, keeping entries that
     /// are not valid envelopes as `.corrupt` instead of failing the whole read.
+    /// - Throws: `EventLogError.trimmed` as `read` does.
     public func readEntries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
-        let reply = try await withRetries {
-            try await redis.send(RedisCommand("XRANGE", configuration.streamKey(partition: partition), "(\(after)", "+", "COUNT", String(count))
-                .replying(as: .streamEntries))
-        }
-        return try decodeLenient(reply, partition: partition)
+        let tail = try await tail(partition: partition, after: after, count: count)
+        try refuseTrimmed(tail, partition: partition, after: after)
+        return try decodeLenient(tail.reply, partition: partition)
     }
 
     func decodeLenient(_ reply: RedisValue, partition: Int) throws -> [LogEntry] {
@@ -80,13 +114,14 @@ extension EventLog {
     }
 }
 
-/// Sends a blocking command with a reply timeout long enough for it, then restores the default.
-private func blockingSend(_ command: RedisCommand, on connection: RedisConnection, timeout: Double) async throws -> RedisValue {
+/// Pipelines commands, the first a blocking one, with a reply timeout long enough for it, then
+/// restores the default.
+private func blockingPipeline(_ commands: [RedisCommand], on connection: RedisConnection, timeout: Double) async throws -> [RedisValue] {
     try await connection.setReplyTimeout(timeout)
     do {
-        let reply = try await connection.send(command)
+        let replies = try await connection.pipeline(commands)
         try await connection.setReplyTimeout(nil)
-        return reply
+        return replies
     } catch {
         try? await connection.setReplyTimeout(nil)
         throw error

@@ -16,11 +16,14 @@ public struct EventLogConfiguration: Sendable, Hashable {
     public var partitionsAreRequired: Bool
     /// When an append counts as done: on the primary, or on a replica too.
     public var durability: Durability
+    /// How much of each partition Redis keeps (`BERRYS_RETENTION`; everything by default).
+    public var retention: RetentionPolicy
 
     public init(namespace: String = "berrys", partitions: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000,
                 maximumPayloadBytes: Int = 1 << 20, unavailableRetrySeconds: Double = 10, partitionsAreRequired: Bool = false,
-                durability: Durability = .local) {
+                durability: Durability = .local, retention: RetentionPolicy = .keepAll) {
         self.durability = durability
+        self.retention = retention
         self.partitionsAreRequired = partitionsAreRequired
         self.namespace = namespace
         self.partitions = partitions

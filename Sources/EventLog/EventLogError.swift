@@ -24,6 +24,9 @@ public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible 
         case registry = "BERRYS_REGISTRY"
         /// A stored entry could not be decoded.
         case corruptEntry = "BERRYS_CORRUPT_ENTRY"
+        /// Redis alone was asked for entries the retention trimmed (they are in the archive:
+        /// read through the tiered log).
+        case trimmed = "BERRYS_TRIMMED"
     }
 
     public var code: Code

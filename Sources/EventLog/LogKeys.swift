@@ -23,6 +23,9 @@ public struct LogKeys: Sendable, Hashable {
     public func deduplication(partition: Int, eventID: String) -> String {
         "\(namespace):dedup:\(Self.hashTag(partition: partition)):\(eventID)"
     }
+    /// The trim watermark, `<ns>:trimmed:{p}`: every entry of the stream at or above it is still
+    /// there; below it, entries may have been trimmed (they are in the archive). Absent: never trimmed.
+    public func trimmed(partition: Int) -> String { "\(namespace):trimmed:\(Self.hashTag(partition: partition))" }
     /// The per-partition settings the append function reads, `<ns>:config:{p}`.
     public func config(partition: Int) -> String { "\(namespace):config:\(Self.hashTag(partition: partition))" }
     /// The log's metadata hash (partition count), `<ns>:meta`.

@@ -1,6 +1,6 @@
 import RedisClient
 
-/// Creates a log's metadata and loads the append function, idempotently.
+/// Creates a log's metadata and loads the append and trim functions, idempotently.
 struct LogSetup {
     let redis: RedisPool
     let configuration: EventLogConfiguration
@@ -50,5 +50,6 @@ struct LogSetup {
 
     private func loadFunctionIfNeeded() async throws {
         try await AppendFunction.library.ensureLoaded(on: redis)
+        try await TrimFunction.library.ensureLoaded(on: redis)
     }
 }

@@ -72,6 +72,11 @@ public struct StreamID: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public var description: String { "\(milliseconds)-\(sequence)" }
 
+    /// The smallest id after this one: `XTRIM … MINID` with it removes this entry and all before.
+    public var successor: StreamID {
+        sequence == .max ? StreamID(milliseconds: milliseconds + 1, sequence: 0) : StreamID(milliseconds: milliseconds, sequence: sequence + 1)
+    }
+
     public static func < (lhs: StreamID, rhs: StreamID) -> Bool {
         (lhs.milliseconds, lhs.sequence) < (rhs.milliseconds, rhs.sequence)
     }

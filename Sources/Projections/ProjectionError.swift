@@ -11,6 +11,8 @@ public struct ProjectionError: Error, Sendable, Hashable, CustomStringConvertibl
         case unknown = "PROJECTION_UNKNOWN"
         /// Someone else holds the projection (another replay or projector).
         case busy = "PROJECTION_BUSY"
+        /// Redis was trimmed below where the archive reaches: the events in between are in neither tier.
+        case archiveIncomplete = "PROJECTION_ARCHIVE_INCOMPLETE"
     }
 
     public var code: Code

@@ -34,7 +34,8 @@ struct ProjectCommand: LongRunningCommand {
             let log = try await context.openLog(create: true)
             let logger = Logger(label: "berrys.projector")
             logger.info("projecting \(definitions.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")) over \(log.partitioner.partitions) partitions")
-            return [Projector(log: log, pool: pool, definitions: definitions, logger: logger, leasing: leasing)]
+            return [Projector(log: log, pool: pool, definitions: definitions, logger: logger, leasing: leasing),
+                    LogTrimmer(log: log, catalog: ProjectionCatalog(pool: pool), policy: log.configuration.retention)]
         } }
     }
 }

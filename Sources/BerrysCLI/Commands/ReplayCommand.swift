@@ -18,7 +18,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Events per batch (one transaction each).") var batchSize: Int = 5000
     @Flag(help: "When the files changed without a version bump, build them as the next version instead of refusing.")
     var rebuildChanged = false
-    @Flag(help: "Read the history from the archive projection (read.events) instead of Redis, e.g. after Redis was trimmed.")
+    @Flag(help: "Read the history from the archive projection (read.events) alone. Without it the tiered log is read: the archive below Redis's trimmed point, Redis from there on.")
     var fromArchive = false
 
     func run() async throws {
@@ -35,7 +35,7 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             let log = try await context.openLog(create: false)
             let bar = ProgressLine()
-            let source: any EventSource = fromArchive ? ArchiveSource(pool: pool) : LogSource(log: log)
+            let source: any EventSource = fromArchive ? ArchiveSource(pool: pool) : TieredSource(log: log, pool: pool)
             let applied = try await ProjectionBuilder(log: log, pool: pool, definition: definition, batchSize: batchSize,
                                                       source: source).run { bar.show($0) }
             bar.finish()

@@ -35,7 +35,8 @@ struct RunCommand: LongRunningCommand {
             let api = context.apiService(log: log, admin: postgres, metrics: metrics, listening: listening, logger: Logger(label: "berrys.api"))
             logger.info("API on http://\(context.settings.api.host):\(context.settings.api.port)")
             logger.info("running projections \(definitions.map(\.name).joined(separator: ", ")) and workers \(workers.map(\.name).joined(separator: ", "))")
-            return [api, AfterListening(listening, projector), AfterListening(listening, runtime)]
+            let trimmer = LogTrimmer(log: log, catalog: ProjectionCatalog(pool: postgres), policy: log.configuration.retention)
+            return [api, AfterListening(listening, projector), AfterListening(listening, runtime), AfterListening(listening, trimmer)]
         } }
     }
 }

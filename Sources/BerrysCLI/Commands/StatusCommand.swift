@@ -1,13 +1,14 @@
 import CommandSupport
 import ArgumentParser
 import Foundation
+import Projections
 import RedisClient
 import Workers
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the log's partitions (with their Redis Cluster slot and node) and each worker's consumer groups: pending, lag (entries and seconds), consumers, DLQ size.")
+        abstract: "Show the log's partitions (with Redis memory, what holds trimming back, their Redis Cluster slot and node) and each worker's consumer groups: pending, lag (entries and seconds), consumers, DLQ size.")
 
     func run() async throws {
         try await reportingFailures {
@@ -15,13 +16,27 @@ struct StatusCommand: AsyncParsableCommand {
             let log = try await context.openLog(create: false)
             let reader = WorkerStatusReader(redis: context.redis, namespace: log.configuration.namespace, partitions: log.partitioner.partitions)
             let cluster = try await context.redis.isCluster()
-            print("Redis: " + (cluster ? "cluster of \(try await context.redis.primaries().count) primaries" : "one node"))
-            print(["PARTITION", "LENGTH", "LAST ID", "SLOT", "NODE"].joined(separator: "\t"))
+            let memory = try await log.redisUsedMemory()
+            print("Redis: " + (cluster ? "cluster of \(try await context.redis.primaries().count) primaries" : "one node")
+                  + String(format: ", %.1f MiB in use; retention %@", Double(memory) / 1_048_576, log.configuration.retention.description))
+            // What holds trimming back needs the archive's checkpoints from PostgreSQL; without it the
+            // rest of the status still shows.
+            let trimmer = LogTrimmer(log: log, catalog: ProjectionCatalog(pool: context.postgres(size: 2)), policy: log.configuration.retention)
+            let trims: [Int: PartitionTrimReport]
+            do {
+                trims = Dictionary(uniqueKeysWithValues: try await trimmer.round(dryRun: true).map { ($0.partition, $0) })
+            } catch {
+                trims = [:]
+                print("(trimming state unknown: \(error))")
+            }
+            print(["PARTITION", "LENGTH", "LAST ID", "TRIMMED BELOW", "TRIM HELD BY", "SLOT", "NODE"].joined(separator: "\t"))
             for partition in try await reader.partitionStatuses() {
                 let stream = log.configuration.streamKey(partition: partition.partition)
                 let node = try await context.redis.node(forKey: stream)
-                print(["\(partition.partition)", "\(partition.length)", partition.lastID, cluster ? "\(HashSlot.of(stream))" : "-",
-                       node.description].joined(separator: "\t"))
+                let trim = trims[partition.partition]
+                let watermark = trim.map { $0.state.watermark == .zero ? "-" : $0.state.watermark.description } ?? "?"
+                print(["\(partition.partition)", "\(partition.length)", partition.lastID, watermark, trim.map { $0.heldBy ?? "-" } ?? "?",
+                       cluster ? "\(HashSlot.of(stream))" : "-", node.description].joined(separator: "\t"))
             }
             print("")
             print(["WORKER", "PARTITION", "PENDING", "LAG", "LAG SECONDS", "CONSUMERS", "DLQ", "LEASE HOLDER"].joined(separator: "\t"))

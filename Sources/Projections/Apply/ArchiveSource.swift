@@ -2,8 +2,8 @@ import BerrysJSON
 import EventLog
 import PostgresClient
 
-/// The `archive` projection's `read.events`, in log order: history that was trimmed from Redis
-/// can still be replayed (`berrys replay NAME --from-archive`).
+/// The `archive` projection's `read.events`, in log order: the tier below Redis's trimmed
+/// point (`TieredSource`), and the whole source of `berrys replay NAME --from-archive`.
 public struct ArchiveSource: EventSource {
     let pool: PostgresPool
 
@@ -12,15 +12,22 @@ public struct ArchiveSource: EventSource {
     }
 
     public func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
+        try await entries(partition: partition, after: after, before: nil, count: count)
+    }
+
+    /// Up to `count` archived entries of `partition` after `after` and, when given, below `before`.
+    public func entries(partition: Int, after: StreamID, before: StreamID?, count: Int) async throws -> [LogEntry] {
+        let end = before ?? StreamID(milliseconds: UInt64(Int64.max), sequence: UInt64(Int64.max))
         let rows = try await pool.query("""
             SELECT stream_id, id, source, type, dataversion, subject, sequence, partitionkey,
                    to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time,
                    correlationid, causationid, data::text AS data
             FROM read.events
-            WHERE partition = $1 AND (stream_ms, stream_seq) > ($2::bigint, $3::bigint)
+            WHERE partition = $1 AND (stream_ms, stream_seq) > ($2::bigint, $3::bigint) AND (stream_ms, stream_seq) < ($5::bigint, $6::bigint)
             ORDER BY stream_ms, stream_seq
             LIMIT $4
-            """, [partition, Int64(after.milliseconds), Int64(after.sequence), count]).rows
+            """, [partition, Int64(after.milliseconds), Int64(after.sequence), count,
+                  Int64(clamping: end.milliseconds), Int64(clamping: end.sequence)]).rows
         return try rows.map { row in
             guard let streamID = try row.text("stream_id").flatMap(StreamID.init), let id = try row.text("id"),
                   let type = try row.text("type"), let subject = try row.text("subject"),

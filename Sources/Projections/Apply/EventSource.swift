@@ -1,20 +1,8 @@
 import EventLog
 
-/// Where a rebuild reads events from: the log itself, or the archive of it in PostgreSQL.
+/// Where an applier reads events from: the tiered log (`TieredSource`, what the projector and
+/// rebuilds use), or the archive alone (`ArchiveSource`).
 public protocol EventSource: Sendable {
     /// Up to `count` entries of `partition` after `after`, oldest first, as stored (not upcast).
     func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry]
-}
-
-/// The Redis log.
-public struct LogSource: EventSource {
-    let log: EventLog
-
-    public init(log: EventLog) {
-        self.log = log
-    }
-
-    public func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
-        try await log.readEntries(partition: partition, after: after, count: count)
-    }
 }

@@ -30,7 +30,8 @@ public struct ProjectionBuilder: Sendable {
     /// - Parameters:
     ///   - partitionOrder: apply the partitions one after another in this order (default: all
     ///     in parallel); used to prove results do not depend on the interleaving.
-    ///   - source: where events come from (default: the log; `ArchiveSource` for trimmed history).
+    ///   - source: where events come from (default: the tiered log, archive below Redis's trimmed
+    ///     point; `ArchiveSource` for the archive alone).
     public init(log: EventLog, pool: PostgresPool, definition: ProjectionDefinition, batchSize: Int = 5000,
                 partitionOrder: [Int]? = nil, source: (any EventSource)? = nil, logger: Logger = Logger(label: "berrys.replay")) {
         self.log = log
@@ -38,7 +39,7 @@ public struct ProjectionBuilder: Sendable {
         self.definition = definition
         self.batchSize = batchSize
         self.partitionOrder = partitionOrder
-        self.source = source ?? LogSource(log: log)
+        self.source = source ?? TieredSource(log: log, pool: pool)
         self.logger = logger
     }
 

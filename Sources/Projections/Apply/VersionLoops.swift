@@ -69,7 +69,7 @@ struct VersionLoops {
         let checkpoints = try await catalog.checkpoints(definition)
         for partition in acquired {
             let start = checkpoints[partition] ?? .zero
-            let applier = PartitionApplier(source: LogSource(log: log), pool: pool, catalog: catalog, batch: applier,
+            let applier = PartitionApplier(source: TieredSource(log: log, pool: pool), pool: pool, catalog: catalog, batch: applier,
                                            partition: partition, batchSize: definition.batchSize, logger: logger)
             let loop = PartitionLoop(log: log, applier: applier, start: start, faults: faults)
             await loops.start(partition) { try await loop.run() }

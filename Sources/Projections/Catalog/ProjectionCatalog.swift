@@ -58,6 +58,11 @@ public struct ProjectionCatalog: Sendable {
         try CheckpointQuery.positions(try await pool.query(CheckpointQuery.ofVersion, [name, version]))
     }
 
+    /// The checkpoint of each partition of a projection's live version (empty while none is live).
+    public func liveCheckpoints(projection name: String) async throws -> [Int: StreamID] {
+        try CheckpointQuery.positions(try await pool.query(CheckpointQuery.ofLiveVersion, [name]))
+    }
+
     /// Records that a handler failed on an event; the projection stops until resumed.
     public func markFaulted(_ definition: ProjectionDefinition, eventID: String?, position: Position?, error: String) async throws {
         try await pool.query("""

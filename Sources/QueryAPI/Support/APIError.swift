@@ -102,6 +102,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return APIError(.serviceUnavailable, code: "not_replicated", error.message)
         case .registry:
             return APIError(.internalServerError, code: "registry", error.message)
+        case .trimmed:
+            return APIError(.gone, code: "trimmed", error.message)
         }
     }
 }
