@@ -44,7 +44,11 @@ public func reportingFailures(_ body: () async throws -> Void) async throws {
         throw ExitCode(ExitCodes.configuration)
     } catch let error as ProjectionError {
         printError("berrys: \(error)")
-        throw ExitCode(error.code == .definition || error.code == .changedWithoutVersionBump ? ExitCodes.configuration : ExitCodes.refused)
+        switch error.code {
+        case .definition, .changedWithoutVersionBump: throw ExitCode(ExitCodes.configuration)
+        case .notReached: throw ExitCode(ExitCodes.unavailable)
+        default: throw ExitCode(ExitCodes.refused)
+        }
     } catch let error as PostgresError {
         printError("berrys: \(error)")
         throw ExitCode(error.isTransient ? ExitCodes.unavailable : ExitCodes.refused)

@@ -155,9 +155,20 @@ extension EventLog {
     /// whether, and how far, an entity exists in the log itself, whatever read models lag behind.
     /// - Parameter partitionKey: the subject's partition key when it is not the subject.
     public func currentSequence(subject: String, partitionKey: String? = nil) async throws -> Int {
+        try await subjectHead(subject: subject, partitionKey: partitionKey)?.sequence ?? 0
+    }
+
+    /// A subject's latest event as the append function recorded it: its sequence and where it
+    /// is in the log (nil when the subject has no events). Reading a subject's history up to
+    /// it, once the archive has reached it, misses none of its events.
+    /// - Parameter partitionKey: the subject's partition key when it is not the subject.
+    public func subjectHead(subject: String, partitionKey: String? = nil) async throws -> (sequence: Int, position: Position)? {
         let partition = partitioner.partition(for: partitionKey ?? subject)
         let key = configuration.keys.sequences(partition: partition)
         let value = try await withRetries { try await redis.send("HGET", key, subject) }
-        return value.string.flatMap { $0.split(separator: " ").first }.flatMap { Int($0) } ?? 0
+        // "sequence stream-id s|k event-id" (AppendFunction).
+        guard let fields = value.string?.split(separator: " "), fields.count >= 2, let sequence = Int(fields[0]),
+              let streamID = StreamID(String(fields[1])) else { return nil }
+        return (sequence, Position(partition: partition, streamID: streamID))
     }
 }

@@ -13,6 +13,8 @@ public struct ProjectionError: Error, Sendable, Hashable, CustomStringConvertibl
         case busy = "PROJECTION_BUSY"
         /// Redis was trimmed below where the archive reaches: the events in between are in neither tier.
         case archiveIncomplete = "PROJECTION_ARCHIVE_INCOMPLETE"
+        /// A projection did not reach a position in time (a consistent read waited for it).
+        case notReached = "PROJECTION_NOT_REACHED"
     }
 
     public var code: Code

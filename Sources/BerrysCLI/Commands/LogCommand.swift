@@ -6,7 +6,7 @@ import Projections
 
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "Read and trim the event log.", subcommands: [Read.self, Trim.self])
+        commandName: "log", abstract: "Read the event log, one subject's history, and trim it.", subcommands: [Read.self, Subject.self, Trim.self])
 
     struct Read: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import BerrysJSON
+import HTTPTypes
 import Hummingbird
 import PostgresClient
 
@@ -45,14 +46,41 @@ struct EventRoutes {
             }
             return JSONResponse.make(event, contentType: "application/cloudevents+json")
         }
-        archive.get("/v1/subjects/:subject/events") { request, context in
-            let subject = try QueryParameters(request, context).path("subject")
-            let events = try await reads.json("""
-                SELECT coalesce(json_agg(e ORDER BY s), '[]'::json)::text FROM (SELECT \(Self.cloudEvent) AS e, sequence AS s
-                FROM read.events WHERE subject = $1) x
-                """, [subject]) ?? "[]"
-            guard events != "[]" else { throw APIError.notFound("subject \(subject)") }
-            return JSONResponse.make(events, contentType: "application/cloudevents-batch+json")
+        archive.get("/v1/subjects/:subject/events") { request, context in try await subjectHistory(request, context) }
+    }
+
+    /// A subject's events in sequence order, up to its current sequence in Redis once the
+    /// archive has reached it (so a publish acknowledged before the request is always in it);
+    /// `from_sequence`, `at_sequence` and `at_time` cut it, `limit` pages it
+    /// (`Berrys-Next-From-Sequence` names the next page's start).
+    private func subjectHistory(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let query = QueryParameters(request, context)
+        let subject = try query.path("subject")
+        let partitionKey = try query.string("partitionkey")
+        let from = try query.integer("from_sequence", in: 1...Int.max) ?? 1
+        let atSequence = try query.integer("at_sequence", in: 1...Int.max)
+        let atTime = try query.timestamp("at_time")
+        let limit = try query.limit(default: 1000, maximum: 10_000)
+        let log = dependencies.log
+        guard let head = try await log.subjectHead(subject: subject, partitionKey: partitionKey) else {
+            throw APIError.notFound("subject \(subject)" + (partitionKey == nil ? " (give partitionkey when its events carry one)" : ""))
         }
+        guard try await Consistency.wait(projection: "archive", reached: head.position, dependencies: dependencies) else {
+            throw try await Consistency.timedOut(projection: "archive", what: "\(subject)'s latest event (sequence \(head.sequence), position \(head.position))",
+                                                 dependencies: dependencies)
+        }
+        let through = min(head.sequence, atSequence ?? head.sequence)
+        let rows = try await reads.json("""
+            SELECT coalesce(json_agg(e ORDER BY s), '[]'::json)::text FROM (SELECT \(Self.cloudEvent) AS e, sequence AS s
+            FROM read.events WHERE subject = $1 AND sequence >= $2 AND sequence <= $3 AND ($4::timestamptz IS NULL OR time <= $4::timestamptz)
+            ORDER BY sequence LIMIT $5) x
+            """, [subject, from, through, atTime, limit]) ?? "[]"
+        var response = JSONResponse.make(rows, contentType: "application/cloudevents-batch+json")
+        response.headers[HTTPField.Name("Berrys-Subject-Sequence")!] = String(head.sequence)
+        if let shown = try JSON(parsing: rows).arrayValue, shown.count == limit,
+           let last = shown.last?["sequence"]?.stringValue.flatMap({ Int($0) }), last < through {
+            response.headers[HTTPField.Name("Berrys-Next-From-Sequence")!] = String(last + 1)
+        }
+        return response
     }
 }

@@ -26,17 +26,30 @@ struct Consistency {
         guard position.streamID <= (try await dependencies.log.lastStreamID(partition: position.partition)) else {
             throw APIError.badParameter("consistent_with", "names a position that is not in the log (yet)")
         }
-        let waiter = dependencies.checkpoints
+        guard try await wait(projection: projection, reached: position, dependencies: dependencies) else {
+            throw try await timedOut(projection: projection, what: token, dependencies: dependencies)
+        }
+    }
+
+    /// Waits until `projection` has applied `position`, within the consistency timeout and the
+    /// request's deadline; false when the consistency timeout ran out.
+    /// - Throws: the deadline's 503 when the request's deadline ran out first.
+    static func wait(projection: String, reached position: Position, dependencies: APIDependencies) async throws -> Bool {
         let timeout = dependencies.settings.consistencyTimeout
         let deadline = RequestDeadline.current
         let cutByDeadline = deadline.map { $0.remaining < timeout } ?? false
-        guard try await waiter.wait(projection: projection, reached: position, timeout: min(timeout, deadline?.remaining ?? timeout)) else {
-            if cutByDeadline, let deadline { throw deadline.error }
-            let lag = (try? await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log))?.first { $0.name == projection }
-            throw APIError(.gatewayTimeout, code: "consistency_timeout",
-                           "projection \(projection) did not reach \(token) within \(Int(timeout * 1000)) ms",
-                           details: [.object(["projection": .string(projection), "lag_events": .number(Double(lag?.lagEvents ?? -1)),
-                                              "lag_seconds": .number(lag?.lagSeconds ?? -1)])])
-        }
+        let reached = try await dependencies.checkpoints.wait(projection: projection, reached: position,
+                                                              timeout: min(timeout, deadline?.remaining ?? timeout))
+        if !reached, cutByDeadline, let deadline { throw deadline.error }
+        return reached
+    }
+
+    /// The 504 of a wait that ran out: which projection, what it waited for, and its lag.
+    static func timedOut(projection: String, what: String, dependencies: APIDependencies) async throws -> APIError {
+        let lag = (try? await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log))?.first { $0.name == projection }
+        return APIError(.gatewayTimeout, code: "consistency_timeout",
+                        "projection \(projection) did not reach \(what) within \(Int(dependencies.settings.consistencyTimeout * 1000)) ms",
+                        details: [.object(["projection": .string(projection), "lag_events": .number(Double(lag?.lagEvents ?? -1)),
+                                           "lag_seconds": .number(lag?.lagSeconds ?? -1)])])
     }
 }

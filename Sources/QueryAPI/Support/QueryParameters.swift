@@ -60,6 +60,26 @@ public struct QueryParameters {
         return value
     }
 
+    /// An integer parameter within `range`, nil when absent.
+    public func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIError.badParameter(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// An RFC 3339 timestamp parameter (`2026-12-05T10:00:00Z`, fractions and offsets allowed), nil when absent.
+    public func timestamp(_ name: String) throws -> String? {
+        guard let text = try string(name) else { return nil }
+        let plain = ISO8601DateFormatter(), fractional = ISO8601DateFormatter()
+        fractional.formatOptions.insert(.withFractionalSeconds)
+        guard plain.date(from: text) != nil || fractional.date(from: text) != nil else {
+            throw APIError.badParameter(name, "must be an RFC 3339 timestamp such as 2026-12-05T10:00:00Z")
+        }
+        return text
+    }
+
     /// The path parameter `name`, which must be a UUID.
     public func pathUUID(_ name: String = "id") throws -> String {
         guard let value = context.parameters.get(name) else { throw APIError.badParameter(name, "is required") }
