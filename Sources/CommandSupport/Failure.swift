@@ -42,6 +42,9 @@ public func reportingFailures(_ body: () async throws -> Void) async throws {
     } catch let error as SettingsError {
         printError("berrys: \(error)")
         throw ExitCode(ExitCodes.configuration)
+    } catch let error as GroupStartRefused {
+        printError("berrys: \(error)")
+        throw ExitCode(ExitCodes.configuration)
     } catch let error as ProjectionError {
         printError("berrys: \(error)")
         switch error.code {

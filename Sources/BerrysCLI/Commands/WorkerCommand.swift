@@ -67,6 +67,8 @@ struct WorkerOptions: ParsableArguments {
     var leaseSeconds: Double = 10
     @Option(help: "Permanent failures (or deliveries) before an event is dead-lettered.")
     var maxDeliveries: Int = 5
+    @Option(help: "Where a worker without a consumer group yet starts: beginning (every event; refused once retention trimmed the log) or now (new events only).")
+    var from: GroupStart = .beginning
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -77,7 +79,7 @@ struct WorkerOptions: ParsableArguments {
 
     var settings: WorkerSettings {
         WorkerSettings(concurrency: concurrency, batchSize: batchSize, visibilityTimeout: visibilityTimeout, leaseSeconds: leaseSeconds,
-                       policy: DeliveryPolicy(maxDeliveries: maxDeliveries))
+                       policy: DeliveryPolicy(maxDeliveries: maxDeliveries), start: from)
     }
 }
 
@@ -95,3 +97,5 @@ struct WorkersCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension GroupStart: ExpressibleByArgument {}

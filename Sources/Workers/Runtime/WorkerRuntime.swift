@@ -48,6 +48,9 @@ public struct WorkerRuntime: Service {
                 for worker in workers {
                     let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: 0)
                     try await untilAvailable("preparing \(worker.name)") { try await worker.prepare(context) }
+                    try await untilAvailable("creating \(worker.name)'s consumer groups") {
+                        try await settings.start.createGroups(worker: worker.name, log: log, redis: redis)
+                    }
                 }
             }
         } catch is CancellationError {

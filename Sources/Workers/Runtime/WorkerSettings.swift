@@ -16,9 +16,13 @@ public struct WorkerSettings: Sendable {
     public var policy: DeliveryPolicy
     /// How long a graceful stop waits for events in flight, in seconds, before abandoning them.
     public var shutdownGrace: Double
+    /// Where a worker's consumer group starts when it is created.
+    public var start: GroupStart
 
     public init(concurrency: Int = 2, batchSize: Int = 200, blockMilliseconds: Int = 1000, visibilityTimeout: Double = 30,
-                leaseSeconds: Double = 10, policy: DeliveryPolicy = DeliveryPolicy(), shutdownGrace: Double = 5) {
+                leaseSeconds: Double = 10, policy: DeliveryPolicy = DeliveryPolicy(), shutdownGrace: Double = 5,
+                start: GroupStart = .beginning) {
+        self.start = start
         self.concurrency = max(1, concurrency)
         self.batchSize = max(1, batchSize)
         self.blockMilliseconds = min(1000, max(1, blockMilliseconds))
