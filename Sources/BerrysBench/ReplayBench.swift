@@ -6,6 +6,7 @@ import EventLog
 import Foundation
 import PostgresClient
 import Projections
+import RedisClient
 
 struct ReplayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +33,7 @@ struct ReplayBench: AsyncParsableCommand {
             do {
                 printError("generating \(events) events …")
                 try await BenchWorkload.publish(events, to: log)
-                let report = try await measure(log: log, definitions: definitions, databases: databases)
+                let report = try await measure(log: log, redis: context.redis, definitions: definitions, databases: databases)
                 print(report)
             } catch {
                 try? await databases.dropAll()
@@ -44,16 +45,20 @@ struct ReplayBench: AsyncParsableCommand {
         }
     }
 
-    private func measure(log: EventLog, definitions: [ProjectionDefinition], databases: BenchDatabases) async throws -> String {
+    private func measure(log: EventLog, redis: RedisPool, definitions: [ProjectionDefinition], databases: BenchDatabases) async throws -> String {
         guard let archive = definitions.first(where: { $0.name == "archive" }) else {
             throw ProjectionError(.unknown, "the archive projection is missing")
         }
+        var cpu = StepCPU(redis: redis)
         // (a) archive rebuild vs raw COPY of the same rows.
         let first = try await databases.make()
+        try await cpu.start()
         let archiveSeconds = try await Self.time { try await ProjectionBuilder(log: log, pool: first, definition: archive, batchSize: batchSize).run() }
+        let archiveCPU = try await cpu.perEvent(events)
         let copySeconds = try await RawCopy.measure(pool: first, from: archive.schemaName)
         // (b) every projection rebuilt together.
         let second = try await databases.make()
+        try await cpu.start()
         let allSeconds = try await Self.time {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for definition in definitions {
@@ -62,16 +67,17 @@ struct ReplayBench: AsyncParsableCommand {
                 try await group.waitForAll()
             }
         }
+        let allCPU = try await cpu.perEvent(events)
         // (c) the live projector from position 0, checkpoint per batch.
         let third = try await databases.make()
         let liveSeconds = try await Self.time { try await LiveCatchUp.run(log: log, pool: third, definitions: [archive]) }
         let n = Double(events)
         return """
         replay benchmark (\(events) events, \(log.partitioner.partitions) partitions, rebuild batches of \(batchSize))
-          (a) archive rebuild:              \(Int(n / archiveSeconds)) events/s
+          (a) archive rebuild:              \(Int(n / archiveSeconds)) events/s; CPU per event \(archiveCPU)
               raw COPY of the same rows:    \(Int(n / copySeconds)) rows/s
               ratio rebuild / COPY:         \(String(format: "%.2f", copySeconds / archiveSeconds))
-          (b) all projections (\(definitions.map(\.name).joined(separator: ", "))) rebuilt together: \(Int(n / allSeconds)) events/s
+          (b) all projections (\(definitions.map(\.name).joined(separator: ", "))) rebuilt together: \(Int(n / allSeconds)) events/s; CPU per event \(allCPU)
           (c) live projector (archive, batches of \(archive.batchSize), checkpoint per batch): \(Int(n / liveSeconds)) events/s
         """
     }

@@ -29,15 +29,32 @@ struct BatchApplier: Sendable {
         let last = Position(partition: partition, streamID: through)
         var statements: [PostgresStatement] = []
         var owners: [Int] = []
+        // The handled events: where each is in `events`, its JSON, and what the schedule needs.
+        var handled: [(event: Int, json: String)] = []
+        var scheduled: [HandlerSchedule.Event] = []
         for (index, event) in events.enumerated() {
-            guard let handler = definition.statements(for: event.type) else { continue }
+            guard let key = definition.handlerKey(for: event.type) else { continue }
             if let position = event.position, skipped.contains(position) { continue }
-            let json = try ProjectionEvent.json(event, registry: registry)
-            let key = definition.handlers[event.type] != nil ? event.type : "*"
-            for (number, sql) in handler.enumerated() {
-                statements.append(PostgresStatement(sql, [json], types: [PostgresType.jsonb],
-                                                    preparedName: statementName(key, number)))
-                owners.append(index)
+            handled.append((index, try ProjectionEvent.json(event, registry: registry)))
+            scheduled.append(HandlerSchedule.Event(key: key, partitionKey: event.effectivePartitionKey,
+                                                   isBatch: definition.batchHandlers.contains(key)))
+        }
+        for step in HandlerSchedule.plan(scheduled) {
+            switch step {
+            case .single(let key, let event):
+                for (number, sql) in (definition.handlers[key] ?? []).enumerated() {
+                    statements.append(PostgresStatement(sql, [handled[event].json], types: [PostgresType.jsonb],
+                                                        preparedName: statementName(key, number)))
+                    owners.append(handled[event].event)
+                }
+            case .batch(let key, let group):
+                // A batch handler's `$1`: the events as a jsonb array, in log order.
+                let array = "[" + group.map { handled[$0].json }.joined(separator: ",") + "]"
+                for (number, sql) in (definition.handlers[key] ?? []).enumerated() {
+                    statements.append(PostgresStatement(sql, [array], types: [PostgresType.jsonb],
+                                                        preparedName: statementName(key + ".batch", number)))
+                    owners.append(handled[group[0]].event)
+                }
             }
         }
         let definition = definition

@@ -7,6 +7,7 @@ extension ProjectionDefinition {
         .object([
             "description": .string(description), "handles": .array(handles.map(JSON.string)), "batch_size": .number(Double(batchSize)),
             "handlers": .object(handlers.mapValues { .array($0.map(JSON.string)) }),
+            "batch_handlers": .array(batchHandlers.sorted().map(JSON.string)),
         ])
     }
 
@@ -18,5 +19,6 @@ extension ProjectionDefinition {
         }
         self.init(name: name, version: version, description: stored["description"]?.stringValue ?? "", handles: handles,
                   batchSize: stored["batch_size"]?.intValue ?? 500, schemaSQL: "", handlers: handlers, checksum: checksum)
+        batchHandlers = Set(stored["batch_handlers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
     }
 }

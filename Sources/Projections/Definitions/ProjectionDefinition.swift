@@ -4,8 +4,11 @@ import Foundation
 /// A read model declared under `projections/<name>/`.
 ///
 /// Files: `projection.json` (name, version, description, handles, options), `schema.sql` (its
-/// tables, unqualified), and `handlers/<event type>.sql` (statements run with `$1` = the event
-/// as jsonb). A projection that handles `"*"` has one handler, `handlers/all.sql`, run for every event.
+/// tables, unqualified), and per handled type either `handlers/<event type>.sql` (statements
+/// run once per event with `$1` = the event as jsonb) or `handlers/<event type>.batch.sql`
+/// (statements run once per run of consecutive events of the type in a batch, with `$1` = a
+/// jsonb array of them in log order). A projection that handles `"*"` has one handler,
+/// `handlers/all.sql` or `handlers/all.batch.sql`, run for every event.
 public struct ProjectionDefinition: Sendable, Hashable {
     public var name: String
     public var version: Int
@@ -17,6 +20,8 @@ public struct ProjectionDefinition: Sendable, Hashable {
     public var schemaSQL: String
     /// Handler statements by event type (`*` for the catch-all handler).
     public var handlers: [String: [String]]
+    /// The types (keys of `handlers`) whose handler is a batch handler.
+    public var batchHandlers: Set<String> = []
     /// A digest of every file; a change without a version bump is refused.
     public var checksum: String
 
@@ -26,6 +31,11 @@ public struct ProjectionDefinition: Sendable, Hashable {
     /// The handler statements for an event type, or nil when it does not handle it.
     public func statements(for type: String) -> [String]? {
         handlers[type] ?? handlers["*"]
+    }
+
+    /// The key of `handlers` an event type runs (its own, or `*`), nil when it is not handled.
+    public func handlerKey(for type: String) -> String? {
+        handlers[type] != nil ? type : handlers["*"] != nil ? "*" : nil
     }
 
     /// Loads every projection folder under `folder`.
@@ -85,16 +95,27 @@ public struct ProjectionDefinition: Sendable, Hashable {
         }
         schemaSQL += try read("schema.sql")
         var handlers: [String: [String]] = [:]
+        var batchHandlers: Set<String> = []
         var files = [manifestText, schemaSQL]
         for type in handles {
-            let file = type == "*" ? "handlers/all.sql" : "handlers/\(type).sql"
+            let base = type == "*" ? "handlers/all" : "handlers/\(type)"
+            let single = FileManager.default.fileExists(atPath: folder.appendingPathComponent(base + ".sql").path)
+            let batch = FileManager.default.fileExists(atPath: folder.appendingPathComponent(base + ".batch.sql").path)
+            guard !(single && batch) else {
+                throw ProjectionError(.definition, "\(name)/\(base).sql and \(base).batch.sql both exist: keep one handler per type")
+            }
+            let file = base + (batch ? ".batch.sql" : ".sql")
             let sql = try read(file)
+            // The batch form's file name counts too: the same SQL as the other form is another handler.
             files += [file, sql]
             handlers[type] = SQLStatements.split(sql)
+            if batch { batchHandlers.insert(type) }
             guard !(handlers[type]!.isEmpty) else { throw ProjectionError(.definition, "\(name)/\(file) has no statement") }
         }
-        return ProjectionDefinition(name: name, version: version, description: manifest["description"]?.stringValue ?? "",
-                                    handles: handles, batchSize: batchSize, schemaSQL: schemaSQL, handlers: handlers,
-                                    checksum: Checksum.fnv1a64(files))
+        var definition = ProjectionDefinition(name: name, version: version, description: manifest["description"]?.stringValue ?? "",
+                                              handles: handles, batchSize: batchSize, schemaSQL: schemaSQL, handlers: handlers,
+                                              checksum: Checksum.fnv1a64(files))
+        definition.batchHandlers = batchHandlers
+        return definition
     }
 }
