@@ -18,26 +18,26 @@ public struct ArchiveSource: EventSource {
     /// Up to `count` archived entries of `partition` after `after` and, when given, below `before`.
     public func entries(partition: Int, after: StreamID, before: StreamID?, count: Int) async throws -> [LogEntry] {
         let end = before ?? StreamID(milliseconds: UInt64(Int64.max), sequence: UInt64(Int64.max))
-        let rows = try await pool.query("""
+        let result = try await pool.query("""
             SELECT \(Self.columns) FROM read.events
             WHERE partition = $1 AND (stream_ms, stream_seq) > ($2::bigint, $3::bigint) AND (stream_ms, stream_seq) < ($5::bigint, $6::bigint)
             ORDER BY stream_ms, stream_seq
             LIMIT $4
             """, [partition, Int64(after.milliseconds), Int64(after.sequence), count,
-                  Int64(clamping: end.milliseconds), Int64(clamping: end.sequence)]).rows
-        return try rows.map { .event(try Self.envelope($0)) }
+                  Int64(clamping: end.milliseconds), Int64(clamping: end.sequence)])
+        return try result.values.map { .event(try Self.envelope($0)) }
     }
 
     /// A subject's archived events in sequence order, as stored: from sequence `from` through
     /// `through`, and when given only those at or before `atTime` (RFC 3339), at most `limit`.
     public func subjectEvents(subject: String, from: Int, through: Int, atTime: String?, limit: Int) async throws -> [EventEnvelope] {
-        let rows = try await pool.query("""
+        let result = try await pool.query("""
             SELECT \(Self.columns) FROM read.events
             WHERE subject = $1 AND sequence >= $2 AND sequence <= $3 AND ($4::timestamptz IS NULL OR time <= $4::timestamptz)
             ORDER BY sequence
             LIMIT $5
-            """, [subject, from, through, atTime, limit]).rows
-        return try rows.map(Self.envelope)
+            """, [subject, from, through, atTime, limit])
+        return try result.values.map(Self.envelope)
     }
 
     private static let columns = """
@@ -45,16 +45,25 @@ public struct ArchiveSource: EventSource {
         to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time, correlationid, causationid, data::text AS data
         """
 
-    private static func envelope(_ row: PostgresRow) throws -> EventEnvelope {
-        guard let partition = try row.int("partition"), let streamID = try row.text("stream_id").flatMap(StreamID.init), let id = try row.text("id"),
-              let type = try row.text("type"), let subject = try row.text("subject"),
-              let version = try row.int("dataversion"), let data = try row.text("data") else {
+    /// A row (the columns of `columns`, in order) as the envelope the log held, through the
+    /// stream decoder: `data`'s text is kept as stored and parsed once.
+    private static func envelope(_ values: [String?]) throws -> EventEnvelope {
+        guard values.count == 13, let partition = values[0].flatMap({ Int($0) }), let streamID = values[1].flatMap(StreamID.init),
+              let subject = values[6] else {
             throw ProjectionError(.definition, "read.events has an incomplete row")
         }
-        let key = try row.text("partitionkey")
-        return EventEnvelope(id: id, source: try row.text("source") ?? "", type: type, dataVersion: version, subject: subject,
-                             time: try row.text("time") ?? "", data: try JSON(parsing: data), sequence: try row.int("sequence"),
-                             partitionKey: key == subject ? nil : key, correlationID: try row.text("correlationid"),
-                             causationID: try row.text("causationid"), position: Position(partition: partition, streamID: streamID))
+        var fields: [(String, String)] = [("specversion", EventEnvelope.specVersion), ("subject", subject)]
+        fields.reserveCapacity(12)
+        for (index, name) in Self.fieldNames where values[index] != nil { fields.append((name, values[index]!)) }
+        if let key = values[8], key != subject { fields.append(("partitionkey", key)) }
+        do {
+            return try EventEnvelope(fields: fields, position: Position(partition: partition, streamID: streamID))
+        } catch let error as EventLogError {
+            throw ProjectionError(.definition, "read.events has an unreadable row at \(partition)-\(streamID): \(error.message)")
+        }
     }
+
+    /// Envelope fields by their place in `columns`.
+    private static let fieldNames: [(Int, String)] = [(2, "id"), (3, "source"), (4, "type"), (5, "dataversion"), (7, "sequence"),
+                                                        (9, "time"), (10, "correlationid"), (11, "causationid"), (12, "data")]
 }
