@@ -16,7 +16,7 @@ struct APIBench: AsyncParsableCommand {
         commandName: "api",
         abstract: "wrk against the API: GET by id and a filtered list page next to a static route of the same server; POST /v1/events.",
         discussion: """
-        Serves the API in this process on a throw-away namespace and database (the platform projection built \
+        Serves the API in this process on a throw-away namespace and database (the Berrys read models built \
         from --agents generated agents), runs wrk (installed with apt-get when missing and run as root) for \
         --seconds per run, in --rounds rounds (static route, GET by id, list page, then the static route again \
         for the last round), prints the median requests/s, p50, p99 and CPU per request over the rounds with \
@@ -68,7 +68,7 @@ struct APIBench: AsyncParsableCommand {
         }
         var logger = Logger(label: "berrys.bench")
         logger.logLevel = .warning
-        let definition = try context.definitions(only: ["platform"])
+        let definition = try context.definitions().filter { $0.name != "archive" }
         let projector = Projector(log: log, pool: pool, definitions: definition, logger: logger)
         var settings = context.settings.api
         settings.port = port

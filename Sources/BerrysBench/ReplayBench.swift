@@ -68,6 +68,15 @@ struct ReplayBench: AsyncParsableCommand {
             }
         }
         let allCPU = try await cpu.perEvent(events)
+        // (d) each read model rebuilt alone, as after a change to its SQL.
+        var alone: [(name: String, seconds: Double)] = []
+        for definition in definitions where definition.name != archive.name {
+            let pool = try await databases.make()
+            alone.append((definition.name, try await Self.time {
+                try await ProjectionBuilder(log: log, pool: pool, definition: definition, batchSize: batchSize).run()
+            }))
+        }
+        let slowest = alone.max { $0.seconds < $1.seconds }
         // (c) the live projector from position 0, checkpoint per batch.
         let third = try await databases.make()
         let liveSeconds = try await Self.time { try await LiveCatchUp.run(log: log, pool: third, definitions: [archive]) }
@@ -79,6 +88,8 @@ struct ReplayBench: AsyncParsableCommand {
               ratio rebuild / COPY:         \(String(format: "%.2f", copySeconds / archiveSeconds))
           (b) all projections (\(definitions.map(\.name).joined(separator: ", "))) rebuilt together: \(Int(n / allSeconds)) events/s; CPU per event \(allCPU)
           (c) live projector (archive, batches of \(archive.batchSize), checkpoint per batch): \(Int(n / liveSeconds)) events/s
+          (d) one read model rebuilt alone: \(alone.map { String(format: "%@ %.1f s", $0.name, $0.seconds) }.joined(separator: ", "))
+              the slowest (\(slowest?.name ?? "-")) takes \(String(format: "%.2f", (slowest?.seconds ?? 0) / allSeconds)) of the full rebuild (\(String(format: "%.1f", allSeconds)) s)
         """
     }
 

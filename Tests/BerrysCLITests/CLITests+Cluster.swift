@@ -25,26 +25,30 @@ extension CLITests {
         let onCluster = ["BERRYS_REDIS_URL": TestServers.clusterURL]
         #expect(try await berrys(["init"]).status == 0)
         let initialised = try await berrys(["init"], environment: onCluster)
-        #expect(initialised.stdout.contains("berrys, berrys_workers, berrys_leases loaded on 3 primaries"), "\(initialised)")
+        #expect(initialised.stdout.contains("berrys, berrys_log, berrys_workers, berrys_leases loaded on 3 primaries"), "\(initialised)")
         for primary in try await RedisPool(seeds: TestServers.clusterSeeds).primaries() {
             let connection = RedisConnection(configuration: TestServers.clusterSeeds[0].pointing(at: primary))
             let libraries = try await connection.send("FUNCTION", "LIST").array ?? []
             await connection.close()
             let names = libraries.compactMap { $0.fieldMap["library_name"]?.string }
-            #expect(Set(names).isSuperset(of: ["berrys", "berrys_workers", "berrys_leases"]), "\(primary): \(names)")
+            #expect(Set(names).isSuperset(of: ["berrys", "berrys_log", "berrys_workers", "berrys_leases"]), "\(primary): \(names)")
         }
         let single = try await berrys(["status"])
         #expect(single.status == 0, "\(single.stderr)")
-        #expect(single.stdout.hasPrefix("Redis: one node\nPARTITION\tLENGTH\tLAST ID\tSLOT\tNODE\n"), "\(single.stdout)")
+        let header = "PARTITION\tLENGTH\tLAST ID\tTRIMMED BELOW\tTRIM HELD BY\tSLOT\tNODE\n"
+        #expect(single.stdout.hasPrefix("Redis: one node, "), "\(single.stdout)")
+        #expect(single.stdout.contains("retention all\n"), "\(single.stdout)")
+        #expect(single.stdout.contains(header), "\(single.stdout)")
         let port = try #require(URL(string: TestServers.redisURL)?.port)
         #expect(single.stdout.contains("\t-\t127.0.0.1:\(port)\n"), "\(single.stdout)")
 
         let cluster = try await berrys(["status"], environment: onCluster)
         #expect(cluster.status == 0, "\(cluster.stderr)")
-        #expect(cluster.stdout.hasPrefix("Redis: cluster of 3 primaries\n"), "\(cluster.stdout)")
-        let rows = cluster.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).prefix { !$0.isEmpty }.map { $0.split(separator: "\t") }
+        #expect(cluster.stdout.hasPrefix("Redis: cluster of 3 primaries, "), "\(cluster.stdout)")
+        let lines = cluster.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let rows = lines.drop { $0 + "\n" != header }.dropFirst().prefix { !$0.isEmpty }.map { $0.split(separator: "\t") }
         #expect(rows.count == 4, "\(cluster.stdout)")
-        #expect(rows.allSatisfy { $0.count == 5 && Int($0[3]).map { (0..<16384).contains($0) } == true && $0[4].hasPrefix("127.0.0.1:") },
+        #expect(rows.allSatisfy { $0.count == 7 && Int($0[5]).map { (0..<16384).contains($0) } == true && $0[6].hasPrefix("127.0.0.1:") },
                 "\(cluster.stdout)")
     }
 

@@ -36,11 +36,8 @@ struct APIHarness {
         let log = try await TestLog.open(poolSize: 8)
         let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 8)
         let root = TestServers.projectRoot.appendingPathComponent("projections")
-        let definitions = [
-            try ProjectionDefinition.load(from: root.appendingPathComponent("platform"), knownTypes: Set(TestLog.registry.types),
-                                          referenceData: TransitionsSQL.referenceData),
-            try ProjectionDefinition.load(from: root.appendingPathComponent("archive")),
-        ]
+        let definitions = try ProjectionDefinition.loadAll(from: root, knownTypes: Set(TestLog.registry.types),
+                                                           referenceData: TransitionsSQL.referenceData)
         var logger = Logger(label: "test.api")
         logger.logLevel = .warning
         var services: [any Service] = runProjector ? [Projector(log: log, pool: admin, definitions: definitions, logger: logger)] : []
@@ -58,7 +55,7 @@ struct APIHarness {
         if runProjector {
             do {
                 try await eventually("the projections live") {
-                    try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar == "2"
+                    try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar == String(definitions.count)
                 }
             } catch {
                 try? await harness.stop()

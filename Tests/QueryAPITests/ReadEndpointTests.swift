@@ -1,3 +1,4 @@
+import BerrysAPI
 import BerrysJSON
 import Foundation
 import HTTPTypes
@@ -108,7 +109,9 @@ import Testing
                 let workers = try await client.get("/v1/workers")
                 #expect(workers.json.arrayValue?.contains { $0["name"] == .string("planning-to-agent") } == true)
                 let projections = try await client.get("/v1/projections")
-                #expect(projections.json.arrayValue?.map { $0["state"] } == [.string("live"), .string("live")])
+                let names = Set(projections.json.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
+                #expect(names == Set(BerrysRoutes.projections + ["archive"]), "\(projections.json)")
+                #expect(projections.json.arrayValue?.allSatisfy { $0["state"] == .string("live") } == true, "\(projections.json)")
             }
         }
     }

@@ -26,9 +26,9 @@ import Testing
         #expect(read.json["error"]?["code"] == .string("not_ready"), "\(read.json)")
         #expect(read.headers[.retryAfter] == "1")
         let root = TestServers.projectRoot.appendingPathComponent("projections")
-        let platform = try ProjectionDefinition.load(from: root.appendingPathComponent("platform"), knownTypes: Set(TestLog.registry.types),
-                                                     referenceData: TransitionsSQL.referenceData)
-        try await ProjectionCatalog(pool: admin).register(platform, partitions: log.partitioner.partitions)
+        for definition in try ProjectionDefinition.loadAll(from: root, knownTypes: Set(TestLog.registry.types), referenceData: TransitionsSQL.referenceData) {
+            try await ProjectionCatalog(pool: admin).register(definition, partitions: log.partitioner.partitions)
+        }
         let after = try await client.get("/health/readiness")
         #expect(after.status == .ok, "\(after.json)")
         #expect(try await client.get("/v1/agents").status == .ok)

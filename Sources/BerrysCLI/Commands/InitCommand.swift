@@ -31,7 +31,7 @@ struct InitCommand: AsyncParsableCommand {
             try await LeaseFunctions.load(on: context.redis)
             let primaries = try await context.redis.primaries()
             print("event log '\(log.configuration.namespace)' ready: \(log.partitioner.partitions) partitions; "
-                  + "function libraries berrys, berrys_workers, berrys_leases loaded on \(primaries.count) primar\(primaries.count == 1 ? "y" : "ies")")
+                  + "function libraries berrys, berrys_log, berrys_workers, berrys_leases loaded on \(primaries.count) primar\(primaries.count == 1 ? "y" : "ies")")
         }
     }
 }

@@ -50,7 +50,8 @@ public struct Projector: Service {
             while !Task.isCancelled {
                 let live: [ProjectionDefinition]
                 do {
-                    live = try await catalog.liveVersions(names: definitions.map(\.name))
+                    // A projection being replaced keeps running until its replacements took it over.
+                    live = try await catalog.liveVersions(names: definitions.map(\.name) + definitions.flatMap(\.replaces))
                 } catch let error as PostgresError where error.isTransient {
                     // PostgreSQL down, restarting or timing out: the running versions go on
                     // retrying their own batches; the catalog is read again at the next rescan.

@@ -11,7 +11,9 @@ public struct ProjectionCatalog: Sendable {
     }
 
     /// Makes sure the definition's version exists: on first sight creates its schema, tables and
-    /// checkpoints; the first version of a projection goes live at once (its views are created).
+    /// checkpoints; the first version of a projection goes live at once (its views are created),
+    /// unless it replaces a projection that serves reads: then it is built side by side first
+    /// (`berrys replay`), as a new version would be.
     /// - Returns: the version's state.
     /// - Throws: `.changedWithoutVersionBump` when the files changed but `version` did not.
     @discardableResult
@@ -40,10 +42,11 @@ public struct ProjectionCatalog: Sendable {
                 try conn.query("INSERT INTO berrys.checkpoints (projection, version, partition) VALUES ($1, $2, $3)",
                                [definition.name, definition.version, partition])
             }
-            let live = try conn.query("SELECT 1 FROM berrys.projections WHERE name = $1 AND state IN ('live', 'faulted')", [definition.name])
-            guard live.values.isEmpty else { return .building }
-            try Self.pointViews(conn, to: definition.schemaName, from: nil)
+            let serving = try conn.query("SELECT 1 FROM berrys.projections WHERE name = ANY($1::text[]) AND state IN ('live', 'faulted')",
+                                         [Self.textArray([definition.name] + definition.replaces)])
+            guard serving.values.isEmpty else { return .building }
             try conn.query("UPDATE berrys.projections SET state = 'live' WHERE name = $1 AND version = $2", [definition.name, definition.version])
+            try Self.refreshViews(conn, tables: try Self.tables(conn, schemas: [definition.schemaName]))
             return .live
         }
     }
@@ -90,19 +93,23 @@ public struct ProjectionCatalog: Sendable {
     }
 
     /// Makes a built version live in one transaction: its `read.*` views replace the live
-    /// version's, which becomes `retired`. Readers never see a missing or half-built table.
+    /// version's, which becomes `retired`, and it takes over the tables of the projections it
+    /// replaces (retiring each once all of its tables are taken over). Readers never see a
+    /// missing or half-built table.
     public func switchOver(to definition: ProjectionDefinition) async throws {
         try await pool.withTransaction { conn in
             try conn.query("SELECT pg_advisory_xact_lock(hashtext('berrys.projection.' || $1))", [definition.name])
             let previous = try conn.query("SELECT schema_name FROM berrys.projections WHERE name = $1 AND state IN ('live', 'faulted') AND version <> $2",
-                                          [definition.name, definition.version]).scalar
-            try Self.pointViews(conn, to: definition.schemaName, from: previous)
+                                          [definition.name, definition.version]).values.compactMap { $0[0] }
+            let replaced = try conn.query("SELECT schema_name FROM berrys.projections WHERE name = ANY($1::text[]) AND state IN ('live', 'faulted')",
+                                          [Self.textArray(definition.replaces)]).values.compactMap { $0[0] }
             try conn.query("""
                 UPDATE berrys.projections SET state = 'retired', finished_at = now()
                 WHERE name = $1 AND state IN ('live', 'faulted') AND version <> $2
                 """, [definition.name, definition.version])
             try conn.query("UPDATE berrys.projections SET state = 'live', finished_at = now(), error = NULL WHERE name = $1 AND version = $2",
                            [definition.name, definition.version])
+            try Self.refreshViews(conn, tables: try Self.tables(conn, schemas: [definition.schemaName] + previous + replaced))
         }
     }
 
@@ -116,31 +123,59 @@ public struct ProjectionCatalog: Sendable {
         }
     }
 
-    /// Re-points the `read.<table>` views of a projection at `schema`, dropping views of tables
-    /// the previous version had and this one lacks. Runs inside the caller's transaction.
+    /// Sets the `read.<table>` views of `tables` as the versions serving reads give them
+    /// (`ViewPlan`), and retires replaced projections whose tables are all taken over. Runs
+    /// inside the caller's transaction, after its state changes; one switch-over at a time
+    /// changes views (a lock), so two projections sharing a table name do not miss each other.
     /// `CREATE OR REPLACE VIEW` keeps each view's identity, so concurrent readers just see the
     /// new rows; only a view whose columns changed is dropped and created again.
-    static func pointViews(_ conn: isolated PostgresConnection, to schema: String, from previous: String?) throws {
-        let tables = try conn.query("""
-            SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1
-            """, [schema]).values.compactMap { $0[0] }
-        if let previous {
-            let old = try conn.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1", [previous]).values.compactMap { $0[0] }
-            for table in old where !tables.contains(table) {
-                try conn.execute("DROP VIEW IF EXISTS read.\(try conn.quotedIdentifier(table))")
-            }
+    static func refreshViews(_ conn: isolated PostgresConnection, tables: Set<String>) throws {
+        try conn.query("SELECT pg_advisory_xact_lock(hashtext('berrys.read_views'))")
+        let rows = try conn.query("""
+            SELECT name, schema_name, coalesce(definition->'replaces', '[]'::jsonb)::text AS replaces,
+                   coalesce(definition->'reference_data', '[]'::jsonb)::text AS reference FROM berrys.projections
+            WHERE state IN ('live', 'faulted')
+            """).rows
+        var serving: [ViewPlan.Serving] = []
+        for row in rows {
+            guard let name = try row.text("name"), let schema = try row.text("schema_name") else { continue }
+            let replaces = (try? JSON(parsing: try row.text("replaces") ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
+            let reference = (try? JSON(parsing: try row.text("reference") ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
+            serving.append(ViewPlan.Serving(projection: name, schema: schema, replaces: replaces, tables: try Self.tables(conn, schemas: [schema]),
+                                            referenceTables: Set(reference)))
         }
-        for table in tables {
+        let plan = ViewPlan(serving: serving, tables: tables)
+        for (table, schemas) in plan.sources.sorted(by: { $0.key < $1.key }) {
             let view = "read.\(try conn.quotedIdentifier(table))"
-            let source = "\(try conn.quotedIdentifier(schema)).\(try conn.quotedIdentifier(table))"
+            guard !schemas.isEmpty else {
+                try conn.execute("DROP VIEW IF EXISTS \(view)")
+                continue
+            }
+            let select = try schemas.map { "SELECT * FROM \(try conn.quotedIdentifier($0)).\(try conn.quotedIdentifier(table))" }
+                .joined(separator: " UNION ALL ")
             try conn.execute("SAVEPOINT point_view")
             do {
-                try conn.execute("CREATE OR REPLACE VIEW \(view) AS SELECT * FROM \(source)")
+                try conn.execute("CREATE OR REPLACE VIEW \(view) AS \(select)")
                 try conn.execute("RELEASE SAVEPOINT point_view")
             } catch let error as PostgresError where error.code == .server {
                 try conn.execute("ROLLBACK TO SAVEPOINT point_view")
-                try conn.execute("DROP VIEW IF EXISTS \(view); CREATE VIEW \(view) AS SELECT * FROM \(source)")
+                try conn.execute("DROP VIEW IF EXISTS \(view); CREATE VIEW \(view) AS \(select)")
             }
         }
+        if !plan.retired.isEmpty {
+            try conn.query("UPDATE berrys.projections SET state = 'retired', finished_at = now() WHERE name = ANY($1::text[]) AND state IN ('live', 'faulted')",
+                           [textArray(plan.retired)])
+        }
+    }
+
+    /// The base tables of `schemas`.
+    static func tables(_ conn: isolated PostgresConnection, schemas: [String]) throws -> Set<String> {
+        Set(try conn.query("SELECT table_name FROM information_schema.tables WHERE table_schema = ANY($1::text[]) AND table_type = 'BASE TABLE'",
+                           [textArray(schemas)]).values.compactMap { $0[0] })
+    }
+
+    /// A PostgreSQL text array literal of `values` (names: no quotes or backslashes in them).
+    static func textArray(_ values: [String]) -> String {
+        "{" + values.map { "\"\($0)\"" }.joined(separator: ",") + "}"
     }
 }

@@ -8,6 +8,8 @@ extension ProjectionDefinition {
             "description": .string(description), "handles": .array(handles.map(JSON.string)), "batch_size": .number(Double(batchSize)),
             "handlers": .object(handlers.mapValues { .array($0.map(JSON.string)) }),
             "batch_handlers": .array(batchHandlers.sorted().map(JSON.string)),
+            "replaces": .array(replaces.map(JSON.string)),
+            "reference_data": .array(referenceData.map(JSON.string)),
         ])
     }
 
@@ -20,5 +22,7 @@ extension ProjectionDefinition {
         self.init(name: name, version: version, description: stored["description"]?.stringValue ?? "", handles: handles,
                   batchSize: stored["batch_size"]?.intValue ?? 500, schemaSQL: "", handlers: handlers, checksum: checksum)
         batchHandlers = Set(stored["batch_handlers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        replaces = stored["replaces"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        referenceData = stored["reference_data"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }

@@ -22,6 +22,11 @@ public struct ProjectionDefinition: Sendable, Hashable {
     public var handlers: [String: [String]]
     /// The types (keys of `handlers`) whose handler is a batch handler.
     public var batchHandlers: Set<String> = []
+    /// Projections whose tables this one takes over once live (`"replaces"`; see `ViewPlan`).
+    public var replaces: [String] = []
+    /// The reference data it includes (`"reference_data"`), each a table of that name: the
+    /// same rows in every projection that includes it, so its view shows one copy.
+    public var referenceData: [String] = []
     /// A digest of every file; a change without a version bump is refused.
     public var checksum: String
 
@@ -87,7 +92,8 @@ public struct ProjectionDefinition: Sendable, Hashable {
         }
         // Reference data comes first, so the projection's own functions and views can use it.
         var schemaSQL = ""
-        for name in manifest["reference_data"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+        let referenceNames = manifest["reference_data"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for name in referenceNames {
             guard let sql = referenceData[name] else {
                 throw ProjectionError(.definition, "\(place): unknown reference_data '\(name)' (known: \(referenceData.keys.sorted().joined(separator: ", ")))")
             }
@@ -116,6 +122,11 @@ public struct ProjectionDefinition: Sendable, Hashable {
                                               handles: handles, batchSize: batchSize, schemaSQL: schemaSQL, handlers: handlers,
                                               checksum: Checksum.fnv1a64(files))
         definition.batchHandlers = batchHandlers
+        guard let replaces = (manifest["replaces"] ?? .array([])).arrayValue?.compactMap(\.stringValue) else {
+            throw ProjectionError(.definition, "\(place): replaces must be an array of projection names")
+        }
+        definition.replaces = replaces
+        definition.referenceData = referenceNames
         return definition
     }
 }

@@ -71,7 +71,8 @@ struct OperationsRoutes {
                 if statuses.isEmpty { return "no projection is registered yet: is a projector running?" }
                 if let faulted = statuses.first(where: { $0.state == .faulted }) { return "projection \(faulted.name) is faulted: \(faulted.error ?? "")" }
                 let live = Set(statuses.filter { $0.state == .live }.map(\.name))
-                if let unbuilt = statuses.first(where: { !live.contains($0.name) }) {
+                // A projection whose versions are all retired was replaced (its tables taken over).
+                if let unbuilt = statuses.first(where: { !live.contains($0.name) && $0.state != .retired }) {
                     return "projection \(unbuilt.name) has no live version yet (its first build is running)"
                 }
                 if let lagging = statuses.first(where: { $0.state == .live && $0.lagSeconds > limit }) {

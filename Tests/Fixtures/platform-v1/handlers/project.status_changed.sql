@@ -1,0 +1,14 @@
+WITH decision AS (
+    SELECT status_change_problem('project status', 'project ' || ($1->'data'->>'project_id'),
+                                 (SELECT status FROM projects WHERE id = ($1->'data'->>'project_id')::uuid),
+                                 $1->'data'->>'previous_status', $1->'data'->>'new_status') AS problem
+), rejected AS (
+    INSERT INTO rejected_events (event_id, type, subject, reason, time, position)
+    SELECT $1->>'id', $1->>'type', $1->>'subject', problem, ($1->>'time')::timestamptz,
+           ($1->'position'->>'partition') || '-' || ($1->'position'->>'stream_id')
+    FROM decision WHERE problem IS NOT NULL
+    ON CONFLICT (event_id) DO NOTHING
+)
+UPDATE projects SET status = $1->'data'->>'new_status', version = ($1->>'sequence')::bigint, updated_at = ($1->>'time')::timestamptz
+FROM decision
+WHERE decision.problem IS NULL AND projects.id = ($1->'data'->>'project_id')::uuid;
