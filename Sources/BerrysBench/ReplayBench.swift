@@ -59,10 +59,14 @@ struct ReplayBench: AsyncParsableCommand {
         // (b) every projection rebuilt together.
         let second = try await databases.make()
         try await cpu.start()
+        // One read of the log for all of them (SharedSource), as `berrys replay NAME…` does.
+        let shared = SharedSource(base: TieredSource(log: log, pool: second), readers: definitions.count)
         let allSeconds = try await Self.time {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for definition in definitions {
-                    group.addTask { try await ProjectionBuilder(log: log, pool: second, definition: definition, batchSize: batchSize).run() }
+                    group.addTask {
+                        try await ProjectionBuilder(log: log, pool: second, definition: definition, batchSize: batchSize, source: shared).run()
+                    }
                 }
                 try await group.waitForAll()
             }

@@ -1,0 +1,53 @@
+import EventLog
+@testable import Projections
+import Testing
+
+/// One read for several appliers walking the same batches.
+@Suite struct SharedSourceTests {
+    /// Entries 1…n of partition 0, counting the reads that reach it.
+    actor CountingSource: EventSource {
+        let total: Int
+        private(set) var reads = 0
+        init(total: Int) { self.total = total }
+
+        func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
+            reads += 1
+            let first = Int(after.milliseconds) + 1
+            guard first <= total else { return [] }
+            return (first...min(total, first + count - 1)).map {
+                .corrupt(position: Position(partition: partition, streamID: StreamID(milliseconds: UInt64($0), sequence: 0)), reason: "test")
+            }
+        }
+    }
+
+    static func walk(_ source: some EventSource, batch: Int) async throws -> [UInt64] {
+        var seen: [UInt64] = [], after = StreamID.zero
+        while true {
+            let entries = try await source.entries(partition: 0, after: after, count: batch)
+            seen += entries.compactMap { $0.position?.streamID.milliseconds }
+            guard let last = entries.last?.position?.streamID else { return seen }
+            after = last
+        }
+    }
+
+    @Test func threeReadersReadEachBatchOnceAndSeeTheSameEntries() async throws {
+        let base = CountingSource(total: 1000)
+        let shared = SharedSource(base: base, readers: 3, window: 100)
+        async let a = Self.walk(shared, batch: 100)
+        async let b = Self.walk(shared, batch: 100)
+        async let c = Self.walk(shared, batch: 100)
+        let (first, second, third) = try await (a, b, c)
+        #expect(first == Array(1...1000))
+        #expect(second == first && third == first)
+        #expect(await base.reads == 11, "ten batches and the empty read at the end, each read once")
+    }
+
+    @Test func aReaderLeftBehindReadsForItselfInsteadOfHoldingMemory() async throws {
+        let base = CountingSource(total: 1000)
+        let shared = SharedSource(base: base, readers: 2, window: 2)
+        let ahead = try await Self.walk(shared, batch: 100)   // the other reader has taken nothing yet
+        let behind = try await Self.walk(shared, batch: 100)
+        #expect(ahead == behind)
+        #expect(await base.reads > 11, "batches beyond the window were dropped and read again")
+    }
+}
