@@ -56,14 +56,16 @@ struct ReplayBench: AsyncParsableCommand {
         let archiveSeconds = try await Self.time { try await ProjectionBuilder(log: log, pool: first, definition: archive, batchSize: batchSize).run() }
         let archiveCPU = try await cpu.perEvent(events)
         let copySeconds = try await RawCopy.measure(pool: first, from: archive.schemaName)
-        // (b) every projection rebuilt together.
+        // (b) every projection rebuilt together, as after a version bump: each next version built
+        // side by side with the live one (unlogged until its switch-over), with one read of the
+        // log for all of them (SharedSource), as `berrys replay NAME…` does.
         let second = try await databases.make()
+        let bumped = try await Self.bumpedVersions(definitions, pool: second, partitions: log.partitioner.partitions)
         try await cpu.start()
-        // One read of the log for all of them (SharedSource), as `berrys replay NAME…` does.
-        let shared = SharedSource(base: TieredSource(log: log, pool: second), readers: definitions.count)
+        let shared = SharedSource(base: TieredSource(log: log, pool: second), readers: bumped.count)
         let allSeconds = try await Self.time {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for definition in definitions {
+                for definition in bumped {
                     group.addTask {
                         try await ProjectionBuilder(log: log, pool: second, definition: definition, batchSize: batchSize, source: shared).run()
                     }
@@ -76,8 +78,9 @@ struct ReplayBench: AsyncParsableCommand {
         var alone: [(name: String, seconds: Double)] = []
         for definition in definitions where definition.name != archive.name {
             let pool = try await databases.make()
+            let next = try await Self.bumpedVersions([definition], pool: pool, partitions: log.partitioner.partitions)[0]
             alone.append((definition.name, try await Self.time {
-                try await ProjectionBuilder(log: log, pool: pool, definition: definition, batchSize: batchSize).run()
+                try await ProjectionBuilder(log: log, pool: pool, definition: next, batchSize: batchSize).run()
             }))
         }
         let slowest = alone.max { $0.seconds < $1.seconds }
@@ -90,11 +93,26 @@ struct ReplayBench: AsyncParsableCommand {
           (a) archive rebuild:              \(Int(n / archiveSeconds)) events/s; CPU per event \(archiveCPU)
               raw COPY of the same rows:    \(Int(n / copySeconds)) rows/s
               ratio rebuild / COPY:         \(String(format: "%.2f", copySeconds / archiveSeconds))
-          (b) all projections (\(definitions.map(\.name).joined(separator: ", "))) rebuilt together: \(Int(n / allSeconds)) events/s; CPU per event \(allCPU)
+          (b) all projections (\(definitions.map(\.name).joined(separator: ", "))) rebuilt together as next versions: \(Int(n / allSeconds)) events/s; CPU per event \(allCPU)
           (c) live projector (archive, batches of \(archive.batchSize), checkpoint per batch): \(Int(n / liveSeconds)) events/s
           (d) one read model rebuilt alone: \(alone.map { String(format: "%@ %.1f s", $0.name, $0.seconds) }.joined(separator: ", "))
               the slowest (\(slowest?.name ?? "-")) takes \(String(format: "%.2f", (slowest?.seconds ?? 0) / allSeconds)) of the full rebuild (\(String(format: "%.1f", allSeconds)) s)
         """
+    }
+
+    /// Registers each definition's version (live at once, empty) and returns the next versions,
+    /// which then build side by side as after a version bump.
+    static func bumpedVersions(_ definitions: [ProjectionDefinition], pool: PostgresPool, partitions: Int) async throws -> [ProjectionDefinition] {
+        let catalog = ProjectionCatalog(pool: pool)
+        var next: [ProjectionDefinition] = []
+        for definition in definitions {
+            try await catalog.register(definition, partitions: partitions)
+            var bumped = definition
+            bumped.version += 1
+            bumped.checksum += "-bench"
+            next.append(bumped)
+        }
+        return next
     }
 
     static func time(_ body: () async throws -> Void) async throws -> Double {
