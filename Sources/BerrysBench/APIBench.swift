@@ -39,17 +39,11 @@ struct APIBench: AsyncParsableCommand {
             let log = try await EventLog.open(redis: context.redis, configuration: logSettings, registry: context.registry,
                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
             let databases = BenchDatabases(adminURL: context.settings.databaseURL)
-            do {
-                let lines = try await measure(context: context, log: log, databases: databases)
-                try await databases.dropAll()
-                try await BenchKeys.delete(prefix: logSettings.namespace, redis: context.redis)
-                print("api benchmark (\(connections) connections, \(seconds) s per run, \(max(1, rounds)) round\(rounds > 1 ? "s" : ""), \(agents) agents, wrk 2 threads)")
-                for line in lines { print("  " + line) }
-            } catch {
-                try? await databases.dropAll()
-                try? await BenchKeys.delete(prefix: logSettings.namespace, redis: context.redis)
-                throw error
+            let lines = try await databases.cleaningUp(namespace: logSettings.namespace, redis: context.redis) {
+                try await measure(context: context, log: log, databases: databases)
             }
+            print("api benchmark (\(connections) connections, \(seconds) s per run, \(max(1, rounds)) round\(rounds > 1 ? "s" : ""), \(agents) agents, wrk 2 threads)")
+            for line in lines { print("  " + line) }
         }
     }
 

@@ -30,18 +30,12 @@ struct ReplayBench: AsyncParsableCommand {
                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
             let definitions = try context.definitions()
             let databases = BenchDatabases(adminURL: context.settings.databaseURL)
-            do {
+            let report = try await databases.cleaningUp(namespace: settings.namespace, redis: context.redis) {
                 printError("generating \(events) events …")
                 try await BenchWorkload.publish(events, to: log)
-                let report = try await measure(log: log, redis: context.redis, definitions: definitions, databases: databases)
-                print(report)
-            } catch {
-                try? await databases.dropAll()
-                try? await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
-                throw error
+                return try await measure(log: log, redis: context.redis, definitions: definitions, databases: databases)
             }
-            try await databases.dropAll()
-            try await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
+            print(report)
         }
     }
 

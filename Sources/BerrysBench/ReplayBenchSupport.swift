@@ -5,6 +5,7 @@ import EventLog
 import Foundation
 import PostgresClient
 import Projections
+import RedisClient
 
 /// Throw-away databases on the configured server.
 actor BenchDatabases {
@@ -29,6 +30,24 @@ actor BenchDatabases {
         let admin = PostgresConnection(conninfo: adminURL)
         for name in names { try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
         names.removeAll()
+    }
+}
+
+extension BenchDatabases {
+    /// Runs `body`, then drops the databases it made and the namespace's Redis keys, also when
+    /// it throws (then the cleanup's own errors give way to the body's).
+    func cleaningUp<T: Sendable>(namespace: String, redis: RedisPool, _ body: () async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            try? await dropAll()
+            try? await BenchKeys.delete(prefix: namespace, redis: redis)
+            throw error
+        }
+        try await dropAll()
+        try await BenchKeys.delete(prefix: namespace, redis: redis)
+        return result
     }
 }
 

@@ -37,18 +37,11 @@ struct RetentionBench: AsyncParsableCommand {
             let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,
                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
             let databases = BenchDatabases(adminURL: context.settings.databaseURL)
-            let report: RetentionRun.Report
-            do {
+            let report = try await databases.cleaningUp(namespace: settings.namespace, redis: context.redis) {
                 let run = RetentionRun(log: log, pool: try await databases.make(), redis: context.redis,
                                        definitions: try context.definitions(), keep: keep)
-                report = try await run.measure(events: events, sampleSeconds: sampleSeconds)
-            } catch {
-                try? await databases.dropAll()
-                try? await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
-                throw error
+                return try await run.measure(events: events, sampleSeconds: sampleSeconds)
             }
-            try await databases.dropAll()
-            try await BenchKeys.delete(prefix: settings.namespace, redis: context.redis)
             print(report.text + "\n  de-dup window: \(dedupWindowMs) ms")
             guard report.failures.isEmpty else { throw BenchError(report.failures.joined(separator: "; ")) }
         }

@@ -43,7 +43,7 @@ extension EventLog {
         if groups.errorMessage != nil { return [] }  // no stream yet
         var readers: [TrimPlan.Limit.Reader] = []
         for group in groups.array ?? [] {
-            let fields = Self.fieldMap(group)
+            let fields = group.fieldMap
             guard let name = fields["name"]?.string, let delivered = fields["last-delivered-id"]?.string.flatMap(StreamID.init) else {
                 throw EventLogError(.corruptEntry, "unexpected XINFO GROUPS reply for \(stream): \(group)")
             }
@@ -55,15 +55,6 @@ extension EventLog {
             readers.append(.group(name: name, lastDelivered: delivered, oldestPending: oldestPending))
         }
         return readers
-    }
-
-    static func fieldMap(_ value: RedisValue) -> [String: RedisValue] {
-        let items = value.array ?? []
-        var map: [String: RedisValue] = [:]
-        for index in stride(from: 0, to: items.count - 1, by: 2) {
-            if let key = items[index].string { map[key] = items[index + 1] }
-        }
-        return map
     }
 
     static func trimResult(_ reply: RedisValue) throws -> TrimResult {

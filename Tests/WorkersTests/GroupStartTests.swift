@@ -11,11 +11,8 @@ import Testing
     func lastDelivered(_ harness: RuntimeHarness, worker: String, partition: Int) async throws -> String? {
         let keys = WorkerKeys(namespace: harness.namespace, worker: worker, partition: partition)
         let groups = try await harness.redis.send("XINFO", "GROUPS", keys.stream).array ?? []
-        for group in groups {
-            let fields = group.array ?? []
-            let map = Dictionary(stride(from: 0, to: fields.count - 1, by: 2).compactMap { index in
-                fields[index].string.map { ($0, fields[index + 1]) } }, uniquingKeysWith: { first, _ in first })
-            if map["name"]?.string == worker { return map["last-delivered-id"]?.string }
+        for group in groups where group.fieldMap["name"]?.string == worker {
+            return group.fieldMap["last-delivered-id"]?.string
         }
         return nil
     }

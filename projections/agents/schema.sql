@@ -90,3 +90,18 @@ BEGIN
     UPDATE agents SET last_active_at = GREATEST(last_active_at, at) WHERE id = agent;
 END
 $$;
+
+-- The agents' last activity from a batch of other read models' events (executions, tool runs):
+-- one touch per agent with its latest time among them (touch_agent keeps the maximum, so order
+-- does not matter), in agent order so that partitions touching the same agents lock them alike.
+CREATE FUNCTION touch_agents(events jsonb) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- PERFORM runs the whole query (a SQL function returning void would stop at its first row).
+    PERFORM touch_agent(latest.agent, latest.at) FROM (
+        SELECT (e->'data'->>'agent_id')::uuid AS agent, max((e->>'time')::timestamptz) AS at
+        FROM jsonb_array_elements(events) AS e
+        GROUP BY 1
+        ORDER BY 1
+    ) latest;
+END
+$$;

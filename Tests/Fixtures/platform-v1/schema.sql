@@ -80,7 +80,8 @@ $$;
 
 -- Why a single-machine status change cannot be applied (current state from the read model,
 -- previous/new from the event), or NULL when it can.
-CREATE FUNCTION status_change_problem(machine text, entity text, current_state text, previous_state text, new_state text)
+-- (OR REPLACE: the transitions reference data defines it too since the split.)
+CREATE OR REPLACE FUNCTION status_change_problem(machine text, entity text, current_state text, previous_state text, new_state text)
 RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN
     IF current_state IS NULL THEN
