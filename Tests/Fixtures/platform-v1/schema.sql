@@ -78,25 +78,7 @@ BEGIN
 END
 $$;
 
--- Why a single-machine status change cannot be applied (current state from the read model,
--- previous/new from the event), or NULL when it can.
--- (OR REPLACE: the transitions reference data defines it too since the split.)
-CREATE OR REPLACE FUNCTION status_change_problem(machine text, entity text, current_state text, previous_state text, new_state text)
-RETURNS text LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    IF current_state IS NULL THEN
-        RETURN entity || ' does not exist';
-    END IF;
-    IF current_state <> previous_state THEN
-        RETURN entity || ' is ' || current_state || ', but the event says it was ' || previous_state;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM transitions t WHERE t.machine = status_change_problem.machine
-                   AND t.from_state = current_state AND t.to_state = new_state) THEN
-        RETURN machine || ' ' || current_state || ' → ' || new_state || ' is not allowed';
-    END IF;
-    RETURN NULL;
-END
-$$;
+-- status_change_problem: from the transitions reference data (it was defined here before the split).
 
 -- Templates and their published versions (owned by template_id).
 CREATE TABLE agent_templates (
