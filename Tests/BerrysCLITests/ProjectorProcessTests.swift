@@ -30,7 +30,9 @@ import Testing
     @Test func killedProjectorRestartsAndAppliesEveryEventOnce() async throws {
         let database = try await TestServers.freshDatabase()
         let environment = try Self.environment(database: database, namespace: "kill")
-        let events = 6000
+        // 3000 events take about 6 s on an idle machine; the restarted process is given 120 s,
+        // as a loaded CI machine once took more than 30 s for 5800 of them.
+        let events = 3000
         try await Self.publish(events, environment)
 
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("projector-\(UUID().uuidString).log").path
@@ -43,7 +45,13 @@ import Testing
 
         // The first one's leases expire (2 s) before the second may apply its partitions.
         let second = try BackgroundProcess.start(Self.binary, ["project", "--lease-seconds", "2"], environment: environment, logPath: log)
-        try await Self.waitFor(pool, atLeast: events, upTo: events)
+        do {
+            try await Self.waitFor(pool, atLeast: events, upTo: events, timeout: 120)
+        } catch {
+            _ = await second.stopped(signal: SIGTERM)
+            print("projector log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            throw error
+        }
         #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         #expect(try await pool.query("SELECT n, (SELECT count(*) FROM read.seen) FROM read.totals").values == [[String(events), String(events)]])
     }
@@ -104,8 +112,8 @@ import Testing
         (try? await pool.query("SELECT n FROM read.totals").scalar.flatMap { Int($0) }) ?? 0
     }
 
-    static func waitFor(_ pool: PostgresPool, atLeast count: Int, upTo total: Int) async throws {
-        try await eventually("the projector at \(count) of \(total) events", timeout: 30, every: .milliseconds(5)) {
+    static func waitFor(_ pool: PostgresPool, atLeast count: Int, upTo total: Int, timeout: Double = 30) async throws {
+        try await eventually("the projector at \(count) of \(total) events", timeout: timeout, every: .milliseconds(5)) {
             try await applied(pool) >= count
         }
     }

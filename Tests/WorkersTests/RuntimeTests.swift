@@ -57,8 +57,14 @@ import Testing
         let recorder = Recorder()
         for _ in 0..<40 { try await harness.publish(count: 5) }
         let worker = RecordingWorker(name: "shared", recorder: recorder)
-        try await harness.withRuntime([worker], consumer: "first") {
-            try await harness.withRuntime([worker], consumer: "second") {
+        // A partition given back finishes what it has in hand first. The test settings abandon
+        // it after 2 s, and the next holder then handles it again (at least once, as it should):
+        // a loaded CI machine took longer than that once. This test is about the hand-over, so
+        // it gives the hand-over all the time it needs.
+        var settings = RuntimeHarness.fastSettings
+        settings.shutdownGrace = 60
+        try await harness.withRuntime([worker], consumer: "first", settings: settings) {
+            try await harness.withRuntime([worker], consumer: "second", settings: settings) {
                 try await eventually("both processes hold partitions") {
                     let holders = try await WorkerStatusReader(redis: harness.redis, namespace: harness.namespace, partitions: 4)
                         .groupStatuses().compactMap(\.leaseHolder)
@@ -68,7 +74,8 @@ import Testing
                 try await eventually("400 events handled") { await recorder.handled.count >= 400 }
             }
         }
-        #expect(await recorder.handled.count == 400)
+        let handledTwice = await recorder.handled.filter { $0.attempt > 1 }.map { "\($0.eventID) attempt \($0.attempt)" }
+        #expect(await recorder.handled.count == 400, "handled again: \(handledTwice)")
         #expect(Set(await recorder.handled.map(\.eventID)).count == 400)
         #expect(try await harness.events(ofType: "tool.registered").count == 400)
     }
