@@ -151,7 +151,7 @@ import Testing
                                                                "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path],
                                                  logPath: logPath)
         var listed = ""
-        try await eventually("the orphan assignment dead-lettered", timeout: 15, every: .milliseconds(50)) {
+        try await eventually("the orphan assignment dead-lettered", timeout: 60, every: .milliseconds(50)) {
             listed = try await berrys(["dlq", "list"]).stdout
             return listed.contains("orphan-\(task)")
         }

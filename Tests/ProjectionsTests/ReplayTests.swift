@@ -58,7 +58,7 @@ import Testing
         let next = try Self.counting(version: 2, extraColumn: true)
         let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: next, batchSize: 2).run() }
         // Stop it once it has applied something, well before the end.
-        try await eventually("the rebuild applied 100 events", timeout: 10, every: .milliseconds(5)) {
+        try await eventually("the rebuild applied 100 events", timeout: 60, every: .milliseconds(5)) {
             (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v2.projects").scalar.flatMap { Int($0) }) ?? 0 >= 100
         }
         first.cancel()
@@ -104,7 +104,7 @@ import Testing
         let definition = try Self.counting(version: 1)
         let first = Task { try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: definition, batchSize: 2).run() }
         // Start the second once the first is under way (it has applied rows, far from done).
-        try await eventually("the first rebuild under way", timeout: 10, every: .milliseconds(5)) {
+        try await eventually("the first rebuild under way", timeout: 60, every: .milliseconds(5)) {
             (try? await harness.pool.query("SELECT count(*) FROM proj_counting_v1.projects").scalar.flatMap { Int($0) }) ?? 0 > 0
         }
         let error = await #expect(throws: ProjectionError.self) {

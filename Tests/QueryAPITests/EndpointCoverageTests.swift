@@ -36,14 +36,14 @@ import Testing
                 let batch = try await client.post("/v1/events", contentType: "application/cloudevents-batch+json", body: "[\(events.joined(separator: ","))]")
                 #expect(batch.status == .created, "\(batch.json)")
                 // Wait for the workers' effects: the execution and the delivered message.
-                let executionID = try await eventuallySome("the execution queued", timeout: 20, every: .milliseconds(50)) {
+                let executionID = try await eventuallySome("the execution queued", timeout: 60, every: .milliseconds(50)) {
                     try await client.get("/v1/agents/\(agent)/executions").json.arrayValue?.first?["id"]?.stringValue
                 }
-                try await eventually("the message delivered", timeout: 20, every: .milliseconds(50)) {
+                try await eventually("the message delivered", timeout: 60, every: .milliseconds(50)) {
                     try await client.get("/v1/agents/\(agent)/inbox").json.arrayValue?.isEmpty == false
                 }
                 // agent-lifecycle's status changes come from another worker, on its own schedule.
-                try await eventually("the agent's status changes", timeout: 20, every: .milliseconds(50)) {
+                try await eventually("the agent's status changes", timeout: 60, every: .milliseconds(50)) {
                     (try await client.get("/v1/agents/\(agent)/history").json.arrayValue?.count ?? 0) >= 2
                 }
                 let checks: [(String, (JSON) -> Bool)] = [

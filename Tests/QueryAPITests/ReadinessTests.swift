@@ -54,7 +54,7 @@ import Testing
             #expect(down.json["checks"]?["redis"]?["ok"] == .bool(true))
             #expect(try await client.get("/health/liveness").status == .ok)
             try await server.startOffPool()
-            try await eventually("ready again once PostgreSQL is back", timeout: 20, every: .milliseconds(50)) {
+            try await eventually("ready again once PostgreSQL is back", timeout: 60, every: .milliseconds(50)) {
                 try await client.get("/health/readiness").status == .ok
             }
         }
