@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "BerrysJSONTests", dependencies: ["BerrysJSON"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["BerrysFuzzTargets", "BerrysDomain", "TestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
-        .testTarget(name: "BerrysFoundationTests", dependencies: ["BerrysFoundation"]),
+        .testTarget(name: "BerrysFoundationTests", dependencies: ["BerrysFoundation", "TestSupport"]),
         .testTarget(name: "WorkersTests", dependencies: [
             "Workers", "BerrysFoundation", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,14 +1,6 @@
 import BerrysFoundation
+import TestSupport
 import Testing
-
-/// A deterministic random source for jitter tests.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return state
-    }
-}
 
 @Suite struct BackoffTests {
     @Test func ceilingGrowsExponentiallyUpToTheMaximum() {

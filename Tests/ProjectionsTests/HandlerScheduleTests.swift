@@ -1,5 +1,6 @@
 import Foundation
 @testable import Projections
+import TestSupport
 import Testing
 
 /// The order handler statements run in: log order without batch handlers; with them, each
@@ -46,6 +47,43 @@ import Testing
         for key in ["x", "y"] {
             let mine = order.filter { events[$0].partitionKey == key }
             #expect(mine == mine.sorted(), "\(key): \(mine)")
+        }
+    }
+
+    @Test func aBatchThatBeginsInTheMiddleOfAnEntityIsStillOneWave() {
+        // a's specialization first (its creation was in the previous batch), then whole entities:
+        // the specialization group runs last, after the creations and changes it follows.
+        let kinds = ["spec"] + Array(repeating: ["created", "changed", "changed", "spec"], count: 2).flatMap { $0 }
+        let keys = ["a", "b", "b", "b", "b", "c", "c", "c", "c"]
+        let events = zip(kinds, keys).map { event($0, $1, batch: ["created", "changed", "spec"]) }
+        #expect(HandlerSchedule.plan(events) == [
+            .batch(key: "created", events: [1, 5]), .batch(key: "changed", events: [2, 3, 6, 7]), .batch(key: "spec", events: [0, 4, 8]),
+        ])
+    }
+
+    @Test func everyEventRunsOnceAndEachKeyInLogOrderWhateverTheMix() {
+        var random = SeededRandom(state: 7)
+        for _ in 0..<500 {
+            let events = (0..<Int.random(in: 1...40, using: &random)).map { _ in
+                event(["created", "changed", "spec", "single"].randomElement(using: &random)!, "k\(Int.random(in: 0..<5, using: &random))",
+                      batch: ["created", "changed", "spec"])
+            }
+            var order: [Int] = []
+            for step in HandlerSchedule.plan(events) {
+                switch step {
+                case .single(let key, let index):
+                    #expect(events[index].key == key)
+                    order.append(index)
+                case .batch(let key, let indices):
+                    #expect(indices.allSatisfy { events[$0].key == key })
+                    order += indices
+                }
+            }
+            #expect(order.sorted() == Array(events.indices))
+            for key in Set(events.map(\.partitionKey)) {
+                let mine = order.filter { events[$0].partitionKey == key }
+                #expect(mine == mine.sorted(), "\(key): \(mine)")
+            }
         }
     }
 }
@@ -105,3 +143,4 @@ import Testing
         #expect(error?.message.contains("keep one handler per type") == true)
     }
 }
+
