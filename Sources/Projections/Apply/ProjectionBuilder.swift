@@ -113,7 +113,11 @@ public struct ProjectionBuilder: Sendable {
         let partitionApplier = PartitionApplier(source: source, pool: pool, catalog: catalog, batch: applier,
                                                 partition: partition, batchSize: batchSize, logger: logger)
         let ending = try await partitionApplier.run(from: start, mode: .untilHead, observe: { step in
-            if case .applied(let through, let entries, _) = step { await counter.add(entries, partition: partition, position: through) }
+            guard case .applied(let through, let entries, _) = step else { return }
+            if await counter.add(entries, partition: partition, position: through) {
+                // Only plans depend on it: a failed analyze is worth a warning, not the build.
+                do { try await catalog.analyze(definition) } catch { logger.warning("\(definition.name): ANALYZE failed: \(error)") }
+            }
         })
         if case .faulted(let message) = ending {
             throw ProjectionError(.faulted, "\(definition.name) v\(definition.version): \(message)")
@@ -127,14 +131,17 @@ actor BuildCounter {
     private let started = Date()
     private var applied = 0
     private var positions: [Int: StreamID] = [:]
+    private var analyzeSchedule = AnalyzeSchedule()
 
     init(total: Int) {
         self.total = total
     }
 
-    func add(_ count: Int, partition: Int, position: StreamID) {
+    /// - Returns: whether the projection's tables are due an `ANALYZE` (see `AnalyzeSchedule`).
+    func add(_ count: Int, partition: Int, position: StreamID) -> Bool {
         applied += count
         positions[partition] = position
+        return analyzeSchedule.isDue(applied: applied)
     }
 
     func snapshot() -> BuildProgress {
