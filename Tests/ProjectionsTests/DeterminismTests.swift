@@ -23,6 +23,10 @@ import Testing
             drafts.append(try PlatformProjectionTests.statusChange(agent, (.inactive, .created), (.inactive, .initializing)))
             drafts.append(try PlatformProjectionTests.statusChange(agent, (.inactive, .initializing), (.inactive, .ready)))
             drafts.append(try PlatformProjectionTests.statusChange(agent, (.inactive, .ready), (.busy, .ready)))  // rejected
+            // After a refusal, the next change is judged from the state the refusal left (the
+            // agents projection's batch handlers judge a batch in rounds): one applies, one is stale.
+            drafts.append(try PlatformProjectionTests.statusChange(agent, (.inactive, .ready), (.active, .active)))
+            drafts.append(try PlatformProjectionTests.statusChange(agent, (.inactive, .ready), (.active, .ready)))  // rejected
             drafts.append(try AgentSpecializationAdded(agentID: agent, specialization: "s\(agent.prefix(2))").draft())
             drafts.append(try AgentUpdated(agentID: agent, changes: AgentChanges(description: "d")).draft())
             drafts.append(ProjectorTests.project())

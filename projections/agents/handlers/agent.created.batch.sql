@@ -1,0 +1,1 @@
+SELECT apply_agent_creations($1);
