@@ -69,13 +69,16 @@ struct ReplayBench: AsyncParsableCommand {
         }
         let allCPU = try await cpu.perEvent(events)
         // (d) each read model rebuilt alone, as after a change to its SQL.
-        var alone: [(name: String, seconds: Double)] = []
+        var alone: [(name: String, seconds: Double, cpu: String)] = []
         for definition in definitions where definition.name != archive.name {
             let pool = try await databases.make()
             let next = try await Self.bumpedVersions([definition], pool: pool, partitions: log.partitioner.partitions)[0]
-            alone.append((definition.name, try await Self.time {
+            printError("(d) rebuilding \(definition.name) alone …")
+            try await cpu.start()
+            let seconds = try await Self.time {
                 try await ProjectionBuilder(log: log, pool: pool, definition: next, batchSize: batchSize).run()
-            }))
+            }
+            alone.append((definition.name, seconds, try await cpu.perEvent(events)))
         }
         let slowest = alone.max { $0.seconds < $1.seconds }
         // (c) the live projector from position 0, checkpoint per batch.
@@ -90,7 +93,7 @@ struct ReplayBench: AsyncParsableCommand {
           (b) all projections (\(definitions.map(\.name).joined(separator: ", "))) rebuilt together as next versions: \(Int(n / allSeconds)) events/s; CPU per event \(allCPU)
           (c) live projector (archive, batches of \(archive.batchSize), checkpoint per batch): \(Int(n / liveSeconds)) events/s
           (d) one read model rebuilt alone: \(alone.map { String(format: "%@ %.1f s", $0.name, $0.seconds) }.joined(separator: ", "))
-              the slowest (\(slowest?.name ?? "-")) takes \(String(format: "%.2f", (slowest?.seconds ?? 0) / allSeconds)) of the full rebuild (\(String(format: "%.1f", allSeconds)) s)
+              the slowest (\(slowest?.name ?? "-")) takes \(String(format: "%.2f", (slowest?.seconds ?? 0) / allSeconds)) of the full rebuild (\(String(format: "%.1f", allSeconds)) s); CPU per event of the log \(slowest?.cpu ?? "-")
         """
     }
 
