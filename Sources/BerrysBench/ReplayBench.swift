@@ -15,10 +15,13 @@ struct ReplayBench: AsyncParsableCommand {
         discussion: """
         Publishes --events generated events into a throw-away namespace, then in throw-away databases on the \
         configured PostgreSQL server: (a) rebuilds the archive projection and COPYs the same rows into an identical \
-        table, (b) rebuilds all projections together, (c) runs the live projector from scratch. Cleans up afterwards.
+        table, (b) rebuilds all projections together, (c) runs the live projector from scratch, (d) rebuilds each \
+        read model alone. Cleans up afterwards.
         """)
 
     @Option(help: "Events to generate.") var events: Int = 1_000_000
+    @Option(help: "What the events are: lifecycle (agents through their lifecycle and projects; four in five are agent events) or platform (agents, plans and tasks run as executions, with tools, models and messages).")
+    var mix: BenchWorkload.Mix = .lifecycle
     @Option(help: "Events per rebuild batch.") var batchSize: Int = 5000
 
     func run() async throws {
@@ -32,7 +35,7 @@ struct ReplayBench: AsyncParsableCommand {
             let databases = BenchDatabases(adminURL: context.settings.databaseURL)
             let report = try await databases.cleaningUp(namespace: settings.namespace, redis: context.redis) {
                 printError("generating \(events) events …")
-                try await BenchWorkload.publish(events, to: log)
+                try await BenchWorkload.publish(events, mix: mix, to: log)
                 return try await measure(log: log, redis: context.redis, definitions: definitions, databases: databases)
             }
             print(report)
@@ -86,7 +89,7 @@ struct ReplayBench: AsyncParsableCommand {
         let liveSeconds = try await Self.time { try await LiveCatchUp.run(log: log, pool: third, definitions: [archive]) }
         let n = Double(events)
         return """
-        replay benchmark (\(events) events, \(log.partitioner.partitions) partitions, rebuild batches of \(batchSize))
+        replay benchmark (\(events) events of the \(mix.rawValue) mix, \(log.partitioner.partitions) partitions, rebuild batches of \(batchSize))
           (a) archive rebuild:              \(Int(n / archiveSeconds)) events/s; CPU per event \(archiveCPU)
               raw COPY of the same rows:    \(Int(n / copySeconds)) rows/s
               ratio rebuild / COPY:         \(String(format: "%.2f", copySeconds / archiveSeconds))

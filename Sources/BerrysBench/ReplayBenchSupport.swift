@@ -51,48 +51,6 @@ extension BenchDatabases {
     }
 }
 
-/// A realistic mix: agents created and moving through their lifecycle, specializations,
-/// projects, plans and tasks.
-enum BenchWorkload {
-    static func publish(_ count: Int, to log: EventLog) async throws {
-        let perPublisher = count / 2
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for publisher in 0..<2 {
-                group.addTask {
-                    var produced = 0
-                    while produced < perPublisher {
-                        let chunk = try drafts(min(1000, perPublisher - produced)).map { try log.prepare($0) }
-                        for result in try await log.appendBatch(chunk) {
-                            if case .failure(let error) = result { throw error }
-                        }
-                        produced += chunk.count
-                        if publisher == 0, produced % 100_000 < 1000 { printError("… \(produced * 2) events") }
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-    }
-
-    /// `count` events in groups of five per agent.
-    static func drafts(_ count: Int) throws -> [EventDraft] {
-        var drafts: [EventDraft] = []
-        drafts.reserveCapacity(count)
-        while drafts.count < count {
-            let agent = UUID().uuidString.lowercased()
-            drafts.append(try AgentCreated(agentID: agent, name: "Agent \(agent.prefix(6))", agentType: .assistant,
-                                           configuration: .object(["temperature": .number(0.2)]), specializations: ["research"]).draft())
-            drafts.append(try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
-                                                 previousStateDetail: .created, newStateDetail: .initializing).draft())
-            drafts.append(try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
-                                                 previousStateDetail: .initializing, newStateDetail: .ready).draft())
-            drafts.append(try AgentSpecializationAdded(agentID: agent, specialization: "summaries").draft())
-            drafts.append(try ProjectCreated(projectID: UUID().uuidString.lowercased(), name: "Project", ownerID: agent).draft())
-        }
-        return Array(drafts.prefix(count))
-    }
-}
-
 /// COPY of the archive's rows into an identical table: the limit a rebuild is measured against.
 enum RawCopy {
     /// Seconds the COPY itself took (preparing its input is not counted).
