@@ -55,15 +55,15 @@ import Testing
     }
 
     @Test func reconnectsAfterTheServerRestarts() async throws {
-        let server = try await SpareRedisServer.make()
-        defer { server.stop() }
-        let spare = RedisConnection(configuration: RedisConfiguration(port: server.port))
-        try await spare.send("SET", "k", "before")
-        await server.stopOffPool()
-        let error = await #expect(throws: RedisError.self) { try await spare.send("GET", "k") }
-        #expect(error?.isConnectionFailure == true)
-        try await server.startOffPool()
-        #expect(try await spare.send("PING") == .status("PONG"))
-        #expect(try await spare.send("GET", "k") == .null)  // no persistence on the spare server
+        try await SpareRedisServer.with { server in
+            let spare = RedisConnection(configuration: RedisConfiguration(port: server.port))
+            try await spare.send("SET", "k", "before")
+            await server.stopOffPool()
+            let error = await #expect(throws: RedisError.self) { try await spare.send("GET", "k") }
+            #expect(error?.isConnectionFailure == true)
+            try await server.startOffPool()
+            #expect(try await spare.send("PING") == .status("PONG"))
+            #expect(try await spare.send("GET", "k") == .null)  // no persistence on the spare server
+        }
     }
 }

@@ -25,6 +25,20 @@ extension SpareRedisServer {
     public func stopOffPool() async { let server = self; await Blocking.run { server.stop() } }
     /// Starts it again, off the cooperative pool.
     public func startOffPool() async throws { let server = self; try await Blocking.run { try server.start() } }
+
+    /// Runs `body` with a new spare server and stops the server afterwards, also when `body`
+    /// throws; starting and stopping happen off the cooperative pool.
+    public static func with<T>(_ body: (SpareRedisServer) async throws -> T) async throws -> T {
+        let server = try await make()
+        do {
+            let result = try await body(server)
+            await server.stopOffPool()
+            return result
+        } catch {
+            await server.stopOffPool()
+            throw error
+        }
+    }
 }
 
 extension SparePostgresServer {

@@ -104,21 +104,21 @@ import Testing
 
 @Suite(.serialized) struct RedisRestartTests {
     @Test func theRuntimeSurvivesARedisRestartWithoutBeingRestarted() async throws {
-        let server = try await SpareRedisServer.make()
-        defer { server.stop() }
-        let configuration = try RedisConfiguration(url: "redis://127.0.0.1:\(server.port)")
-        let harness = try await RuntimeHarness(partitions: 2, redisSeeds: [configuration])
-        let recorder = Recorder()
-        try await harness.publish(count: 3)
-        try await harness.withRuntime([RecordingWorker(name: "restart", recorder: recorder)]) {
-            try await eventually("handled before the restart") { await recorder.handled.count == 3 }
-            await server.stopOffPool()
-            try await Task.sleep(for: .milliseconds(500))
-            try await server.startOffPool()
-            // The server came back empty (no persistence): the log is created again, as berrys init would.
-            _ = try await EventLog.open(redis: harness.redis, configuration: harness.log.configuration, registry: TestLog.registry)
-            try await harness.publish(count: 2)
-            try await eventually("handled after the restart", timeout: 90) { await recorder.handled.count == 5 }
+        try await SpareRedisServer.with { server in
+            let configuration = try RedisConfiguration(url: "redis://127.0.0.1:\(server.port)")
+            let harness = try await RuntimeHarness(partitions: 2, redisSeeds: [configuration])
+            let recorder = Recorder()
+            try await harness.publish(count: 3)
+            try await harness.withRuntime([RecordingWorker(name: "restart", recorder: recorder)]) {
+                try await eventually("handled before the restart") { await recorder.handled.count == 3 }
+                await server.stopOffPool()
+                try await Task.sleep(for: .milliseconds(500))
+                try await server.startOffPool()
+                // The server came back empty (no persistence): the log is created again, as berrys init would.
+                _ = try await EventLog.open(redis: harness.redis, configuration: harness.log.configuration, registry: TestLog.registry)
+                try await harness.publish(count: 2)
+                try await eventually("handled after the restart", timeout: 90) { await recorder.handled.count == 5 }
+            }
         }
     }
 }
