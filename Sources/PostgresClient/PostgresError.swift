@@ -33,15 +33,15 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     public var isConnectionFailure: Bool { code == .io || code == .connect }
 
     /// True when the same statement may succeed later: the server is unreachable, or it refused
-    /// for a passing reason (40001 serialization failure, 40P01 deadlock, 57P01–57P03 shutting
-    /// down or not accepting connections yet, 53xxx out of resources, 57014 a statement
-    /// cancelled or over `statement_timeout`: the fault runner's timeout storm faulted every
-    /// projection on it before it counted as transient). The one definition of
-    /// "transient" for PostgreSQL, as `RedisError.isTransient` is for Redis.
+    /// for a passing reason (40001 serialization failure, 40P01 deadlock, 55P03 a lock wait over
+    /// `lock_timeout`, 57P01–57P03 shutting down or not accepting connections yet, 53xxx out of
+    /// resources, 57014 a statement cancelled or over `statement_timeout`: the fault runner's
+    /// timeout storm faulted every projection on it before it counted as transient). The one
+    /// definition of "transient" for PostgreSQL, as `RedisError.isTransient` is for Redis.
     public var isTransient: Bool {
         if isConnectionFailure { return true }
         guard code == .server, let state = sqlState else { return false }
-        return ["40001", "40P01", "57014", "57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("53")
+        return ["40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03"].contains(state) || state.hasPrefix("53")
     }
 
     public var description: String {

@@ -4,7 +4,7 @@ import Testing
 /// Which PostgreSQL failures are worth the same statement again (`PostgresError.isTransient`):
 /// every caller's retry loop relies on this one list.
 @Suite struct TransientErrorTests {
-    @Test(arguments: ["40001", "40P01", "53100", "53200", "57014", "57P01", "57P02", "57P03"])
+    @Test(arguments: ["40001", "40P01", "55P03", "53100", "53200", "57014", "57P01", "57P02", "57P03"])
     func passingServerRefusalsAreTransient(_ state: String) {
         #expect(PostgresError(.server, "refused", sqlState: state).isTransient)
     }

@@ -65,7 +65,12 @@ $$;
 -- The agents' last activity from a batch of other read models' events (executions, tool runs):
 -- one touch per agent with its latest time among them (touch_agent keeps the maximum, so order
 -- does not matter), in agent order so that partitions touching the same agents lock them alike.
-CREATE FUNCTION touch_agents(events jsonb) RETURNS void LANGUAGE plpgsql AS $$
+-- A batch's several statements still lock rows in more than one order, so touches deadlock with
+-- the agents' own batches and with each other's; PostgreSQL finds a deadlock only after
+-- deadlock_timeout (1 s). Every such cycle has a touch in it, so a touch waits at most 100 ms
+-- for a row (lock_not_available is transient: the batch is rolled back and applied again).
+CREATE FUNCTION touch_agents(events jsonb) RETURNS void LANGUAGE plpgsql
+    SET lock_timeout = '100ms' AS $$
 BEGIN
     -- PERFORM runs the whole query (a SQL function returning void would stop at its first row).
     PERFORM touch_agent(latest.agent, latest.at) FROM (
