@@ -60,8 +60,12 @@ CREATE TABLE task_dependencies (
 );
 
 -- Adds `delta` to the plan's counter for `status` (total for NULL), creating the row if the
--- plan's own events have not been applied yet.
-CREATE FUNCTION count_task(plan uuid, status text, delta int) RETURNS void LANGUAGE plpgsql AS $$
+-- plan's own events have not been applied yet. Tasks of one plan are in other partitions than
+-- the plan, so batches deadlock on plan rows, and every such cycle has a count in it; PostgreSQL
+-- finds a deadlock only after deadlock_timeout (1 s), so a count waits at most 100 ms for a row
+-- (lock_not_available is transient: the batch is rolled back and applied again).
+CREATE FUNCTION count_task(plan uuid, status text, delta int) RETURNS void LANGUAGE plpgsql
+    SET lock_timeout = '100ms' AS $$
 BEGIN
     INSERT INTO plans (id, tasks_total, tasks_completed, tasks_failed)
     VALUES (plan, CASE WHEN status IS NULL THEN delta ELSE 0 END,
