@@ -89,6 +89,35 @@ import Testing
     }
 }
 
+extension PlanningProjectionTests {
+    /// A task's count on its plan row waits at most 100 ms for the row (`lock_timeout`, so that
+    /// a deadlock between partitions is broken at once); a longer wait rolls the batch back and
+    /// applies it again, never faulting the projection or counting twice.
+    @Test func aCountThatWaitsTooLongForThePlanRowIsAppliedAgainLater() async throws {
+        let harness = try await ProjectionHarness.make()
+        let planning = try ProjectionHarness.projection("planning")
+        let plan = UUID().uuidString.lowercased()
+        _ = try await harness.log.append(try PlanCreated(planID: plan, projectID: UUID().uuidString.lowercased(), name: "p").draft())
+        _ = try await harness.log.append(try TaskCreated(taskID: UUID().uuidString.lowercased(), planID: plan, name: "a", priority: .high).draft())
+        try await harness.project([planning])
+
+        // Another session holds the plan row for 1.5 s while the next task's count comes in.
+        let holder = PostgresConnection(conninfo: harness.url)
+        try await holder.execute("BEGIN")
+        _ = try await holder.query("SELECT 1 FROM proj_planning_v1.plans WHERE id = $1::uuid FOR UPDATE", [plan])
+        _ = try await harness.log.append(try TaskCreated(taskID: UUID().uuidString.lowercased(), planID: plan, name: "b", priority: .high).draft())
+        let projecting = Task { try await harness.project([planning]) }
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await harness.pool.query("SELECT tasks_total FROM read.plans").scalar == "1", "applied through a held lock")
+        try await holder.execute("COMMIT")
+        try await projecting.value
+        #expect(try await harness.pool.query("SELECT tasks_total FROM read.plans").scalar == "2")
+        #expect(try await harness.pool.query("SELECT count(*) FROM read.planning_tasks").scalar == "2")
+        #expect(try await ProjectionCatalog(pool: harness.pool).state(of: planning) == .live)
+        await holder.close()
+    }
+}
+
 @Suite struct MessagingProjectionTests {
     @Test func inboxSubscriptionsModelUsageAndTools() async throws {
         let harness = try await ProjectionHarness.make()
