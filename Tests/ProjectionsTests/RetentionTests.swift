@@ -72,6 +72,25 @@ import Testing
         try await harness.expectRebuildsEqualLive(berrys)
     }
 
+    @Test func aProjectionBehindTheTrimmedPointShowsItsWholeLag() async throws {
+        let harness = try await ProjectionHarness.make()
+        try await DeterminismTests.workload(harness.log)
+        let total = try await Self.everything(harness.log).values.map(\.count).reduce(0, +)
+        try await harness.project([try ProjectionHarness.archive])
+        let removed = try await LogTrimmer(log: harness.log, catalog: ProjectionCatalog(pool: harness.pool), policy: .entries(5))
+            .round().map(\.removed).reduce(0, +)
+        #expect(removed > 0)
+
+        // A projection registered now starts at the beginning: all of its lag but 5 entries a
+        // partition is in the archive.
+        let planning = try ProjectionHarness.projection("planning")
+        try await ProjectionCatalog(pool: harness.pool).register(planning, partitions: harness.log.partitioner.partitions)
+        let status = try #require(try await ProjectionStatus.all(pool: harness.pool, log: harness.log).first { $0.name == "planning" })
+        #expect(status.lagEvents == total, "Redis keeps \(total - removed) of \(total)")
+        #expect(!status.lagCapped)
+        #expect(status.lagSeconds > 0)
+    }
+
     @Test func aConsumerGroupHoldsTrimmingUntilItHasAcknowledged() async throws {
         let harness = try await ProjectionHarness.make(partitions: 1)
         try await DeterminismTests.workload(harness.log)
