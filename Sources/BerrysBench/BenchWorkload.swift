@@ -49,15 +49,21 @@ enum BenchWorkload {
 
     private static func id() -> String { UUID().uuidString.lowercased() }
 
-    private static func lifecycle() throws -> [EventDraft] {
-        let agent = id()
-        return [
+    /// An agent created and made ready (CREATED → INITIALIZING → READY).
+    private static func readyAgent(_ agent: String) throws -> [EventDraft] {
+        [
             try AgentCreated(agentID: agent, name: "Agent \(agent.prefix(6))", agentType: .assistant,
                              configuration: .object(["temperature": .number(0.2)]), specializations: ["research"]).draft(),
             try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
                                    previousStateDetail: .created, newStateDetail: .initializing).draft(),
             try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
                                    previousStateDetail: .initializing, newStateDetail: .ready).draft(),
+        ]
+    }
+
+    private static func lifecycle() throws -> [EventDraft] {
+        let agent = id()
+        return try readyAgent(agent) + [
             try AgentSpecializationAdded(agentID: agent, specialization: "summaries").draft(),
             try ProjectCreated(projectID: id(), name: "Project", ownerID: agent).draft(),
         ]
@@ -65,13 +71,7 @@ enum BenchWorkload {
 
     private static func platform() throws -> [EventDraft] {
         let agent = id(), project = id(), plan = id(), tool = id()
-        var drafts = [
-            try AgentCreated(agentID: agent, name: "Agent \(agent.prefix(6))", agentType: .assistant,
-                             configuration: .object(["temperature": .number(0.2)]), specializations: ["research"]).draft(),
-            try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
-                                   previousStateDetail: .created, newStateDetail: .initializing).draft(),
-            try AgentStatusChanged(agentID: agent, previousStatus: .inactive, newStatus: .inactive,
-                                   previousStateDetail: .initializing, newStateDetail: .ready).draft(),
+        var drafts = try readyAgent(agent) + [
             try ProjectCreated(projectID: project, name: "Project", ownerID: agent).draft(),
             try PlanCreated(planID: plan, projectID: project, name: "Plan").draft(),
         ]
