@@ -124,7 +124,11 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "BerrysJSONTests", dependencies: ["BerrysJSON"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["BerrysFuzzTargets", "BerrysDomain", "TestSupport"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport"]),
+        .testTarget(name: "ProjectionsTests", dependencies: [
+            "Projections", "Workers", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "BerrysFoundationTests", dependencies: ["BerrysFoundation", "TestSupport"]),
         .testTarget(name: "WorkersTests", dependencies: [
             "Workers", "BerrysFoundation", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",

@@ -1,5 +1,6 @@
 import CommandSupport
 import ArgumentParser
+import EventLog
 import Foundation
 import Projections
 

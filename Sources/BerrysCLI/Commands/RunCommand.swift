@@ -28,7 +28,8 @@ struct RunCommand: LongRunningCommand {
             let logger = Logger(label: "berrys.run")
             let projector = Projector(log: log, pool: postgres, definitions: definitions, logger: Logger(label: "berrys.projector"),
                                       leasing: ProjectorLeasing(leaseMilliseconds: Int(workerOptions.leaseSeconds * 1000)))
-            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres, settings: workerOptions.settings,
+            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres,
+                                        history: TieredSource(log: log, pool: postgres), settings: workerOptions.settings,
                                         consumer: workerOptions.consumer ?? WorkerRuntime.defaultConsumerName(),
                                         logger: Logger(label: "berrys.workers"))
             let listening = ListeningSignal()

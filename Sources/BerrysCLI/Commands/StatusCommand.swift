@@ -39,11 +39,12 @@ struct StatusCommand: AsyncParsableCommand {
                        cluster ? "\(HashSlot.of(stream))" : "-", node.description].joined(separator: "\t"))
             }
             print("")
-            print(["WORKER", "PARTITION", "PENDING", "LAG", "LAG SECONDS", "CONSUMERS", "DLQ", "LEASE HOLDER"].joined(separator: "\t"))
+            print(["WORKER", "PARTITION", "PENDING", "LAG", "LAG SECONDS", "CONSUMERS", "DLQ", "LEASE HOLDER", "CATCHING UP"].joined(separator: "\t"))
             for group in try await reader.groupStatuses() {
                 print([group.worker, "\(group.partition)", "\(group.pending)", group.lagEntries.map(String.init) ?? "?",
                        String(format: "%.1f", group.lagSeconds), "\(group.consumers)", "\(group.deadLetters)",
-                       group.leaseHolder ?? "-"].joined(separator: "\t"))
+                       group.leaseHolder ?? "-", group.catchUp.map { "from the archive: at \($0.position) of \($0.through)" } ?? "-"]
+                    .joined(separator: "\t"))
             }
         }
     }

@@ -3,6 +3,7 @@ import ArgumentParser
 import BerrysWorkers
 import Foundation
 import Logging
+import Projections
 import QueryAPI
 import ServiceLifecycle
 import Workers
@@ -35,7 +36,7 @@ struct WorkerCommand: LongRunningCommand {
             let logger = Logger(label: "berrys.workers")
             let postgres = context.postgres(size: 4 + options.concurrency)
             let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres,
-                                        settings: options.settings, consumer: options.consumer ?? WorkerRuntime.defaultConsumerName(),
+                                        history: TieredSource(log: log, pool: postgres), settings: options.settings, consumer: options.consumer ?? WorkerRuntime.defaultConsumerName(),
                                         logger: logger)
             var services: [any Service] = [runtime]
             if let registry, let metricsPort {
@@ -67,7 +68,7 @@ struct WorkerOptions: ParsableArguments {
     var leaseSeconds: Double = 10
     @Option(help: "Permanent failures (or deliveries) before an event is dead-lettered.")
     var maxDeliveries: Int = 5
-    @Option(help: "Where a worker without a consumer group yet starts: beginning (every event; refused once retention trimmed the log) or now (new events only).")
+    @Option(help: "Where a worker without a consumer group yet starts: beginning (every event; on a trimmed partition it first catches up from the archive) or now (new events only).")
     var from: GroupStart = .beginning
 
     func validate() throws {

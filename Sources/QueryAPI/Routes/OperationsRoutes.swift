@@ -50,7 +50,8 @@ struct OperationsRoutes {
                         .object(["partition": .number(Double(group.partition)), "pending": .number(Double(group.pending)),
                                  "lag_entries": group.lagEntries.map { .number(Double($0)) } ?? .null, "lag_seconds": .number(group.lagSeconds),
                                  "consumers": .number(Double(group.consumers)), "dead_letters": .number(Double(group.deadLetters)),
-                                 "lease_holder": group.leaseHolder.map(JSON.string) ?? .null])
+                                 "lease_holder": group.leaseHolder.map(JSON.string) ?? .null,
+                                 "catch_up": group.catchUp.map { .object(["position": .string($0.position), "through": .string($0.through)]) } ?? .null])
                     }),
                 ])
             }).serialized)

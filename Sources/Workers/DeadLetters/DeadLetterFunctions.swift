@@ -9,9 +9,11 @@ import RedisClient
 /// `dlq_source_id` (its stream id in the partition). Per key, a DLQ holds one head (the event
 /// that failed) followed by the events parked behind it; a key is either parked (`d:<key>` > 0),
 /// being retried (`r:<key>` > 0) or free.
+///
+/// The library also creates a worker's consumer groups (`berrys_group_start`, see `GroupStart`).
 public enum DeadLetterFunctions {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "1"
+    public static let version = "2"
 
     /// Loads the library unless this version is already there.
     public static func load(on redis: RedisPool) async throws {
@@ -157,6 +159,35 @@ local function drop(keys, args)
   return moved
 end
 
+-- KEYS: stream, trimmed watermark, backfill. ARGV: group, from (beginning|now), catch_up ('1' when
+-- the runtime can read the archive). Creates the group unless it exists. From the beginning of a
+-- trimmed stream it starts at the watermark and records the catch-up of what lies at or below it,
+-- in the same atomic step as reading the watermark (a trim cannot slip in between).
+-- Returns {'exists'}, {'created', id}, {'backfill', watermark} or {'trimmed', watermark} (refused).
+local function groupStart(keys, args)
+  local stream, trimmed, backfill = keys[1], keys[2], keys[3]
+  local group, from, catchUp = args[1], args[2], args[3]
+  if redis.call('EXISTS', stream) == 1 then
+    for _, info in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+      if info[2] == group then return {'exists'} end
+    end
+  end
+  local id = '$'
+  if from == 'beginning' then
+    local watermark = redis.call('GET', trimmed)
+    if watermark and watermark ~= '0-0' then
+      if catchUp ~= '1' then return {'trimmed', watermark} end
+      redis.call('XGROUP', 'CREATE', stream, group, watermark, 'MKSTREAM')
+      redis.call('HSET', backfill, 'target', watermark, 'position', '0-0')
+      return {'backfill', watermark}
+    end
+    id = '0'
+  end
+  redis.call('XGROUP', 'CREATE', stream, group, id, 'MKSTREAM')
+  return {'created', id}
+end
+
+redis.register_function('berrys_group_start', groupStart)
 redis.register_function('berrys_dlq_park', park)
 redis.register_function('berrys_dlq_done', done)
 redis.register_function('berrys_dlq_retry', retryEntry)

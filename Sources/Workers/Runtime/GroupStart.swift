@@ -5,37 +5,44 @@ import RedisClient
 /// at the start of the log (every event ever published) or at its end (only new events).
 /// Groups that exist keep their place either way.
 public enum GroupStart: String, Sendable, CaseIterable {
-    /// The first entry of each partition; refused once retention has trimmed the partition.
+    /// The first entry of each partition. On a partition that retention trimmed, the group
+    /// starts at the trimmed point and first catches up from the archive (`Backfill`).
     case beginning
     /// After the newest entry of each partition.
     case now
 
-    /// Creates `worker`'s group on every partition that lacks it.
-    /// - Throws: `GroupStartRefused` for `.beginning` on a partition whose oldest events were
-    ///   trimmed from Redis: a group cannot read the archive, so it would silently miss them.
-    func createGroups(worker: String, log: EventLog, redis: RedisPool) async throws {
+    /// Creates `worker`'s group on every partition that lacks it (`berrys_group_start`).
+    /// - Parameter canCatchUp: whether the runtime reads the archive (it has a `history`
+    ///   source); without it, a trimmed partition cannot be started from the beginning.
+    /// - Returns: the partitions whose group was created at the trimmed point, with a catch-up.
+    /// - Throws: `GroupStartRefused` for `.beginning` on a trimmed partition without
+    ///   `canCatchUp`: the group would silently miss the events only the archive holds.
+    @discardableResult
+    func createGroups(worker: String, log: EventLog, redis: RedisPool, canCatchUp: Bool) async throws -> [Int: StreamID] {
+        var catchingUp: [Int: StreamID] = [:]
         for partition in 0..<log.partitioner.partitions {
             let keys = WorkerKeys(namespace: log.configuration.namespace, worker: worker, partition: partition)
-            let reply = try await redis.sendReturningErrors(RedisCommand("XGROUP", "CREATE", keys.stream, keys.group,
-                                                                         self == .now ? "$" : "0", "MKSTREAM"))
-            if case .error(let message) = reply {
-                if message.hasPrefix("BUSYGROUP") { continue }
-                throw RedisError(.server, message)
-            }
-            guard self == .beginning else { continue }
-            // Created at 0 first, then checked: a trim that ran meanwhile is seen here, and
-            // from now on the group (at 0-0) holds the trimmer back.
-            let watermark = try await log.trimWatermark(partition: partition)
-            guard watermark == .zero else {
-                try await redis.send("XGROUP", "DESTROY", keys.stream, keys.group)
+            let reply = try await redis.send(RedisCommand("FCALL", "berrys_group_start", "3", keys.stream,
+                                                          log.configuration.keys.trimmed(partition: partition), keys.backfill,
+                                                          keys.group, rawValue, canCatchUp ? "1" : "0"))
+            let fields = reply.array?.compactMap(\.string) ?? []
+            switch (fields.first, fields.dropFirst().first.flatMap(StreamID.init)) {
+            case ("backfill", let watermark?):
+                catchingUp[partition] = watermark
+            case ("trimmed", let watermark?):
                 throw GroupStartRefused(worker: worker, partition: partition, watermark: watermark)
+            case ("exists", _), ("created", _):
+                continue
+            default:
+                throw RedisError(.server, "unexpected reply of berrys_group_start for \(keys.stream): \(reply)")
             }
         }
+        return catchingUp
     }
 }
 
 /// A new worker asked to start from the beginning of a log whose oldest events are only in
-/// the archive any more.
+/// the archive any more, in a process that cannot read the archive (no PostgreSQL).
 public struct GroupStartRefused: Error, Sendable, CustomStringConvertible {
     public let worker: String
     public let partition: Int
@@ -43,7 +50,7 @@ public struct GroupStartRefused: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "worker \(worker) has no consumer group yet and was asked to start from the beginning, but partition \(partition) "
-            + "was trimmed below \(watermark) (BERRYS_RETENTION): those events are only in the archive, which a consumer group cannot read. "
-            + "Start it with --from now (new events only), or run it before trimming starts"
+            + "was trimmed below \(watermark) (BERRYS_RETENTION): those events are only in the archive, which this process "
+            + "cannot read without BERRYS_DATABASE_URL. Give it the database, or start it with --from now (new events only)"
     }
 }

@@ -1,3 +1,4 @@
+import EventLog
 import RedisClient
 
 /// The Redis Functions library `berrys_leases`: a partition consumer's claims of pending
@@ -18,10 +19,13 @@ import RedisClient
 /// when the lease is not the consumer's. Claims are rare and small, so the copy of each entry
 /// through Lua costs little here, unlike on the read path.
 ///
+/// `FCALL berrys_backfill_held 2 <lease> <backfill> <consumer> <position>` records how far a
+/// group's catch-up from the archive got (`Backfill`); an empty position ends it.
+///
 /// The keys share the partition's hash tag, so each call touches one slot in Redis Cluster.
 public enum LeaseFunctions {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "2"
+    public static let version = "3"
 
     /// The error prefix of a read or claim by a consumer that does not hold the lease.
     static let notHolderPrefix = "BERRYS_NOT_HOLDER"
@@ -38,6 +42,11 @@ public enum LeaseFunctions {
     static func claim(_ keys: WorkerKeys, consumer: String, ids: [String]) -> RedisCommand {
         RedisCommand(["FCALL", "berrys_claim_held", "2", keys.lease, keys.stream, consumer, keys.group] + ids)
             .replying(as: .streamEntries)
+    }
+
+    /// A fenced record of a catch-up's progress; nil `position`: the catch-up is finished.
+    static func recordBackfill(_ keys: WorkerKeys, consumer: String, position: StreamID?) -> RedisCommand {
+        RedisCommand("FCALL", "berrys_backfill_held", "2", keys.lease, keys.backfill, consumer, position?.description ?? "")
     }
 
     /// The library's Lua source.
@@ -58,7 +67,15 @@ local function claim_held(keys, args)
   return redis.call('XCLAIM', keys[2], args[2], args[1], '0', unpack(args, 3))
 end
 
+local function backfill_held(keys, args)
+  local refused = held(keys, args)
+  if refused then return refused end
+  if args[2] == '' then return redis.call('DEL', keys[2]) end
+  return redis.call('HSET', keys[2], 'position', args[2])
+end
+
 redis.register_function('berrys_claim_held', claim_held)
+redis.register_function('berrys_backfill_held', backfill_held)
 redis.register_function{function_name = 'berrys_leases_version', callback = function() return VERSION end, flags = {'no-writes'}}
 """#
 }

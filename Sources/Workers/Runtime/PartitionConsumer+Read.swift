@@ -48,7 +48,7 @@ extension PartitionConsumer {
     }
 
     /// The keys among `candidates` that have a parked or retrying event.
-    private func blockedKeys(_ candidates: Set<String>, on connection: RedisConnection) async throws -> Set<String> {
+    func blockedKeys(_ candidates: Set<String>, on connection: RedisConnection) async throws -> Set<String> {
         let keyList = Array(candidates)
         var arguments = ["HMGET", keys.blockedKeys]
         for key in keyList { arguments += ["d:\(key)", "r:\(key)"] }

@@ -15,6 +15,8 @@ struct PartitionConsumer: Sendable {
     let settings: WorkerSettings
     let redis: RedisPool
     let registry: SchemaRegistry
+    /// The tiered log, for a group's catch-up below the trimmed point (`Backfill`).
+    let history: (any EventSource)?
     let consumer: String
     /// The consumer names of the processes running this worker now.
     let liveConsumers: @Sendable () async throws -> Set<String>
@@ -69,6 +71,7 @@ struct PartitionConsumer: Sendable {
     private func consume(on connection: RedisConnection) async throws {
         try await connection.setReplyTimeout(Double(settings.blockMilliseconds) / 1000 + 10)
         try await ensureGroup(on: connection)
+        guard try await catchUp(on: connection) else { return }
         let isBatchWorker = worker is any BatchWorker
         var loop = ConsumerLoop(configuration: .init(
             concurrency: settings.concurrency, batchSize: settings.batchSize,

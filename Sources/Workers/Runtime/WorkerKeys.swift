@@ -30,6 +30,8 @@ public struct WorkerKeys: Sendable, Hashable {
     public var dropped: String { "\(namespace):dlq-dropped:\(worker):\(tag)" }
     /// Hash of blocked partition keys: `d:<key>` = parked count, `r:<key>` = count being retried.
     public var blockedKeys: String { "\(namespace):dlq-keys:\(worker):\(tag)" }
+    /// A group's catch-up from the archive while it lasts (`Backfill`): `target`, `position`.
+    public var backfill: String { "\(namespace):backfill:\(worker):\(tag)" }
     /// The lease that lets one process at a time consume this partition for this worker.
     public var lease: String { "\(namespace):lease:\(worker):\(tag)" }
     /// Sorted set of the live processes running this worker (score: membership expiry in ms).

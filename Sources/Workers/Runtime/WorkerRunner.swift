@@ -12,6 +12,7 @@ struct WorkerRunner: Sendable {
     let log: EventLog
     let redis: RedisPool
     let postgres: PostgresPool?
+    let history: (any EventSource)?
     let settings: WorkerSettings
     let consumer: String
     let offset: Int
@@ -137,7 +138,7 @@ struct WorkerRunner: Sendable {
         let processor = DeliveryProcessor(worker: worker, keys: keys, log: log, redis: redis, postgres: postgres,
                                           policy: settings.policy, consumer: consumer, logger: logger, metrics: metrics)
         return PartitionConsumer(keys: keys, worker: worker, processor: processor, settings: settings, redis: redis,
-                                 registry: log.registry, consumer: consumer, liveConsumers: { try await leases.liveMembers() },
+                                 registry: log.registry, history: history, consumer: consumer, liveConsumers: { try await leases.liveMembers() },
                                  logger: logger, stop: stop)
     }
 }

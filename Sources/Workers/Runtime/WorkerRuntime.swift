@@ -15,14 +15,20 @@ public struct WorkerRuntime: Service {
     let log: EventLog
     let redis: RedisPool
     let postgres: PostgresPool?
+    let history: (any EventSource)?
     let settings: WorkerSettings
     let logger: Logger
 
     /// - Parameters:
+    ///   - history: the whole log by position (the tiered log); a group created from the
+    ///     beginning of a trimmed partition catches up through it. Without it such a start is
+    ///     refused (`GroupStartRefused`).
     ///   - consumer: this process's consumer name; unique per process (see `defaultConsumerName`).
-    public init(workers: [any Worker], log: EventLog, redis: RedisPool, postgres: PostgresPool?, settings: WorkerSettings = WorkerSettings(),
-                consumer: String = WorkerRuntime.defaultConsumerName(), logger: Logger = Logger(label: "berrys.workers")) {
+    public init(workers: [any Worker], log: EventLog, redis: RedisPool, postgres: PostgresPool?, history: (any EventSource)? = nil,
+                settings: WorkerSettings = WorkerSettings(), consumer: String = WorkerRuntime.defaultConsumerName(),
+                logger: Logger = Logger(label: "berrys.workers")) {
         self.workers = workers
+        self.history = history
         self.consumer = consumer
         self.log = log
         self.redis = redis
@@ -49,7 +55,11 @@ public struct WorkerRuntime: Service {
                     let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: 0)
                     try await untilAvailable("preparing \(worker.name)") { try await worker.prepare(context) }
                     try await untilAvailable("creating \(worker.name)'s consumer groups") {
-                        try await settings.start.createGroups(worker: worker.name, log: log, redis: redis)
+                        let catchingUp = try await settings.start.createGroups(worker: worker.name, log: log, redis: redis,
+                                                                               canCatchUp: history != nil)
+                        for (partition, target) in catchingUp.sorted(by: { $0.key < $1.key }) {
+                            logger.info("\(worker.name): partition \(partition) was trimmed below \(target); its new group catches up from the archive first")
+                        }
                     }
                 }
             }
@@ -61,7 +71,7 @@ public struct WorkerRuntime: Service {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 for (index, worker) in workers.enumerated() {
-                    let runner = WorkerRunner(worker: worker, log: log, redis: redis, postgres: postgres, settings: settings,
+                    let runner = WorkerRunner(worker: worker, log: log, redis: redis, postgres: postgres, history: history, settings: settings,
                                               consumer: consumer, offset: Int(UInt32.random(in: 0...1000)) + index,
                                               logger: logger, stop: stop)
                     group.addTask { await runner.run() }

@@ -16,6 +16,15 @@ public struct GroupStatus: Sendable, Hashable {
     public let deadLetters: Int
     /// The consumer holding the partition's lease, if any.
     public let leaseHolder: String?
+    /// While the group catches up from the archive (`Backfill`): how far it got, and through where.
+    public let catchUp: CatchUpStatus?
+}
+
+/// A group's catch-up from the archive while it lasts: every entry through `position` was
+/// delivered, and the catch-up ends at `through` (the group reads Redis after it).
+public struct CatchUpStatus: Sendable, Hashable {
+    public let position: String
+    public let through: String
 }
 
 /// What `berrys status` shows about one partition.
@@ -86,15 +95,21 @@ public struct WorkerStatusReader: Sendable {
             RedisCommand("XRANGE", keys.stream, "(\(lastDelivered)", "+", "COUNT", "1"),
             RedisCommand("XLEN", keys.deadLetters),
             RedisCommand("GET", keys.lease),
+            RedisCommand("HMGET", keys.backfill, "position", "target"),
         ])
         let oldestPending = replies[0].array?[safe: 1]?.string
         let oldestUndelivered = replies[1].array?.first?.array?.first?.string
-        let oldest = [oldestPending, oldestUndelivered].compactMap { $0 }.compactMap(Self.milliseconds).min()
+        let catchUp = replies[4].array.flatMap { fields -> CatchUpStatus? in
+            guard let position = fields[safe: 0]?.string, let target = fields[safe: 1]?.string else { return nil }
+            return CatchUpStatus(position: position, through: target)
+        }
+        // While catching up, the entries through the target are not all processed: the lag is at least the target's age.
+        let oldest = [oldestPending, oldestUndelivered, catchUp?.through].compactMap { $0 }.compactMap(Self.milliseconds).min()
         let now = Date().timeIntervalSince1970 * 1000
         return GroupStatus(worker: worker, partition: partition, pending: Int(group["pending"]?.int ?? 0),
                            lagEntries: group["lag"]?.int.map(Int.init), lagSeconds: oldest.map { max(0, (now - Double($0)) / 1000) } ?? 0,
                            consumers: Int(group["consumers"]?.int ?? 0), deadLetters: Int(replies[2].int ?? 0),
-                           leaseHolder: replies[3].string)
+                           leaseHolder: replies[3].string, catchUp: catchUp)
     }
 
     static func milliseconds(_ streamID: String) -> Int64? {
