@@ -37,8 +37,9 @@ import Workers
     }
 
     /// A log of `rounds` changes of each key, archived, then trimmed to 10 entries per partition.
-    static func trimmedLog(keys: [String], rounds: Int) async throws -> (ProjectionHarness, [(key: String, result: AppendResult)]) {
-        let harness = try await ProjectionHarness.make(partitions: 2)
+    static func trimmedLog(keys: [String], rounds: Int, on deployment: TestServers.RedisDeployment = .single) async throws
+        -> (ProjectionHarness, [(key: String, result: AppendResult)]) {
+        let harness = try await ProjectionHarness.make(partitions: 2, on: deployment)
         let published = try await publish(harness.log, keys: keys, rounds: rounds)
         try await harness.project([try ProjectionHarness.archive])
         let trimmer = LogTrimmer(log: harness.log, catalog: ProjectionCatalog(pool: harness.pool), policy: .entries(10))
@@ -72,16 +73,17 @@ import Workers
         return results
     }
 
-    @Test func aWorkerStartedFromTheBeginningAfterATrimHandlesEveryEventOnceInKeyOrder() async throws {
+    @Test(arguments: TestServers.RedisDeployment.allCases)
+    func aWorkerStartedFromTheBeginningAfterATrimHandlesEveryEventOnceInKeyOrder(on deployment: TestServers.RedisDeployment) async throws {
         let keys = (0..<8).map { _ in UUID().uuidString.lowercased() }
-        var (harness, published) = try await Self.trimmedLog(keys: keys, rounds: 12)
+        var (harness, published) = try await Self.trimmedLog(keys: keys, rounds: 12, on: deployment)
 
         // The poisoned event is in the archived part; its key's later events wait behind it.
         let handled = Handled()
         let (poisonedKey, poisoned) = published[3 * keys.count + 2]
         await handled.poison(poisoned.id)
         published += try await Self.publish(harness.log, keys: keys, rounds: 3)  // after the trim, before the worker
-        let redis = RedisPool(seeds: [TestServers.redisConfiguration], size: 8)
+        let redis = RedisPool(seeds: deployment.seeds, size: 8)
         let (group, running) = Self.runtime(CountingWorker(handled: handled), harness: harness, redis: redis)
         defer { running.cancel() }
 
