@@ -54,6 +54,14 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // Live subscriptions: one reader of the log per process fanned out to filtered, resumable streams.
+        .target(name: "Subscriptions", dependencies: [
+            "EventLog", "RedisClient", "BerrysJSON", "BerrysFoundation",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
         // Consumer workers: consumer groups with leases, retries, claims, dead letters.
         .target(name: "Workers", dependencies: [
             "EventLog", "RedisClient", "PostgresClient", "BerrysFoundation", "BerrysJSON",
@@ -67,12 +75,13 @@ let package = Package(
 
         // The thin HTTP query API: read models, CloudEvents publishing, health and metrics.
         .target(name: "QueryAPI", dependencies: [
-            "EventLog", "Projections", "Workers", "PostgresClient", "RedisClient", "BerrysJSON", "JSONSchema", "BerrysFoundation",
+            "EventLog", "Projections", "Workers", "Subscriptions", "PostgresClient", "RedisClient", "BerrysJSON", "JSONSchema", "BerrysFoundation",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Resources/openapi.json")]),
 
         // The Berrys platform's read-model routes, served by the query API.
@@ -138,12 +147,13 @@ let package = Package(
         .testTarget(name: "BerrysWorkersTests", dependencies: [
             "BerrysWorkers", "Workers", "BerrysDomain", "EventLog", "PostgresClient", "BerrysJSON", "TestSupport",
         ]),
+        .testTarget(name: "SubscriptionsTests", dependencies: ["Subscriptions", "EventLog"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BerrysJSON", "RedisClient", "TestSupport"]),
         .testTarget(name: "QueryAPITests", dependencies: [
-            "QueryAPI", "BerrysAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
+            "QueryAPI", "Subscriptions", "BerrysAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

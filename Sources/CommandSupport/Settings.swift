@@ -71,7 +71,8 @@ public struct Settings: Sendable {
             consistencyTimeout: Double(try integer("BERRYS_CONSISTENCY_TIMEOUT_MS", 5000, 0...600_000)) / 1000,
             readyMaximumLagSeconds: Double(try integer("BERRYS_READY_MAX_LAG_SECONDS", 60, 0...86_400)),
             tokens: tokens,
-            requestTimeout: Double(try integer("BERRYS_REQUEST_TIMEOUT_MS", 30_000, 100...3_600_000)) / 1000)
+            requestTimeout: Double(try integer("BERRYS_REQUEST_TIMEOUT_MS", 30_000, 100...3_600_000)) / 1000,
+            streamBufferCapacity: try integer("BERRYS_STREAM_BUFFER", 10_000, 1...1_000_000))
         return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format, api: api)
     }
 

@@ -47,7 +47,7 @@ struct APIHarness {
         }
         let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, settings: settings), admin: admin,
                                            databaseURL: url, settings: settings)
-        services.append(dependencies.checkpoints)
+        services += [dependencies.checkpoints, dependencies.stream]
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         let task = Task { try await group.run() }
         let harness = APIHarness(log: log, redis: redis, admin: admin, dependencies: dependencies, group: group, task: task)

@@ -2,6 +2,7 @@ import EventLog
 import PostgresClient
 import Projections
 import RedisClient
+import Subscriptions
 
 /// What the routes use, passed in (no globals).
 public struct APIDependencies: Sendable {
@@ -19,6 +20,8 @@ public struct APIDependencies: Sendable {
     public let checkpoints: CheckpointWatcher
     /// Listening address, limits, timeouts and tokens.
     public let settings: APISettings
+    /// The live reader behind `GET /v1/stream` (a service of the API's application).
+    public let stream: EventHub
 
     /// Gathers what the routes use; nothing is opened until a request needs it.
     public init(log: EventLog, redis: RedisPool, reads: ReadStore, admin: PostgresPool, databaseURL: String, settings: APISettings) {
@@ -29,6 +32,8 @@ public struct APIDependencies: Sendable {
         self.databaseURL = databaseURL
         self.settings = settings
         self.checkpoints = CheckpointWatcher(pool: admin)
+        self.stream = EventHub(log: log, redis: redis, history: TieredSource(log: log, pool: admin),
+                               settings: EventHub.Settings(bufferCapacity: settings.streamBufferCapacity))
     }
 }
 
@@ -48,10 +53,14 @@ public struct APISettings: Sendable {
     public var tokens: APITokens?
     /// Longest time a request may take, in seconds (503 `request_timeout` after it).
     public var requestTimeout: Double
+    /// Events that may wait for one `GET /v1/stream` client before it is cut off with an
+    /// `overflow` message (`BERRYS_STREAM_BUFFER`).
+    public var streamBufferCapacity: Int
 
     /// Settings with the documented defaults.
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, consistencyTimeout: Double = 5,
-                readyMaximumLagSeconds: Double = 60, tokens: APITokens? = nil, requestTimeout: Double = 30) {
+                readyMaximumLagSeconds: Double = 60, tokens: APITokens? = nil, requestTimeout: Double = 30,
+                streamBufferCapacity: Int = 10_000) {
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
@@ -59,5 +68,6 @@ public struct APISettings: Sendable {
         self.readyMaximumLagSeconds = readyMaximumLagSeconds
         self.tokens = tokens
         self.requestTimeout = requestTimeout
+        self.streamBufferCapacity = streamBufferCapacity
     }
 }

@@ -21,6 +21,7 @@ public enum APIServer {
         for routes in domain { routes.register(on: router) }
         EventRoutes(dependencies: dependencies).register(on: router)
         PublishRoutes(dependencies: dependencies).register(on: router)
+        StreamRoutes(dependencies: dependencies).register(on: router)
         OperationsRoutes(dependencies: dependencies, metrics: metrics).register(on: router)
         return router
     }
@@ -33,7 +34,7 @@ public enum APIServer {
         Application(router: router(dependencies, metrics: metrics, domain: domain),
                     configuration: .init(address: .hostname(dependencies.settings.host, port: dependencies.settings.port),
                                          serverName: "berrys"),
-                    services: [dependencies.checkpoints],
+                    services: [dependencies.checkpoints, dependencies.stream],
                     onServerRunning: { _ in listening?.open() },
                     logger: logger)
     }
