@@ -61,7 +61,7 @@ public struct Settings: Sendable {
         var tokens: APITokens?
         if let text = values["BERRYS_API_TOKENS"], !text.isEmpty {
             do { tokens = try APITokens(parsing: text) } catch {
-                throw SettingsError(variable: "BERRYS_API_TOKENS", "must be comma-separated read:TOKEN or publish:TOKEN entries")
+                throw SettingsError(variable: "BERRYS_API_TOKENS", "must be comma-separated read:TOKEN, publish:TOKEN or admin:TOKEN entries")
             }
         }
         let api = APISettings(

@@ -22,6 +22,10 @@ public enum APIServer {
         EventRoutes(dependencies: dependencies).register(on: router)
         PublishRoutes(dependencies: dependencies).register(on: router)
         StreamRoutes(dependencies: dependencies).register(on: router)
+        LogRoutes(dependencies: dependencies).register(on: router)
+        SchemaRoutes(dependencies: dependencies).register(on: router)
+        DeadLetterRoutes(dependencies: dependencies).register(on: router)
+        ConsoleRoutes().register(on: router)
         OperationsRoutes(dependencies: dependencies, metrics: metrics).register(on: router)
         return router
     }

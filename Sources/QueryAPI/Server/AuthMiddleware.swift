@@ -1,14 +1,30 @@
 import HTTPTypes
 import Hummingbird
 
-/// What a bearer token allows.
-public enum TokenScope: String, Sendable {
-    case read, publish
+/// What a bearer token allows; each scope allows what the ones before it do.
+public enum TokenScope: String, Sendable, Comparable {
+    /// Every GET (and the live stream).
+    case read
+    /// And publishing.
+    case publish
+    /// And acting on dead letters (retry, drop).
+    case admin
+
+    private var rank: Int {
+        switch self {
+        case .read: return 0
+        case .publish: return 1
+        case .admin: return 2
+        }
+    }
+
+    public static func < (lhs: TokenScope, rhs: TokenScope) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// API tokens from `BERRYS_API_TOKENS` (`read:TOKEN1,publish:TOKEN2`): reads need a read or
-/// publish token, publishing needs a publish token; health endpoints stay open. Tokens are
-/// compared in constant time.
+/// API tokens from `BERRYS_API_TOKENS` (`read:TOKEN1,publish:TOKEN2,admin:TOKEN3`): reads need
+/// any token, publishing a publish or admin token, dead-letter actions an admin token; health
+/// endpoints, the OpenAPI document and the console's files stay open. Tokens are compared in
+/// constant time.
 public struct APITokens: Sendable {
     let tokens: [(scope: TokenScope, value: [UInt8])]
 
@@ -29,7 +45,7 @@ public struct APITokens: Sendable {
         let bytes = Array(presented.utf8)
         var found: TokenScope?
         for token in tokens where Self.constantTimeEqual(token.value, bytes) {
-            found = found == .publish ? .publish : token.scope
+            found = max(found ?? token.scope, token.scope)
         }
         return found
     }
@@ -47,7 +63,7 @@ public struct APITokens: Sendable {
 public struct APITokensError: Error, CustomStringConvertible {
     /// The malformed entry.
     public let entry: String
-    public var description: String { "BERRYS_API_TOKENS: entry '\(entry)' must be read:TOKEN or publish:TOKEN" }
+    public var description: String { "BERRYS_API_TOKENS: entry '\(entry)' must be read:TOKEN, publish:TOKEN or admin:TOKEN" }
 }
 
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -55,19 +71,35 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix("/health/") || path == "/openapi.json" { return try await next(request, context) }
-        let needed: TokenScope = request.method == .post ? .publish : .read
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        if path.hasPrefix("/health/") || path == "/openapi.json" || path == "/console" || path.hasPrefix("/console/") {
+            return try await next(request, context)
+        }
+        let needed = Self.scope(needed: request.method, path: path)
+        guard let presented = Self.presentedToken(request) else {
             var error = APIError(.unauthorized, code: "unauthorized", "send Authorization: Bearer <token>")
             error.headers[.wwwAuthenticate] = "Bearer"
             throw error
         }
-        guard let scope = tokens.scope(of: String(header.dropFirst("Bearer ".count))) else {
+        guard let scope = tokens.scope(of: presented) else {
             throw APIError(.unauthorized, code: "unauthorized", "unknown token")
         }
-        if needed == .publish && scope != .publish {
-            throw APIError(.forbidden, code: "forbidden", "this token may only read; publishing needs a publish token")
+        guard scope >= needed else {
+            throw APIError(.forbidden, code: "forbidden", "this \(scope.rawValue) token may not do this; it needs a \(needed.rawValue) token")
         }
         return try await next(request, context)
+    }
+
+    /// Dead-letter actions need admin, other POSTs publish, the rest read.
+    static func scope(needed method: HTTPRequest.Method, path: String) -> TokenScope {
+        guard method == .post else { return .read }
+        return path.hasPrefix("/v1/dlq/") ? .admin : .publish
+    }
+
+    /// The bearer token, or for the live stream (which a browser's `EventSource` opens without
+    /// headers) the `access_token` query parameter.
+    static func presentedToken(_ request: Request) -> String? {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") { return String(header.dropFirst("Bearer ".count)) }
+        guard request.uri.path == "/v1/stream" else { return nil }
+        return request.uri.queryParameters["access_token"].map(String.init)
     }
 }
