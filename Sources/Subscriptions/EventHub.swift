@@ -48,6 +48,10 @@ public final class EventHub: Service, Sendable {
         /// The hub's position in every partition; nil until it started.
         var positions: [StreamID]?
         var subscribers: [Int: Subscriber] = [:]
+        /// Subscribers of one subject, by subject: an event is checked against those of its own
+        /// subject and the unindexed ones only, not against every subscriber.
+        var bySubject: [String: Set<Int>] = [:]
+        var unindexed: Set<Int> = []
         var nextID = 0
         /// Closed for shutdown: no one registers any more.
         var closed = false
@@ -55,8 +59,7 @@ public final class EventHub: Service, Sendable {
 
     struct Subscriber {
         let filter: StreamFilter
-        let continuation: AsyncStream<LiveItem>.Continuation
-        let overflowed: Flag
+        let queue: SubscriberQueue
     }
 
     public init(log: EventLog, redis: RedisPool, history: any EventSource, settings: Settings = Settings(),
@@ -119,35 +122,34 @@ public final class EventHub: Service, Sendable {
     /// A subscriber's registration: the hub's positions when it registered, and its queue.
     public struct Registration: Sendable {
         public let positions: [StreamID]
-        public let items: AsyncStream<LiveItem>
-        let overflowed: Flag
-        /// True once its queue ended because it overflowed.
-        public var didOverflow: Bool { overflowed.isRaised }
+        public let queue: SubscriberQueue
+        let id: Int
     }
 
     /// Registers a subscriber: from now on, every event the hub reads that passes `filter` is
-    /// queued for it, until the queue's consumer goes away, the queue overflows, or the hub stops.
-    /// - Throws: `StreamUnavailable` when the hub has not started.
+    /// queued for it, until it leaves, its queue overflows, or the hub closes.
+    /// - Throws: `StreamUnavailable` when the hub has not started or is closed.
     public func register(_ filter: StreamFilter) throws -> Registration {
-        let (items, continuation) = AsyncStream<LiveItem>.makeStream(bufferingPolicy: .bufferingOldest(settings.bufferCapacity))
-        let overflowed = Flag()
-        let registered = state.withLock { state -> (id: Int, positions: [StreamID])? in
+        let queue = SubscriberQueue(capacity: settings.bufferCapacity)
+        let registered = state.withLock { state -> (id: Int, positions: [StreamID], count: Int)? in
             guard let positions = state.positions, !state.closed else { return nil }
             state.nextID += 1
-            state.subscribers[state.nextID] = Subscriber(filter: filter, continuation: continuation, overflowed: overflowed)
-            return (state.nextID, positions)
+            state.subscribers[state.nextID] = Subscriber(filter: filter, queue: queue)
+            if let subject = filter.subject { state.bySubject[subject, default: []].insert(state.nextID) } else { state.unindexed.insert(state.nextID) }
+            return (state.nextID, positions, state.subscribers.count)
         }
         guard let registered else { throw StreamUnavailable() }
-        metrics.subscribers.record(subscriberCount)
-        continuation.onTermination = { [weak self] _ in self?.leave(registered.id) }
-        return Registration(positions: registered.positions, items: items, overflowed: overflowed)
+        metrics.subscribers.record(registered.count)
+        return Registration(positions: registered.positions, queue: queue, id: registered.id)
     }
 
-    private func leave(_ id: Int) {
+    /// The subscriber is gone (its connection ended): nothing more is queued for it.
+    public func leave(_ registration: Registration) {
         let count = state.withLock { state -> Int in
-            state.subscribers[id] = nil
+            state.remove(registration.id)
             return state.subscribers.count
         }
+        registration.queue.end()
         metrics.subscribers.record(count)
     }
 
@@ -158,61 +160,70 @@ public final class EventHub: Service, Sendable {
     /// open requests before the hub stops, so its shutdown closes the hub first. Clients
     /// reconnect (to another instance) with their `Last-Event-ID`.
     public func close() {
-        let continuations = state.withLock { state -> [AsyncStream<LiveItem>.Continuation] in
+        let queues = state.withLock { state -> [SubscriberQueue] in
             state.closed = true
-            defer { state.subscribers = [:] }
-            return state.subscribers.values.map(\.continuation)
+            defer { (state.subscribers, state.bySubject, state.unindexed) = ([:], [:], []) }
+            return state.subscribers.values.map(\.queue)
         }
-        for continuation in continuations { continuation.finish() }
+        for queue in queues { queue.end() }
     }
 
-    /// Queues `events` (of one partition, in log order) for the subscribers they pass; ends
-    /// the queues that overflow.
+    /// Queues `events` (of one partition, in log order) for the subscribers they pass; a
+    /// subscriber whose queue is full is dropped (its queue tells it it overflowed).
     func fanOut(_ events: [(event: EventEnvelope, position: Position, body: String)]) {
-        let overflowed = state.withLock { state -> [AsyncStream<LiveItem>.Continuation] in
-            guard var positions = state.positions else { return [] }
-            var overflowed: [AsyncStream<LiveItem>.Continuation] = []
+        let overflowed = state.withLock { state -> Int in
+            guard var positions = state.positions else { return 0 }
+            var overflowed = 0
             for (event, position, body) in events {
                 positions[position.partition] = position.streamID
                 let live = LiveEvent(event: event, position: position, body: body, hubPositions: positions)
-                for (id, subscriber) in state.subscribers where live.passes(subscriber.filter) {
-                    if case .dropped = subscriber.continuation.yield(.event(live)) {
-                        subscriber.overflowed.raise()
-                        overflowed.append(subscriber.continuation)
-                        state.subscribers[id] = nil
+                for id in state.candidates(subject: live.subject) {
+                    guard let subscriber = state.subscribers[id], live.passes(subscriber.filter) else { continue }
+                    if !subscriber.queue.offer(.event(live)) {
+                        state.remove(id)
+                        overflowed += 1
                     }
                 }
             }
             state.positions = positions
             return overflowed
         }
-        // Outside the lock: finishing runs the queue's termination handler, which takes it.
-        for continuation in overflowed {
-            metrics.overflows.increment()
-            continuation.finish()
-        }
+        if overflowed > 0 { metrics.overflows.increment(by: overflowed) }
     }
 
     /// Sends every subscriber the hub's positions, every heartbeat interval.
     private func beatHearts() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: settings.heartbeat)
-            let overflowed = state.withLock { state -> [AsyncStream<LiveItem>.Continuation] in
-                guard let positions = state.positions else { return [] }
-                var overflowed: [AsyncStream<LiveItem>.Continuation] = []
-                for (id, subscriber) in state.subscribers {
-                    if case .dropped = subscriber.continuation.yield(.heartbeat(positions)) {
-                        subscriber.overflowed.raise()
-                        overflowed.append(subscriber.continuation)
-                        state.subscribers[id] = nil
-                    }
+            let overflowed = state.withLock { state -> Int in
+                guard let positions = state.positions else { return 0 }
+                var overflowed = 0
+                for (id, subscriber) in state.subscribers where !subscriber.queue.offer(.heartbeat(positions)) {
+                    state.remove(id)
+                    overflowed += 1
                 }
                 return overflowed
             }
-            for continuation in overflowed {
-                metrics.overflows.increment()
-                continuation.finish()
-            }
+            if overflowed > 0 { metrics.overflows.increment(by: overflowed) }
+        }
+    }
+}
+
+extension EventHub.HubState {
+    /// The subscribers an event of `subject` may pass: those of that subject, and those whose
+    /// filter names no subject.
+    func candidates(subject: String) -> [Int] {
+        guard let ofSubject = bySubject[subject] else { return Array(unindexed) }
+        return Array(ofSubject) + Array(unindexed)
+    }
+
+    mutating func remove(_ id: Int) {
+        guard let subscriber = subscribers.removeValue(forKey: id) else { return }
+        if let subject = subscriber.filter.subject {
+            bySubject[subject]?.remove(id)
+            if bySubject[subject]?.isEmpty == true { bySubject[subject] = nil }
+        } else {
+            unindexed.remove(id)
         }
     }
 }
@@ -220,11 +231,4 @@ public final class EventHub: Service, Sendable {
 /// The live stream has not started (Redis unreachable since the server started).
 public struct StreamUnavailable: Error, Sendable, CustomStringConvertible {
     public var description: String { "the live event stream has not started yet (is Redis reachable?); try again" }
-}
-
-/// A one-way flag, raised once, read from any task.
-final class Flag: Sendable {
-    private let raised = Atomic<Bool>(false)
-    func raise() { raised.store(true, ordering: .releasing) }
-    var isRaised: Bool { raised.load(ordering: .acquiring) }
 }

@@ -37,39 +37,43 @@ public struct Subscription: Sendable {
     /// Streams messages to `write` until the client goes away (`write` throws), the subscriber
     /// overflows (a last `overflow` message), or the hub stops.
     public func run(write: (String) async throws -> Void) async throws {
-        let partitions = hub.log.partitioner.partitions
         try await write(ServerSentEvents.opening)
         var cursor: SubscriberCursor
-        let registration: EventHub.Registration
         switch start {
-        case .now:
-            registration = try hub.register(filter)
+        case .now: cursor = SubscriberCursor(positions: [])
+        case .beginning: cursor = SubscriberCursor(positions: ResumeToken.beginning(partitions: hub.log.partitioner.partitions).positions)
+        case .after(let token): cursor = SubscriberCursor(positions: token.positions)
+        }
+        if start != .now { try await catchUp(&cursor, write: write) }
+        let registration = try hub.register(filter)
+        defer { hub.leave(registration) }
+        if start == .now {
             cursor = SubscriberCursor(positions: registration.positions, inStep: true)
-        case .beginning, .after:
-            if case .after(let token) = start {
-                cursor = SubscriberCursor(positions: token.positions)
-            } else {
-                cursor = SubscriberCursor(positions: ResumeToken.beginning(partitions: partitions).positions)
-            }
-            try await catchUp(&cursor, write: write)
-            registration = try hub.register(filter)
+        } else {
             try await catchUp(&cursor, write: write)
         }
         try await write(ServerSentEvents.resumePoint(cursor.token))
-        for await item in registration.items {
-            switch item {
-            case .event(let event):
-                switch cursor.live(event.position, hubPositions: event.hubPositions) {
-                case .skip: continue
-                case .shared: try await write(event.frame)
-                case .own(let token): try await write(ServerSentEvents.message(id: token.description, body: event.body))
+        // Everything queued goes out in one write.
+        while let items = await registration.queue.next() {
+            var text = ""
+            var sent = 0
+            for item in items {
+                switch item {
+                case .event(let event):
+                    switch cursor.live(event.position, hubPositions: event.hubPositions) {
+                    case .skip: continue
+                    case .shared: text += event.frame
+                    case .own(let token): text += ServerSentEvents.message(id: token.description, body: event.body)
+                    }
+                    sent += 1
+                case .heartbeat(let positions):
+                    text += ServerSentEvents.keepAlive + ServerSentEvents.resumePoint(cursor.heartbeat(hubPositions: positions))
                 }
-                hub.metrics.eventsSent.increment()
-            case .heartbeat(let positions):
-                try await write(ServerSentEvents.keepAlive + ServerSentEvents.resumePoint(cursor.heartbeat(hubPositions: positions)))
             }
+            if !text.isEmpty { try await write(text) }
+            hub.metrics.eventsSent.increment(by: sent)
         }
-        if registration.didOverflow {
+        if registration.queue.didOverflow {
             try await write(ServerSentEvents.overflow(cursor.token, capacity: hub.settings.bufferCapacity))
         }
     }
