@@ -44,11 +44,16 @@ struct StreamBench: AsyncParsableCommand {
                 return try await measure(context: context, log: log, databaseURL: url)
             }
             print("stream benchmark (\(subscribers) subscribers of one subject each, \(firehose) of everything, \(rate) events/s for \(seconds) s)")
-            for line in report { print("  " + line) }
+            for line in report.lines { print("  " + line) }
+            // A subscriber that missed an event fails the run (scripts trust the exit code).
+            guard report.complete else {
+                printError("berrys-bench: not every event reached every subscriber it passes")
+                throw ExitCode(1)
+            }
         }
     }
 
-    private func measure(context: Context, log: EventLog, databaseURL: String) async throws -> [String] {
+    private func measure(context: Context, log: EventLog, databaseURL: String) async throws -> (lines: [String], complete: Bool) {
         let server = try StreamBenchServer.start(port: port, namespace: log.configuration.namespace, redisURL: context.settings.redisURL,
                                                  databaseURL: databaseURL)
         defer { server.stop() }
@@ -97,7 +102,7 @@ struct StreamBench: AsyncParsableCommand {
                      + "(\(String(format: "%.2f", cpu / published.seconds)) cores)")
         lines.append("server memory: \(idle / 1024) MiB idle, \(connected / 1024) MiB with \(paths.count) subscribers: "
                      + "\(String(format: "%.1f", perSubscriber)) KiB per idle subscriber")
-        return lines
+        return (lines, delivered[0] == published.count && delivered[1] == published.count * firehose)
     }
 
     /// Publishes `rate` events a second for `seconds`, in batches every 10 ms, spread over the subjects.

@@ -108,7 +108,7 @@ import Testing
         #expect(!help.stdout.contains("bench"), "berrys --help lists a benchmark: \(help.stdout)")
         #expect(try await berrys(["bench", "publish"]).status == 64)
         let bench = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys-bench").path
-        for command in [[], ["publish"], ["cluster"], ["workers"], ["replay"], ["api"], ["faults"], ["soak"]] {
+        for command in [[], ["publish"], ["cluster"], ["workers"], ["replay"], ["api"], ["stream"], ["retention"], ["faults"], ["soak"]] {
             let result = try await TestServers.runCapturingOffPool(bench, command + ["--help"], input: nil, environment: [:])
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("USAGE: berrys-bench"), "\(command): \(result.stdout)")
