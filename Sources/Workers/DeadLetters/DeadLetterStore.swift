@@ -80,16 +80,21 @@ public struct DeadLetterStore: Sendable {
         return Int(try await redis.send(RedisCommand("XLEN", keys.deadLetters)).int ?? 0)
     }
 
-    /// The (worker, partition) pairs that have a DLQ stream.
+    /// The (worker, partition) pairs that have a DLQ stream: each partition's consumer groups
+    /// (one per worker that ever ran) whose DLQ exists. (A SCAN of the keyspace did it before;
+    /// on the test Redis, shared by every test's namespace, one listing took over 10 s.)
     private func deadLetterStreams(worker: String?) async throws -> [(String, Int)] {
-        let prefix = "\(namespace):dlq:"
+        guard let partitions = try await redis.send("HGET", LogKeys(namespace: namespace).meta, "partitions").int else { return [] }
         var found: [(String, Int)] = []
-        for key in try await redis.scanKeys(matching: "\(prefix)\(worker ?? "*"):{*}") {
-            let rest = key.dropFirst(prefix.count)
-            guard let colon = rest.lastIndex(of: ":") else { continue }
-            let name = String(rest[..<colon])
-            let tag = rest[rest.index(after: colon)...].dropFirst().dropLast()
-            if let partition = Int(tag) { found.append((name, partition)) }
+        for partition in 0..<Int(partitions) {
+            let stream = LogKeys(namespace: namespace).stream(partition: partition)
+            let groups = try await redis.sendReturningErrors(RedisCommand("XINFO", "GROUPS", stream))
+            guard groups.errorMessage == nil else { continue }  // no stream yet
+            let names = (groups.array ?? []).compactMap { $0.fieldMap["name"]?.string }.filter { worker == nil || $0 == worker }
+            for name in names {
+                let keys = WorkerKeys(namespace: namespace, worker: name, partition: partition)
+                if try await redis.send("EXISTS", keys.deadLetters).int == 1 { found.append((name, partition)) }
+            }
         }
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }
