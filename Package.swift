@@ -62,6 +62,10 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // Connectors to other services (issue 16, under way): for now the pure rules, the
+        // circuit breaker and how a receiver's answer decides a delivery.
+        .target(name: "Connectors", dependencies: []),
+
         // Consumer workers: consumer groups with leases, retries, claims, dead letters.
         .target(name: "Workers", dependencies: [
             "EventLog", "RedisClient", "PostgresClient", "BerrysFoundation", "BerrysJSON",
@@ -148,6 +152,7 @@ let package = Package(
             "BerrysWorkers", "Workers", "BerrysDomain", "EventLog", "PostgresClient", "BerrysJSON", "TestSupport",
         ]),
         .testTarget(name: "SubscriptionsTests", dependencies: ["Subscriptions", "EventLog"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),

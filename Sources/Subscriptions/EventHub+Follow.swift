@@ -23,7 +23,8 @@ extension EventHub {
                         entries = try await history.entries(partition: partition, after: from, count: settings.readCount)
                     }
                     guard let last = entries.last?.position?.streamID else { continue }
-                    fanOut(render(entries))
+                    // Nobody to tell: only the hub's position moves (no decoding, no rendering).
+                    if !passOverWithoutSubscribers(partition: partition, through: last) { fanOut(render(entries)) }
                     after[partition] = last
                 }
                 failures = 0

@@ -168,6 +168,18 @@ public final class EventHub: Service, Sendable {
         for queue in queues { queue.end() }
     }
 
+    /// Moves the hub's position past `through` when no one subscribes, in the same step as
+    /// the check: a subscriber registering right after gets positions past these events (they
+    /// came before it).
+    /// - Returns: true when there was no subscriber (the events need no rendering).
+    func passOverWithoutSubscribers(partition: Int, through position: StreamID) -> Bool {
+        state.withLock { state in
+            guard state.subscribers.isEmpty, state.positions != nil else { return false }
+            state.positions?[partition] = position
+            return true
+        }
+    }
+
     /// Queues `events` (of one partition, in log order) for the subscribers they pass; a
     /// subscriber whose queue is full is dropped (its queue tells it it overflowed).
     func fanOut(_ events: [(event: EventEnvelope, position: Position, body: String)]) {

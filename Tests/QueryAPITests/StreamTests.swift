@@ -145,15 +145,15 @@ import Testing
 
     @Test func aClientThatNeverReadsOverflowsAndOthersGetEverything() async throws {
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: 60, streamBufferCapacity: 3000)) { port in
+            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: 60, streamBufferCapacity: 2500)) { port in
                 let stalled = try SSEClient(port: port, path: "/v1/stream", read: false, receiveBuffer: 4096)
                 let reader = try SSEClient(port: port, path: "/v1/stream")
                 try await eventually("both registered") { reader.lastEventID != nil }
                 try await Task.sleep(for: .milliseconds(200))
-                // About 20 MB of messages: more than the socket buffers between the server and a
-                // client that does not read, and its queue, hold.
+                // About 12 MB of messages: more than the socket buffers between the server and a
+                // client that does not read (at most about 4 MB), and its queue, hold.
                 var published: [String] = []
-                for _ in 0..<10 { published += try await Self.publish(harness.log, count: 1000, type: "project.status_changed", padding: 2000) }
+                for _ in 0..<6 { published += try await Self.publish(harness.log, count: 1000, type: "project.status_changed", padding: 2000) }
                 do {
                     try await eventually("the reading client has every event", timeout: 120) { Self.ids(reader).count == published.count }
                 } catch {

@@ -30,10 +30,15 @@ export function agents(root) {
 }
 
 export function plans(root) {
+  const form = h("form", { class: "filters", id: "plan-filters" },
+    h("label", {}, "project id", h("input", { name: "project_id", size: 38 })),
+    h("button", { type: "submit" }, "Filter"));
   const rows = h("tbody", { id: "plan-rows" });
-  root.append(h("table", {}, h("thead", {}, h("tr", {}, ["Plan", "Status", "Progress", "Tasks", ""].map((t) => h("th", {}, t)))), rows));
+  root.append(form, h("table", {}, h("thead", {}, h("tr", {}, ["Plan", "Status", "Progress", "Tasks", ""].map((t) => h("th", {}, t)))), rows));
   async function load() {
-    const page = await guarded(() => api("/v1/plans?limit=100"));
+    const query = new URLSearchParams({ limit: "100" });
+    for (const [name, value] of new FormData(form)) if (value) query.append(name, value.trim());
+    const page = await guarded(() => api(`/v1/plans?${query}`));
     if (!page) return;
     clearError();
     rows.replaceChildren(...items(page).map((plan) => {
@@ -45,6 +50,7 @@ export function plans(root) {
         h("td", {}, h("a", { href: `#/subject?s=${encodeURIComponent(plan.id)}` }, "history")));
     }));
   }
+  form.addEventListener("submit", (e) => { e.preventDefault(); load(); });
   load();
   const timer = setInterval(load, 5000);
   return () => clearInterval(timer);
