@@ -61,10 +61,9 @@ import Testing
         return ids
     }
 
-    /// The CloudEvent ids of a client's messages of `event` type (not the overflow notice).
-    static func ids(_ client: SSEClient, except: String = "overflow") -> [String] {
-        client.messages.filter { $0.event != except }.compactMap { try? JSON(parsing: $0.data)["id"]?.stringValue }.compactMap { $0 }
-    }
+    /// The CloudEvent ids of a client's events (not the overflow notice), parsed once as they
+    /// arrived: the waits below ask for them every few milliseconds.
+    static func ids(_ client: SSEClient) -> [String] { client.eventIDs }
 
     /// Each partition's events arrive in log order.
     static func expectLogOrderPerPartition(_ client: SSEClient, sourceLocation: SourceLocation = #_sourceLocation) {
