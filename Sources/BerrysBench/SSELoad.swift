@@ -42,7 +42,8 @@ final class SSELoad: @unchecked Sendable {
         }
     }
 
-    private static func connect(port: Int) throws -> Int32 {
+    /// A blocking TCP connection to the API on loopback.
+    static func connect(port: Int) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -51,7 +52,10 @@ final class SSELoad: @unchecked Sendable {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard socket >= 0, result == 0 else { throw BenchFailure("cannot connect to the API on port \(port)") }
+        guard socket >= 0, result == 0 else {
+            if socket >= 0 { close(socket) }
+            throw BenchFailure("cannot connect to the API on port \(port)")
+        }
         return socket
     }
 

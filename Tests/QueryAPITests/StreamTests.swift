@@ -12,8 +12,9 @@ import TestSupport
 import Testing
 
 /// `GET /v1/stream` over real HTTP connections, on real Redis and PostgreSQL: resuming,
-/// filters, a client that never reads, tokens, and a server restart mid-stream.
-@Suite struct StreamTests {
+/// filters, a client that never reads, tokens, and a server restart mid-stream. One at a time:
+/// each runs a whole API server beside the rest of the suite.
+@Suite(.serialized) struct StreamTests {
     /// A whole API server (hub and all) over `harness`'s log on a free port, stopped after `body`.
     static func withServer<T>(_ harness: APIHarness, settings: APISettings = APISettings(consistencyTimeout: 60),
                               _ body: (Int) async throws -> T) async throws -> T {

@@ -14,9 +14,11 @@ public struct RuntimeHarness: Sendable {
     public let log: EventLog
     public let redis: RedisPool
 
-    /// Short timeouts and leases, small batches: what the tests run with.
+    /// Short timeouts, small batches: what the tests run with. Leases of 10 s: the whole test
+    /// process stalls for seconds at times under the full suite on 2 cores, and shorter leases
+    /// then expired and handed partitions over (handling events again, as designed).
     public static let fastSettings = WorkerSettings(
-        concurrency: 4, batchSize: 50, blockMilliseconds: 100, visibilityTimeout: 2, leaseSeconds: 5,
+        concurrency: 4, batchSize: 50, blockMilliseconds: 100, visibilityTimeout: 2, leaseSeconds: 10,
         policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 0.01, maximum: 0.05)), shutdownGrace: 2)
 
     /// A log of `partitions` partitions in a namespace of its own.
