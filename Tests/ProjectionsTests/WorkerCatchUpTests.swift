@@ -36,6 +36,19 @@ import Workers
         }
     }
 
+    /// Project ids, `count` for each of the two partitions (random ones left a partition with
+    /// none now and then, and nothing to trim there).
+    static func keys(perPartition count: Int) -> [String] {
+        let partitioner = Partitioner(partitions: 2)
+        var byPartition: [Int: [String]] = [:]
+        while byPartition.values.map(\.count).reduce(0, +) < 2 * count {
+            let key = UUID().uuidString.lowercased()
+            let partition = partitioner.partition(for: key)
+            if byPartition[partition, default: []].count < count { byPartition[partition, default: []].append(key) }
+        }
+        return (byPartition[0] ?? []) + (byPartition[1] ?? [])
+    }
+
     /// A log of `rounds` changes of each key, archived, then trimmed to 10 entries per partition.
     static func trimmedLog(keys: [String], rounds: Int, on deployment: TestServers.RedisDeployment = .single) async throws
         -> (ProjectionHarness, [(key: String, result: AppendResult)]) {
@@ -75,7 +88,7 @@ import Workers
 
     @Test(arguments: TestServers.RedisDeployment.allCases)
     func aWorkerStartedFromTheBeginningAfterATrimHandlesEveryEventOnceInKeyOrder(on deployment: TestServers.RedisDeployment) async throws {
-        let keys = (0..<8).map { _ in UUID().uuidString.lowercased() }
+        let keys = Self.keys(perPartition: 4)
         var (harness, published) = try await Self.trimmedLog(keys: keys, rounds: 12, on: deployment)
 
         // The poisoned event is in the archived part; its key's later events wait behind it.
@@ -120,7 +133,7 @@ import Workers
     }
 
     @Test func aCatchUpStoppedHalfwayResumesFromItsRecordWithoutHandlingAnythingTwice() async throws {
-        let keys = (0..<6).map { _ in UUID().uuidString.lowercased() }
+        let keys = Self.keys(perPartition: 3)
         let (harness, published) = try await Self.trimmedLog(keys: keys, rounds: 20)
         let redis = RedisPool(seeds: [TestServers.redisConfiguration], size: 8)
         let handled = Handled()
