@@ -22,7 +22,7 @@ struct StreamBenchServer {
         environment["BERRYS_HTTP_PORT"] = String(port)
         environment["BERRYS_LOG_LEVEL"] = "warning"
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("stream-bench-\(namespace).log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve"]
