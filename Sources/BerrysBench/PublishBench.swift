@@ -138,8 +138,8 @@ struct PublishBench: AsyncParsableCommand {
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        latencies.sort()
-        return (Double(single) / seconds, latencies[latencies.count / 2], latencies[Int(Double(latencies.count) * 0.99)])
+        let summary = LatencySummary(latencies)
+        return (Double(single) / seconds, summary.p50, summary.p99)
     }
 
     private func measurePrepare(_ log: EventLog) throws -> Double {

@@ -28,9 +28,8 @@ final class HandledMeter: Sendable {
 
     /// p50 and p99 of the recorded latencies, in milliseconds.
     func percentiles() -> (p50: Double, p99: Double) {
-        let sorted = state.withLock { $0.latencies }.sorted()
-        guard !sorted.isEmpty else { return (0, 0) }
-        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+        let summary = LatencySummary(state.withLock { $0.latencies })
+        return (summary.p50, summary.p99)
     }
 }
 

@@ -24,15 +24,7 @@ extension EventLog {
         let read = RedisCommand(["XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS"] + keys
                                 + partitions.map { after[$0]!.description })
         let watermarks = partitions.map { RedisCommand("GET", configuration.keys.trimmed(partition: $0)) }
-        try await connection.setReplyTimeout(Double(blockMilliseconds) / 1000 + 5)
-        let replies: [RedisValue]
-        do {
-            replies = try await connection.pipeline([read] + watermarks)
-            try await connection.setReplyTimeout(nil)
-        } catch {
-            try? await connection.setReplyTimeout(nil)
-            throw error
-        }
+        let replies = try await blockingPipeline([read] + watermarks, on: connection, timeout: Double(blockMilliseconds) / 1000 + 5)
         if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError(.server, message) }
         var byKey: [String: RedisValue] = [:]
         for stream in replies[0].array ?? [] {

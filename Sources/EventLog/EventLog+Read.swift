@@ -116,7 +116,7 @@ extension EventLog {
 
 /// Pipelines commands, the first a blocking one, with a reply timeout long enough for it, then
 /// restores the default.
-private func blockingPipeline(_ commands: [RedisCommand], on connection: RedisConnection, timeout: Double) async throws -> [RedisValue] {
+func blockingPipeline(_ commands: [RedisCommand], on connection: RedisConnection, timeout: Double) async throws -> [RedisValue] {
     try await connection.setReplyTimeout(timeout)
     do {
         let replies = try await connection.pipeline(commands)

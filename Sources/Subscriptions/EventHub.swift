@@ -191,10 +191,7 @@ public final class EventHub: Service, Sendable {
                 let live = LiveEvent(event: event, position: position, body: body, hubPositions: positions)
                 for id in state.candidates(subject: live.subject) {
                     guard let subscriber = state.subscribers[id], live.passes(subscriber.filter) else { continue }
-                    if !subscriber.queue.offer(.event(live)) {
-                        state.remove(id)
-                        overflowed += 1
-                    }
+                    if !state.offer(.event(live), to: id) { overflowed += 1 }
                 }
             }
             state.positions = positions
@@ -210,10 +207,7 @@ public final class EventHub: Service, Sendable {
             let overflowed = state.withLock { state -> Int in
                 guard let positions = state.positions else { return 0 }
                 var overflowed = 0
-                for (id, subscriber) in state.subscribers where !subscriber.queue.offer(.heartbeat(positions)) {
-                    state.remove(id)
-                    overflowed += 1
-                }
+                for id in Array(state.subscribers.keys) where !state.offer(.heartbeat(positions), to: id) { overflowed += 1 }
                 return overflowed
             }
             if overflowed > 0 { metrics.overflows.increment(by: overflowed) }
@@ -227,6 +221,15 @@ extension EventHub.HubState {
     func candidates(subject: String) -> [Int] {
         guard let ofSubject = bySubject[subject] else { return Array(unindexed) }
         return Array(ofSubject) + Array(unindexed)
+    }
+
+    /// Queues `item` for subscriber `id`; one whose queue overflows is removed.
+    /// - Returns: false when it overflowed.
+    mutating func offer(_ item: LiveItem, to id: Int) -> Bool {
+        guard let subscriber = subscribers[id] else { return true }
+        if subscriber.queue.offer(item) { return true }
+        remove(id)
+        return false
     }
 
     mutating func remove(_ id: Int) {

@@ -30,7 +30,7 @@ public final class LiveEvent: Sendable {
 
     /// Whether `filter` lets it through.
     func passes(_ filter: StreamFilter) -> Bool {
-        filter.isEverything || filter.matches(type: type, subject: subject, partitionKey: partitionKey, source: source)
+        filter.matches(type: type, subject: subject, partitionKey: partitionKey, source: source)
     }
 }
 

@@ -1,3 +1,5 @@
+import EventLog
+
 /// Which events a subscriber receives: any of its types (exact, or a prefix written `prefix.*`;
 /// none given: every type), and, when given, exactly this subject, partition key and source.
 public struct StreamFilter: Sendable, Hashable {
@@ -32,9 +34,9 @@ public struct StreamFilter: Sendable, Hashable {
         self.source = source
     }
 
-    /// True when every event passes (nothing to check).
-    public var isEverything: Bool {
-        types.isEmpty && typePrefixes.isEmpty && subject == nil && partitionKey == nil && source == nil
+    /// Whether `event` passes.
+    public func matches(_ event: EventEnvelope) -> Bool {
+        matches(type: event.type, subject: event.subject, partitionKey: event.effectivePartitionKey, source: event.source)
     }
 
     /// Whether an event of these attributes passes; `partitionKey` is the effective one

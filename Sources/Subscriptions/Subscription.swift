@@ -89,8 +89,7 @@ public struct Subscription: Sendable {
                 let entries = try await hub.history.entries(partition: partition, after: cursor.positions[partition], count: page)
                 for (_, position, body) in hub.render(entries.filter { entry in
                     guard case .event(let event) = entry else { return false }
-                    return filter.isEverything || filter.matches(type: event.type, subject: event.subject,
-                                                                  partitionKey: event.effectivePartitionKey, source: event.source)
+                    return filter.matches(event)
                 }) {
                     guard cursor.pass(position) else { continue }
                     pending += ServerSentEvents.message(id: cursor.token.description, body: body)

@@ -1,28 +1,26 @@
 import BerrysJSON
 import EventLog
 import Hummingbird
-import RedisClient
+import Workers
 
-/// `GET /v1/log`: the log's partitions as Redis holds them (length, newest id, entries ever
-/// added, trimmed point), the retention, and Redis memory in use: what `berrys status` shows,
-/// for the console's overview (its publish rate is the change of `entries_added`).
+/// `GET /v1/log`: the log's partitions as Redis holds them (`WorkerStatusReader`, as `berrys
+/// status` shows them, and the trimmed point), the retention, and Redis memory in use: for the
+/// console's overview (its publish rate is the change of `entries_added`).
 struct LogRoutes {
     let dependencies: APIDependencies
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/log") { _, _ in
             let log = dependencies.log
+            let reader = WorkerStatusReader(redis: dependencies.redis, namespace: log.configuration.namespace, partitions: log.partitioner.partitions)
             var partitions: [JSON] = []
-            for partition in 0..<log.partitioner.partitions {
-                let reply = try await dependencies.redis.sendReturningErrors(RedisCommand("XINFO", "STREAM", log.configuration.streamKey(partition: partition)))
-                // No stream yet (nothing published to the partition): an empty one.
-                let fields = reply.errorMessage == nil ? reply.fieldMap : [:]
-                let watermark = try await log.trimWatermark(partition: partition)
+            for status in try await reader.partitionStatuses() {
+                let watermark = try await log.trimWatermark(partition: status.partition)
                 partitions.append(.object([
-                    "partition": .number(Double(partition)),
-                    "length": .number(Double(fields["length"]?.int ?? 0)),
-                    "last_id": .string(fields["last-generated-id"]?.string ?? "0-0"),
-                    "entries_added": .number(Double(fields["entries-added"]?.int ?? 0)),
+                    "partition": .number(Double(status.partition)),
+                    "length": .number(Double(status.length)),
+                    "last_id": .string(status.lastID == "-" ? "0-0" : status.lastID),
+                    "entries_added": .number(Double(status.entriesAdded)),
                     "trimmed_below": watermark == .zero ? .null : .string(watermark.description),
                 ]))
             }

@@ -32,6 +32,8 @@ public struct PartitionStatus: Sendable, Hashable {
     public let partition: Int
     public let length: Int
     public let lastID: String
+    /// Entries ever appended (Redis's `entries-added`), trimmed ones included.
+    public let entriesAdded: Int
 }
 
 /// Reads stream and consumer-group state for `berrys status` and the lag gauges.
@@ -50,9 +52,12 @@ public struct WorkerStatusReader: Sendable {
         var statuses: [PartitionStatus] = []
         for partition in 0..<partitions {
             let stream = LogKeys(namespace: namespace).stream(partition: partition)
-            let replies = try await redis.pipeline([RedisCommand("XLEN", stream), RedisCommand("XREVRANGE", stream, "+", "-", "COUNT", "1")])
+            let replies = try await redis.pipeline([RedisCommand("XINFO", "STREAM", stream), RedisCommand("XREVRANGE", stream, "+", "-", "COUNT", "1")])
+            // No stream yet (nothing published to the partition): an empty one.
+            let info = replies[0].errorMessage == nil ? replies[0].fieldMap : [:]
             let last = replies[1].array?.first?.array?.first?.string ?? "-"
-            statuses.append(PartitionStatus(partition: partition, length: Int(replies[0].int ?? 0), lastID: last))
+            statuses.append(PartitionStatus(partition: partition, length: Int(info["length"]?.int ?? 0), lastID: last,
+                                            entriesAdded: Int(info["entries-added"]?.int ?? 0)))
         }
         return statuses
     }
