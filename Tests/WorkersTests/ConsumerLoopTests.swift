@@ -110,6 +110,18 @@ import Testing
         guard case .restart = loop.processed([.abandoned(running[0])], stop: .running).last else { Issue.record("no restart"); return }
     }
 
+    /// A loop ended by an error (a lost lease, a restart) acknowledges what was done, also
+    /// beside the abandoned event that caused the restart, and never the abandoned one.
+    @Test func whatWasDoneBesideAnAbandonedEventIsLeftToAcknowledge() {
+        var loop = reading()
+        loop.readFinished(ReadBatch(deliveries: [delivery(1, key: "a"), delivery(2, key: "b"), delivery(3, key: "c")]))
+        guard let chunk = started(turn(&loop, at: 1)).first, chunk.count == 2 else { Issue.record("no task of two"); return }
+        let actions = loop.processed([.abandoned(chunk[0]), .done(chunk[1])], stop: .running)
+        guard case .restart = actions.last else { Issue.record("no restart: \(actions)"); return }
+        #expect(loop.acknowledgementsLeft() == [chunk[1].streamID])
+        #expect(loop.acknowledgementsLeft().isEmpty, "taken once")
+    }
+
     @Test func entriesReadWhileTheirKeyWasBeingParkedGoBehindIt() {
         var loop = reading()
         loop.readFinished(ReadBatch(deliveries: [delivery(1, key: "poison")]))

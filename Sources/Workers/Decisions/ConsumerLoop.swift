@@ -219,10 +219,13 @@ struct ConsumerLoop {
 
     /// A task's deliveries ended.
     /// - Parameter stop: whether the consumer is stopping now (an abandoned delivery is expected then).
-    /// - Returns: deliveries to run again alone, or `.restart` when one was abandoned outside a shutdown.
+    /// - Returns: deliveries to run again alone, or `.restart` (last) when one was abandoned
+    ///   outside a shutdown. Every outcome is taken in first, so that the events done beside
+    ///   the abandoned one are among `acknowledgementsLeft()` and not delivered again.
     mutating func processed(_ outcomes: [DeliveryOutcome], stop: Stop) -> [Action] {
         running -= 1
         var actions: [Action] = []
+        var abandoned = false
         for outcome in outcomes {
             if reading, case .parked(let delivery) = outcome { parkedWhileReading.insert(delivery.key) }
             if case .retryAlone(let delivery) = outcome {
@@ -231,8 +234,13 @@ struct ConsumerLoop {
                 continue
             }
             hand.finished(outcome)
-            if case .abandoned = outcome, stop == .running { return actions + [.restart] }
+            if case .abandoned = outcome { abandoned = true }
         }
-        return actions
+        return abandoned && stop == .running ? actions + [.restart] : actions
     }
+
+    /// The acknowledgements not sent yet, for a consumer that ends outside `.finish` (its
+    /// lease lost, Redis failed, a restart): the events are done, so acknowledging them is
+    /// right whoever holds the partition now, and spares handling them again.
+    mutating func acknowledgementsLeft() -> [String] { takeAcks() }
 }

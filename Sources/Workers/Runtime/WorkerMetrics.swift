@@ -7,6 +7,9 @@ struct WorkerMetrics: Sendable {
     let failed: Counter
     let retried: Counter
     let deadLettered: Counter
+    /// Partition leases this process lost while consuming (it stalled past them, or Redis
+    /// lost them): what was in a handler then is delivered again.
+    let leasesLost: Counter
     let handlerLatency: Metrics.Timer
 
     init(worker: String) {
@@ -15,6 +18,7 @@ struct WorkerMetrics: Sendable {
         failed = Counter(label: "berrys_worker_events_failed_total", dimensions: dimensions)
         retried = Counter(label: "berrys_worker_events_retried_total", dimensions: dimensions)
         deadLettered = Counter(label: "berrys_worker_events_dead_lettered_total", dimensions: dimensions)
+        leasesLost = Counter(label: "berrys_worker_leases_lost_total", dimensions: dimensions)
         handlerLatency = Metrics.Timer(label: "berrys_worker_handler_duration_seconds", dimensions: dimensions,
                                        preferredDisplayUnit: .seconds)
     }

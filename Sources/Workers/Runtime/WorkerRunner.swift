@@ -82,6 +82,7 @@ struct WorkerRunner: Sendable {
         let live = try await leases.heartbeat()
         for partition in try await leases.renew(held.filter { $0.value.state != .lost }.map(\.key)) {
             logger.warning("\(worker.name): lost the lease of partition \(partition); stopping it")
+            metrics.leasesLost.increment()
             held[partition]?.stop.raise()
             held[partition]?.task.cancel()
             held[partition]?.state = .lost
