@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C shims
@@ -62,9 +66,19 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Connectors to other services (issue 16, under way): for now the pure rules, the
-        // circuit breaker and how a receiver's answer decides a delivery.
-        .target(name: "Connectors", dependencies: []),
+        // Connectors to other services: webhooks declared under connectors/, each a consumer
+        // worker with a circuit breaker per endpoint.
+        .target(name: "Connectors", dependencies: [
+            "Workers", "EventLog", "RedisClient",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
 
         // Consumer workers: consumer groups with leases, retries, claims, dead letters.
         .target(name: "Workers", dependencies: [
@@ -108,6 +122,7 @@ let package = Package(
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [
             "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
+            "Connectors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -134,6 +149,8 @@ let package = Package(
             "RedisClient", "PostgresClient", "EventLog", "BerrysDomain", "BerrysJSON", "BerrysFoundation", "Workers",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "BerrysJSONTests", dependencies: ["BerrysJSON"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["BerrysFuzzTargets", "BerrysDomain", "TestSupport"]),
@@ -152,7 +169,11 @@ let package = Package(
             "BerrysWorkers", "Workers", "BerrysDomain", "EventLog", "PostgresClient", "BerrysJSON", "TestSupport",
         ]),
         .testTarget(name: "SubscriptionsTests", dependencies: ["Subscriptions", "EventLog"]),
-        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors"]),
+        .testTarget(name: "ConnectorsTests", dependencies: [
+            "Connectors", "Workers", "EventLog", "RedisClient", "BerrysJSON", "TestSupport",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BerrysWorkers
 import CommandSupport
+import Connectors
 
 /// The `berrys` command.
 @main
@@ -22,6 +23,7 @@ struct Berrys: AsyncParsableCommand {
           BERRYS_LOG_FORMAT    text|json (default text)
           BERRYS_SCHEMAS_DIR   the schemas folder (default: ./schemas or the repository's)
           BERRYS_PROJECTIONS_DIR  the projections folder (default: ./projections or the repository's)
+          BERRYS_CONNECTORS_DIR   the connectors folder, *.yaml (default: ./connectors when it exists; see connectors/README.md)
         Exit codes: 0 success, 1 an event was refused or a check failed, 64 bad usage,
         69 Redis unreachable, 78 bad configuration or schemas.
         """,
@@ -32,6 +34,12 @@ struct Berrys: AsyncParsableCommand {
     static func main() async {
         await CommandMain.run(Self.self)
     }
+}
+
+/// A bad connector file is a configuration error (78), naming the file, the field and the rule.
+extension ConnectorConfigurationError: CommandFailure {
+    public var report: String { "berrys: \(self)" }
+    public var exitCode: Int32 { ExitCodes.configuration }
 }
 
 /// An unknown worker name is bad usage (64), like an unknown option.

@@ -27,6 +27,18 @@ struct FixedRandom: RandomNumberGenerator {
         #expect(delays.last! <= 8 && delays.last! >= 4)
     }
 
+    @Test func aRetryAfterIsTheLeastDelayOfATransientRetry() {
+        var random = FixedRandom()
+        #expect(policy.afterFailure(.transient, attempt: 1, retryAfter: 20, using: &random) == .retry(after: 20))
+        guard case .retry(let delay) = policy.afterFailure(.transient, attempt: 9, retryAfter: 0.5, using: &random) else {
+            Issue.record("not retried"); return
+        }
+        #expect(delay >= 4, "a short Retry-After does not shorten the backoff: \(delay)")
+        #expect(FailureClassifier.kind(of: WorkerError.throttled("429", retryAfter: 3)) == .transient)
+        #expect(FailureClassifier.retryAfter(of: WorkerError.throttled("429", retryAfter: 3)) == 3)
+        #expect(FailureClassifier.retryAfter(of: WorkerError.transient("down")) == nil)
+    }
+
     @Test func permanentFailuresAreParkedAtMaxDeliveries() {
         var random = FixedRandom()
         #expect(policy.afterFailure(.permanent, attempt: 1, using: &random) != .park(.maxDeliveries))

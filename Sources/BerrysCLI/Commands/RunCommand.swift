@@ -23,21 +23,25 @@ struct RunCommand: LongRunningCommand {
             let postgres = context.postgres(size: 16 + workerOptions.concurrency)
             _ = try await postgres.withConnection { try await Migrations.run(on: $0) }
             let definitions = try context.definitions()
-            let workers = try BerrysWorkerCatalog.select(workerOptions.only)
-            let log = try await context.openLog(create: true, source: "berrys")
             let logger = Logger(label: "berrys.run")
+            let consumer = workerOptions.consumer ?? WorkerRuntime.defaultConsumerName()
+            let selection = try WorkerSelection(only: workerOptions.only, context: context, consumer: consumer,
+                                                logger: Logger(label: "berrys.workers"))
+            let workers = selection.workers
+            let log = try await context.openLog(create: true, source: "berrys")
             let projector = Projector(log: log, pool: postgres, definitions: definitions, logger: Logger(label: "berrys.projector"),
                                       leasing: ProjectorLeasing(leaseMilliseconds: Int(workerOptions.leaseSeconds * 1000)))
             let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres,
                                         history: TieredSource(log: log, pool: postgres), settings: workerOptions.settings,
-                                        consumer: workerOptions.consumer ?? WorkerRuntime.defaultConsumerName(),
-                                        logger: Logger(label: "berrys.workers"))
+                                        consumer: consumer, logger: Logger(label: "berrys.workers"))
             let listening = ListeningSignal()
             let api = context.apiService(log: log, admin: postgres, metrics: metrics, listening: listening, logger: Logger(label: "berrys.api"))
             logger.info("API on http://\(context.settings.api.host):\(context.settings.api.port)")
             logger.info("running projections \(definitions.map(\.name).joined(separator: ", ")) and workers \(workers.map(\.name).joined(separator: ", "))")
             let trimmer = LogTrimmer(log: log, catalog: ProjectionCatalog(pool: postgres), policy: log.configuration.retention)
-            return [api, AfterListening(listening, projector), AfterListening(listening, runtime), AfterListening(listening, trimmer)]
+            // The connectors' HTTP client stops after the runtime (a group stops its services last to first).
+            let connectors: [any Service] = selection.connectors.map { [$0] } ?? []
+            return connectors + [api, AfterListening(listening, projector), AfterListening(listening, runtime), AfterListening(listening, trimmer)]
         } }
     }
 }

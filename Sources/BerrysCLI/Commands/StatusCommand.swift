@@ -1,3 +1,4 @@
+import EventLog
 import CommandSupport
 import ArgumentParser
 import Foundation
@@ -46,6 +47,22 @@ struct StatusCommand: AsyncParsableCommand {
                        group.leaseHolder ?? "-", group.catchUp.map { "from the archive: at \($0.position) of \($0.through)" } ?? "-"]
                     .joined(separator: "\t"))
             }
+            try await printCircuits(reader: reader, workers: Set(try await reader.groupStatuses().map(\.worker)))
         }
+    }
+
+    /// The circuit breakers of connector workers, one line per live process that reported one.
+    private func printCircuits(reader: WorkerStatusReader, workers: Set<String>) async throws {
+        var lines: [String] = []
+        for worker in workers.sorted() {
+            for circuit in try await reader.circuits(worker: worker) {
+                let until = circuit.openUntil.map { "until " + Timestamp.format(Date(timeIntervalSince1970: $0)) } ?? "-"
+                lines.append([worker, circuit.consumer, circuit.state, "\(circuit.consecutiveFailures)", until].joined(separator: "\t"))
+            }
+        }
+        guard !lines.isEmpty else { return }
+        print("")
+        print(["CONNECTOR", "CONSUMER", "CIRCUIT", "FAILURES IN A ROW", "OPEN"].joined(separator: "\t"))
+        lines.forEach { print($0) }
     }
 }

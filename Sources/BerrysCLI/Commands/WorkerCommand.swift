@@ -1,6 +1,8 @@
 import CommandSupport
 import ArgumentParser
+import BerrysDomain
 import BerrysWorkers
+import Connectors
 import Foundation
 import Logging
 import Projections
@@ -31,14 +33,16 @@ struct WorkerCommand: LongRunningCommand {
         try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.workers") {
             let registry = metricsPort.map { _ in APIMetrics.bootstrap() }
             let context = try Context(redisPoolSize: 8 + 2 * options.concurrency)
-            let workers = try BerrysWorkerCatalog.select(options.only)
-            let log = try await context.openLog(create: true, source: "berrys-worker")
             let logger = Logger(label: "berrys.workers")
+            let consumer = options.consumer ?? WorkerRuntime.defaultConsumerName()
+            let selection = try WorkerSelection(only: options.only, context: context, consumer: consumer, logger: logger)
+            let log = try await context.openLog(create: true, source: "berrys-worker")
             let postgres = context.postgres(size: 4 + options.concurrency)
-            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres,
-                                        history: TieredSource(log: log, pool: postgres), settings: options.settings, consumer: options.consumer ?? WorkerRuntime.defaultConsumerName(),
+            let runtime = WorkerRuntime(workers: selection.workers, log: log, redis: context.redis, postgres: postgres,
+                                        history: TieredSource(log: log, pool: postgres), settings: options.settings, consumer: consumer,
                                         logger: logger)
-            var services: [any Service] = [runtime]
+            // The connectors' HTTP client stops after the runtime (a group stops its services last to first).
+            var services: [any Service] = (selection.connectors.map { [$0] } ?? []) + [runtime]
             if let registry, let metricsPort {
                 let readiness: [(name: String, check: ReadinessReport.Check)] = [
                     ("redis", ReadinessReport.redisCheck(context.redis)), ("postgres", ReadinessReport.postgresCheck(postgres)),
@@ -54,7 +58,7 @@ struct WorkerCommand: LongRunningCommand {
 
 /// The options of `berrys worker` (shared with the all-in-one run).
 struct WorkerOptions: ParsableArguments {
-    @Option(name: .customLong("only"), parsing: .upToNextOption, help: "Only these workers (default: all; see berrys workers list).")
+    @Option(name: .customLong("only"), parsing: .upToNextOption, help: "Only these workers or connectors (connector-<name>) (default: all; see berrys workers list).")
     var only: [String] = []
     @Option(help: "Events processed at once per worker and partition (per-key order is kept).")
     var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -89,11 +93,19 @@ struct WorkersCommand: AsyncParsableCommand {
         commandName: "workers", abstract: "Show the consumer workers.", subcommands: [List.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List each worker with the event types it handles.")
+        static let configuration = CommandConfiguration(abstract: "List each worker (and each connector of the connectors folder) with the event types it handles.")
 
         func run() async throws {
-            for worker in BerrysWorkerCatalog.all {
-                print("\(worker.name)\t\(worker.handledTypes.sorted().joined(separator: ", "))")
+            try await reportingFailures {
+                for worker in BerrysWorkerCatalog.all {
+                    print("\(worker.name)\t\(worker.handledTypes.sorted().joined(separator: ", "))")
+                }
+                guard let folder = ConnectorFolder.locate() else { return }
+                let knownTypes = Set(try BerrysSchemas.registry().types)
+                for connector in try ConnectorFolder.loadAll(from: folder, knownTypes: knownTypes) {
+                    print("\(connector.workerName)\t\(connector.handledTypes(among: knownTypes).sorted().joined(separator: ", "))"
+                          + "\t→ \(connector.url.absoluteString)")
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 import BerrysJSON
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,24 +39,36 @@ struct OperationsRoutes {
                                             partitions: dependencies.log.partitioner.partitions)
             let groups = try await reader.groupStatuses()
             let byWorker = Dictionary(grouping: groups, by: \.worker)
-            return JSONResponse.make(JSON.array(byWorker.keys.sorted().map { worker in
-                let partitions = byWorker[worker] ?? []
-                return .object([
-                    "name": .string(worker),
-                    "pending": .number(Double(partitions.reduce(0) { $0 + $1.pending })),
-                    "lag_entries": .number(Double(partitions.reduce(0) { $0 + ($1.lagEntries ?? 0) })),
-                    "lag_seconds": .number(partitions.map(\.lagSeconds).max() ?? 0),
-                    "dead_letters": .number(Double(partitions.reduce(0) { $0 + $1.deadLetters })),
-                    "partitions": .array(partitions.map { group in
-                        .object(["partition": .number(Double(group.partition)), "pending": .number(Double(group.pending)),
-                                 "lag_entries": group.lagEntries.map { .number(Double($0)) } ?? .null, "lag_seconds": .number(group.lagSeconds),
-                                 "consumers": .number(Double(group.consumers)), "dead_letters": .number(Double(group.deadLetters)),
-                                 "lease_holder": group.leaseHolder.map(JSON.string) ?? .null,
-                                 "catch_up": group.catchUp.map { .object(["position": .string($0.position), "through": .string($0.through)]) } ?? .null])
-                    }),
-                ])
-            }).serialized)
+            var workers: [JSON] = []
+            for worker in byWorker.keys.sorted() {
+                workers.append(Self.workerJSON(worker, partitions: byWorker[worker] ?? [], circuits: try await reader.circuits(worker: worker)))
+            }
+            return JSONResponse.make(JSON.array(workers).serialized)
         }
+    }
+
+    /// One worker of `GET /v1/workers`: totals, its connector breakers, and each partition's group.
+    private static func workerJSON(_ worker: String, partitions: [GroupStatus], circuits: [CircuitStatus]) -> JSON {
+        let circuitsJSON: [JSON] = circuits.map { circuit in
+            let until: JSON = circuit.openUntil.map { .string(Timestamp.format(Date(timeIntervalSince1970: $0))) } ?? .null
+            return .object(["consumer": .string(circuit.consumer), "state": .string(circuit.state),
+                            "consecutive_failures": .number(Double(circuit.consecutiveFailures)), "open_until": until])
+        }
+        let partitionsJSON: [JSON] = partitions.map { group in
+            let catchUp: JSON = group.catchUp.map { .object(["position": .string($0.position), "through": .string($0.through)]) } ?? .null
+            return .object(["partition": .number(Double(group.partition)), "pending": .number(Double(group.pending)),
+                            "lag_entries": group.lagEntries.map { .number(Double($0)) } ?? .null, "lag_seconds": .number(group.lagSeconds),
+                            "consumers": .number(Double(group.consumers)), "dead_letters": .number(Double(group.deadLetters)),
+                            "lease_holder": group.leaseHolder.map(JSON.string) ?? .null, "catch_up": catchUp])
+        }
+        let pending = partitions.reduce(0) { $0 + $1.pending }
+        let lag = partitions.reduce(0) { $0 + ($1.lagEntries ?? 0) }
+        let deadLetters = partitions.reduce(0) { $0 + $1.deadLetters }
+        return .object([
+            "name": .string(worker), "pending": .number(Double(pending)), "lag_entries": .number(Double(lag)),
+            "lag_seconds": .number(partitions.map(\.lagSeconds).max() ?? 0), "dead_letters": .number(Double(deadLetters)),
+            "circuits": .array(circuitsJSON), "partitions": .array(partitionsJSON),
+        ])
     }
 
     /// Redis PING, PostgreSQL SELECT 1, a live version of every projection (so `read.*` exists), no

@@ -9,6 +9,9 @@ public enum FailureKind: Sendable, Hashable {
     case permanent
     /// The entry is not a valid event at all (bad envelope or schema): parked at once.
     case invalid
+    /// Another service refused this event for good (say, a webhook's 400): parked at once,
+    /// since trying again would get the same answer.
+    case rejected
 }
 
 /// Why an event was moved to the dead-letter stream.
@@ -20,6 +23,8 @@ public enum ParkReason: String, Sendable, Hashable {
     case crashLoop = "crash_loop"
     /// It is not a valid event.
     case invalid
+    /// Another service refused it for good (the error names the answer, e.g. `HTTP 400: …`).
+    case rejected
     /// An earlier event of its partition key is parked; it waits behind it to keep the order.
     case behindParkedKey = "behind_parked_key"
 }
@@ -50,13 +55,19 @@ public struct DeliveryPolicy: Sendable, Hashable {
     }
 
     /// After the handler failed on the `attempt`-th delivery (1-based) of an event.
-    /// - Parameter random: the jitter source, injectable for tests.
-    public func afterFailure<R: RandomNumberGenerator>(_ kind: FailureKind, attempt: Int, using random: inout R) -> DeliveryDecision {
+    /// - Parameters:
+    ///   - retryAfter: the least delay the failure asked for (`Retry-After`); a transient
+    ///     retry waits at least that long, however early its backoff would be.
+    ///   - random: the jitter source, injectable for tests.
+    public func afterFailure<R: RandomNumberGenerator>(_ kind: FailureKind, attempt: Int, retryAfter: Double? = nil,
+                                                       using random: inout R) -> DeliveryDecision {
         switch kind {
         case .invalid:
             return .park(.invalid)
+        case .rejected:
+            return .park(.rejected)
         case .transient:
-            return .retry(after: backoff.delay(attempt: attempt - 1, using: &random))
+            return .retry(after: max(backoff.delay(attempt: attempt - 1, using: &random), retryAfter ?? 0))
         case .permanent:
             guard attempt < maxDeliveries else { return .park(.maxDeliveries) }
             return .retry(after: backoff.delay(attempt: attempt - 1, using: &random))

@@ -92,6 +92,9 @@ struct Delivery: Sendable {
     var mode: Mode
     /// When an earlier attempt failed, kept across re-parking.
     var firstFailedAt: String?
+    /// Seconds to wait before the next attempt: a retry handed to its own task carries the
+    /// backoff (or the `Retry-After`) of the failure before it.
+    var retryDelay: Double = 0
 
     var origin: Origin { entry.origin }
     var streamID: String { entry.streamID }

@@ -51,6 +51,7 @@ struct DeliveryProcessor: Sendable {
         var transientRetries = 0
         var firstFailedAt = delivery.firstFailedAt
         var random = SystemRandomNumberGenerator()
+        if delivery.retryDelay > 0 { try await Task.sleep(for: .seconds(delivery.retryDelay)) }
         while true {
             try Task.checkCancellation()
             let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: counted, worker: worker.name,
@@ -72,12 +73,14 @@ struct DeliveryProcessor: Sendable {
                 firstFailedAt = firstFailedAt ?? Timestamp.now()
                 let kind = FailureClassifier.kind(of: error)
                 let attempt = kind == .transient ? transientRetries + 1 : counted
-                let decision = policy.afterFailure(kind, attempt: attempt, using: &random)
-                if firstAttemptOnly, case .retry = decision {
-                    // Retry on its own task, so the rest of the chunk is not held up by the
-                    // backoff; a permanent failure counts as one delivery.
+                let decision = policy.afterFailure(kind, attempt: attempt, retryAfter: FailureClassifier.retryAfter(of: error),
+                                                   using: &random)
+                if firstAttemptOnly, case .retry(let delay) = decision {
+                    // Retry on its own task after the delay, so the rest of the chunk is not
+                    // held up by the backoff; a permanent failure counts as one delivery.
                     var again = delivery
                     again.firstFailedAt = firstFailedAt
+                    again.retryDelay = delay
                     if kind == .permanent { again.deliveryCount += 1 }
                     return .retryAlone(again)
                 }

@@ -8,11 +8,19 @@ public enum WorkerError: Error, Sendable, CustomStringConvertible {
     case permanent(String)
     /// A dependency is missing or not ready yet: retried with backoff without being counted.
     case transient(String)
+    /// Another service refused this event for good (a webhook's 4xx): parked at once with the
+    /// message (`dlq_reason` `rejected`).
+    case rejected(String)
+    /// A dependency asked to be called again no sooner than `retryAfter` seconds from now
+    /// (an HTTP 429 or 503 with `Retry-After`): transient, retried after at least that long.
+    case throttled(String, retryAfter: Double)
 
     public var description: String {
         switch self {
         case .permanent(let message): return "permanent: \(message)"
         case .transient(let message): return "transient: \(message)"
+        case .rejected(let message): return "rejected: \(message)"
+        case .throttled(let message, let seconds): return "throttled for \(String(format: "%.1f", seconds)) s: \(message)"
         }
     }
 }
@@ -24,8 +32,11 @@ public enum FailureClassifier {
     public static func kind(of error: any Error) -> FailureKind {
         switch error {
         case let error as WorkerError:
-            if case .transient = error { return .transient }
-            return .permanent
+            switch error {
+            case .permanent: return .permanent
+            case .rejected: return .rejected
+            case .transient, .throttled: return .transient
+            }
         case let error as RedisError:
             return error.isTransient ? .transient : .permanent
         case let error as PostgresError:
@@ -37,5 +48,11 @@ public enum FailureClassifier {
         default:
             return .permanent
         }
+    }
+
+    /// The least delay before the next attempt that the failure asks for, if any.
+    public static func retryAfter(of error: any Error) -> Double? {
+        if case WorkerError.throttled(_, let seconds) = error { return max(0, seconds) }
+        return nil
     }
 }

@@ -1,0 +1,35 @@
+import Metrics
+
+/// The metrics of one connector, labelled with its name.
+struct ConnectorMetrics: Sendable {
+    /// 0 closed, 1 half-open, 2 open.
+    let circuitState: Gauge
+    let delivered: Counter
+    let transient: Counter
+    let rejected: Counter
+    /// Skipped sends: a delivery that waited because the breaker was open (counted once per wait).
+    let heldByBreaker: Counter
+    let latency: Metrics.Timer
+
+    init(connector: String) {
+        let dimensions = [("connector", connector)]
+        circuitState = Gauge(label: "berrys_connector_circuit_state", dimensions: dimensions)
+        func deliveries(_ outcome: String) -> Counter {
+            Counter(label: "berrys_connector_deliveries_total", dimensions: dimensions + [("outcome", outcome)])
+        }
+        delivered = deliveries("delivered")
+        transient = deliveries("transient")
+        rejected = deliveries("rejected")
+        heldByBreaker = Counter(label: "berrys_connector_held_by_breaker_total", dimensions: dimensions)
+        latency = Metrics.Timer(label: "berrys_connector_delivery_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+    }
+
+    /// The gauge's value of a breaker state.
+    static func value(of stateName: String) -> Int {
+        switch stateName {
+        case "open": return 2
+        case "half_open": return 1
+        default: return 0
+        }
+    }
+}

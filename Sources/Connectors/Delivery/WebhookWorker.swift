@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import EventLog
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Workers
+
+/// Delivers a connector's events to its receiver: a consumer-group worker (`connector-<name>`),
+/// so per-key order, leases, retries, takeover and dead letters come with the runtime.
+///
+/// Each event is one HTTP POST (`WebhookRequest`), sent when the endpoint's breaker admits it
+/// and a slot of `max_in_flight` is free. The answer decides (`WebhookOutcome`): delivered;
+/// transient (`WorkerError.transient`, or `.throttled` after a 429's `Retry-After`), retried
+/// with backoff and never counted; other 4xx `WorkerError.rejected`, dead-lettered at once
+/// with the status and the start of the body. While the breaker is open the handler waits:
+/// the event stays pending, neither acknowledged nor dead-lettered.
+public struct WebhookWorker: Worker {
+    public let connector: ConnectorDefinition
+    public let handledTypes: Set<String>
+    public var name: String { connector.workerName }
+
+    private let client: HTTPClient
+    private let breaker: EndpointBreaker
+    private let limit: InFlightLimit
+    private let metrics: ConnectorMetrics
+
+    /// - Parameters:
+    ///   - knownTypes: the registry's types, which the connector's filters select from.
+    ///   - report: where breaker changes go (`CircuitStatus.write`, best effort).
+    init(connector: ConnectorDefinition, knownTypes: Set<String>, client: HTTPClient, consumer: String,
+         report: @escaping @Sendable (CircuitStatus) async -> Void) {
+        self.connector = connector
+        self.handledTypes = connector.handledTypes(among: knownTypes)
+        self.client = client
+        self.metrics = ConnectorMetrics(connector: connector.name)
+        self.breaker = EndpointBreaker(configuration: .init(failureThreshold: connector.failureThreshold, recoveryTimeout: connector.recoveryTimeout),
+                                       metrics: metrics, consumer: consumer, report: report)
+        self.limit = InFlightLimit(limit: connector.maxInFlight)
+    }
+
+    public func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {
+        let outcome = try await limit.run { try await deliverWhenAdmitted(event) }
+        switch outcome {
+        case .delivered:
+            return []
+        case .transient(let reason, let retryAfter):
+            if let retryAfter { throw WorkerError.throttled(reason, retryAfter: EndpointBreaker.seconds(retryAfter)) }
+            throw WorkerError.transient(reason)
+        case .permanent(let reason):
+            throw WorkerError.rejected(reason)
+        }
+    }
+
+    /// The breaker's state in this process: `closed`, `open` or `half_open`.
+    public func circuitState() async -> String { await breaker.stateName }
+
+    /// Waits for the breaker, sends, and tells the breaker how it went.
+    private func deliverWhenAdmitted(_ event: EventEnvelope) async throws -> WebhookOutcome {
+        var held = false
+        while true {
+            switch await breaker.admit() {
+            case .send:
+                return try await send(event, isProbe: false)
+            case .probe:
+                return try await send(event, isProbe: true)
+            case .wait(let until):
+                if !held { metrics.heldByBreaker.increment() }
+                held = true
+                // Open: until the probe may go. Half-open with the probe out: look again soon.
+                let pause = until.map { max(Duration.milliseconds(1), $0 - .now) } ?? .milliseconds(50)
+                try await Task.sleep(for: min(pause, .seconds(1)))
+            }
+        }
+    }
+
+    private func send(_ event: EventEnvelope, isProbe: Bool) async throws -> WebhookOutcome {
+        let started = DispatchTime.now()
+        let outcome: WebhookOutcome
+        do {
+            outcome = try await post(event)
+        } catch is CancellationError {
+            if isProbe { await breaker.probeAbandoned() }
+            throw CancellationError()
+        } catch {
+            if Task.isCancelled {
+                if isProbe { await breaker.probeAbandoned() }
+                throw CancellationError()
+            }
+            outcome = .noAnswer("no answer from \(connector.url.absoluteString): \(error)")
+        }
+        metrics.latency.recordInterval(since: started)
+        switch outcome {
+        case .delivered:
+            metrics.delivered.increment()
+            await breaker.succeeded()
+        case .transient:
+            metrics.transient.increment()
+            await breaker.failed()
+        case .permanent:
+            // The receiver is up and answered: it counts for the endpoint's health.
+            metrics.rejected.increment()
+            await breaker.succeeded()
+        }
+        return outcome
+    }
+
+    private func post(_ event: EventEnvelope) async throws -> WebhookOutcome {
+        let request = WebhookRequest(event: event, connector: connector, timestamp: Int(Date().timeIntervalSince1970))
+        var http = HTTPClientRequest(url: connector.url.absoluteString)
+        http.method = .POST
+        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
+        http.body = .bytes(ByteBuffer(bytes: request.body))
+        let timeout = connector.timeout.components
+        let response = try await client.execute(http, timeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000))
+        var start: [UInt8] = []
+        for try await chunk in response.body where start.count < WebhookOutcome.bodyPrefixLength {
+            start += chunk.readableBytesView.prefix(WebhookOutcome.bodyPrefixLength - start.count)
+        }
+        return WebhookOutcome.of(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: start)
+    }
+}
