@@ -43,6 +43,11 @@ public struct ConnectorSet: Service {
     /// Waits for the process to stop, then shuts the HTTP client down.
     public func run() async throws {
         try? await gracefulShutdown()
+        try await shutdown()
+    }
+
+    /// Shuts the HTTP client down (for a set used outside a service group, say in a test).
+    public func shutdown() async throws {
         try await client.shutdown()
     }
 }
