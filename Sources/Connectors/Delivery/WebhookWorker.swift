@@ -18,6 +18,9 @@ public struct WebhookWorker: Worker {
     public let connector: ConnectorDefinition
     public let handledTypes: Set<String>
     public var name: String { connector.workerName }
+    /// Up to `max_in_flight` events of a partition on their way at once, one per task (the
+    /// limit holds over all partitions too).
+    public var concurrentDeliveries: Int? { connector.maxInFlight }
 
     private let client: HTTPClient
     private let breaker: EndpointBreaker

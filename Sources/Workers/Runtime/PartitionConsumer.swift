@@ -72,9 +72,10 @@ struct PartitionConsumer: Sendable {
         try await connection.setReplyTimeout(Double(settings.blockMilliseconds) / 1000 + 10)
         try await ensureGroup(on: connection)
         guard try await catchUp(on: connection) else { return }
+        let perTask = worker.concurrentDeliveries != nil ? 1
+            : worker is any BatchWorker ? DeliveryProcessor.maximumBatch : DeliveryProcessor.maximumChunk
         var loop = ConsumerLoop(configuration: .init(
-            concurrency: settings.concurrency, batchSize: settings.batchSize,
-            deliveriesPerTask: worker is any BatchWorker ? DeliveryProcessor.maximumBatch : DeliveryProcessor.maximumChunk,
+            concurrency: worker.concurrentDeliveries ?? settings.concurrency, batchSize: settings.batchSize, deliveriesPerTask: perTask,
             visibilityTimeout: .seconds(settings.visibilityTimeout), shutdownGrace: .seconds(settings.shutdownGrace)))
         try await withThrowingTaskGroup(of: LoopEvent.self) { group in
             do {

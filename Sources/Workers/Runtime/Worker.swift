@@ -13,6 +13,12 @@ public protocol Worker: Sendable {
     var name: String { get }
     /// The event types it handles; other events are acknowledged without calling `handle`.
     var handledTypes: Set<String> { get }
+    /// Events of one partition handled at once, each on a task of its own, instead of the
+    /// process's `--concurrency` tasks that each take a chunk of events in turn. For handlers
+    /// that mostly wait on another service (a connector: its `max_in_flight`), where events of a
+    /// chunk would wait in line behind one slow call, and a crash would deliver the whole chunk
+    /// again. nil (the default): the process's setting.
+    var concurrentDeliveries: Int? { get }
     /// Called once before the worker consumes, e.g. to create its own tables.
     func prepare(_ context: WorkerContext) async throws
     /// Handles one event (its data upcast to the newest version).
@@ -23,6 +29,9 @@ public protocol Worker: Sendable {
 }
 
 extension Worker {
+    /// The process's `--concurrency` by default.
+    public var concurrentDeliveries: Int? { nil }
+
     /// Nothing to prepare by default.
     public func prepare(_ context: WorkerContext) async throws {}
 }

@@ -1,0 +1,77 @@
+import BerrysFoundation
+import Foundation
+import RedisClient
+import TestSupport
+import Testing
+
+/// `berrys worker` running a connector from the connectors folder, against a real receiver:
+/// killed with -9 mid-delivery, another process takes over and nothing is lost; `berrys status`
+/// shows the breaker; a bad connector file stops the start with exit 78.
+@Suite struct ConnectorProcessTests {
+    static let binary = ProjectorProcessTests.binary
+
+    private static func environment(namespace: String, connectors: URL) async throws -> [String: String] {
+        ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
+         "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2", "BERRYS_CONNECTORS_DIR": connectors.path,
+         "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path, "HOOK_SECRET": "whsec_cli"]
+    }
+
+    private static func connectorsFolder(_ files: [String: String]) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("berrys-cli-connectors-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return folder
+    }
+
+    @Test func aWorkerKilledMidDeliveryLosesNothing() async throws {
+        try await WebhookReceiver.with { receiver in
+            await receiver.answer(after: .milliseconds(10))
+            let folder = try Self.connectorsFolder(["hook.yaml": """
+                url: \(await receiver.url)
+                types: [task.*]
+                secret_env: HOOK_SECRET
+                max_in_flight: 4
+                """])
+            let namespace = TestServers.uniqueNamespace("conn")
+            let environment = try await Self.environment(namespace: namespace, connectors: folder)
+            let plan = UUID().uuidString.lowercased()
+            let ids = (0..<400).map { _ in UUID().uuidString.lowercased() }
+            let lines = ids.enumerated().map { index, id in
+                #"{"specversion":"1.0","id":"\#(id)","source":"t","type":"task.created","data":{"task_id":"\#(UUID().uuidString.lowercased())","plan_id":"\#(plan)","name":"task \#(index)","priority":"MEDIUM"}}"#
+            }.joined(separator: "\n")
+            let published = try await TestServers.runCapturingOffPool(Self.binary, ["publish", "--file", "-"], input: lines, environment: environment)
+            #expect(published.status == 0, "\(published.stderr)")
+
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("connector-\(UUID().uuidString).log").path
+            let arguments = ["worker", "--only", "connector-hook", "--lease-seconds", "1", "--visibility-timeout", "2"]
+            let first = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
+            try await eventually("deliveries under way", every: .milliseconds(2)) { await receiver.accepted.count >= 40 }
+            #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
+            let deliveredAtKill = Set(await receiver.accepted.compactMap(\.eventID)).count
+            #expect(deliveredAtKill < ids.count, "the kill came too late to test anything")
+
+            let second = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "second"], environment: environment, logPath: log)
+            try await eventually("every event delivered after the takeover", timeout: 90) {
+                Set(await receiver.accepted.compactMap(\.eventID)) == Set(ids)
+            }
+            let status = try await TestServers.runCapturingOffPool(Self.binary, ["status"], environment: environment)
+            #expect(status.stdout.contains("connector-hook\tsecond\tclosed"), "\(status.stdout)")
+            #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+
+            let accepted = await receiver.accepted
+            // At least once: what was on its way at the kill may arrive twice, with the same ce-id to drop it by.
+            #expect(accepted.count - ids.count <= 2 * 4 + 8, "\(accepted.count - ids.count) duplicates for 4 in flight")
+            #expect(accepted.allSatisfy { $0.headers["berrys-signature"]?.hasPrefix("t=") == true }, "signed with the secret from HOOK_SECRET")
+        }
+    }
+
+    @Test func aBadConnectorFileStopsTheStartNamingTheField() async throws {
+        let folder = try Self.connectorsFolder(["hook.yaml": "url: http://127.0.0.1:1/x\ntypes: [no.such.type]\n"])
+        let environment = try await Self.environment(namespace: TestServers.uniqueNamespace("conn"), connectors: folder)
+        let run = try await TestServers.runCapturingOffPool(Self.binary, ["worker", "--only", "connector-hook"], environment: environment)
+        #expect(run.status == 78, "\(run.stderr)")
+        #expect(run.stderr.contains("CONNECTOR_INVALID: \(folder.path)/hook.yaml: types[0]: 'no.such.type' selects no event type"), "\(run.stderr)")
+        let list = try await TestServers.runCapturingOffPool(Self.binary, ["workers", "list"], environment: environment)
+        #expect(list.status == 78)
+    }
+}
