@@ -29,7 +29,7 @@ struct Berrys: AsyncParsableCommand {
         """,
         subcommands: [InitCommand.self, PublishCommand.self, LogCommand.self, SchemasCommand.self, MigrateCommand.self,
                       ProjectCommand.self, ReplayCommand.self, ProjectionsCommand.self, RunCommand.self, ServeCommand.self, DemoCommand.self, WorkerCommand.self, WorkersCommand.self,
-                      DeadLetterCommand.self, StatusCommand.self])
+                      DeadLetterCommand.self, StatusCommand.self, ScheduleCommand.self])
 
     static func main() async {
         await CommandMain.run(Self.self)

@@ -25,7 +25,7 @@ import RedisClient
 /// `<ns>:dedup:{p}:<event id>` (stream id and sequence, expiring after the de-dup window).
 public enum AppendFunction {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "8"
+    public static let version = "9"
 
     /// The library, versioned, for loading on every primary.
     public static let library = RedisFunctionLibrary(name: "berrys", version: version, versionFunction: "berrys_version", source: source)
@@ -264,6 +264,7 @@ local function append_batch(keys, args)
   return replies
 end
 
+\#(ScheduleFunctions.source)
 redis.register_function('berrys_append', append)
 redis.register_function('berrys_append_batch', append_batch)
 redis.register_function{function_name = 'berrys_version', callback = function() return VERSION end, flags = {'no-writes'}}

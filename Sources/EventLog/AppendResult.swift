@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the append function did with one event.
 public struct AppendResult: Sendable, Hashable {
     /// The event's id.
@@ -8,12 +10,16 @@ public struct AppendResult: Sendable, Hashable {
     public var sequence: Int
     /// True when the id was already in the log and nothing was written.
     public var duplicate: Bool
+    /// Set when the event is held until then (`EventDraft.deliverAt`); its position and
+    /// sequence come when it is appended.
+    public var scheduledFor: Date?
 
-    public init(id: String, position: Position, sequence: Int, duplicate: Bool) {
+    public init(id: String, position: Position, sequence: Int, duplicate: Bool, scheduledFor: Date? = nil) {
         self.id = id
         self.position = position
         self.sequence = sequence
         self.duplicate = duplicate
+        self.scheduledFor = scheduledFor
     }
 }
 

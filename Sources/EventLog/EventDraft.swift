@@ -1,4 +1,5 @@
 import BerrysJSON
+import Foundation
 
 /// An event a producer wants to publish; the log fills in what is left out.
 ///
@@ -20,11 +21,14 @@ public struct EventDraft: Sendable, Hashable {
     /// The condition on the subject's sequence under which a worker's emitted event may be
     /// appended (`.any` by default). Publishers pass theirs to `append` instead.
     public var expected: ExpectedSequence
+    /// When set in the future, `append` holds the event (checked, its id reserved) and the
+    /// log appends it at or after this time (`EventLog.schedule`); its `time` defaults to it.
+    public var deliverAt: Date?
 
     public init(type: String, data: JSON, subject: String? = nil, dataVersion: Int? = nil, id: String? = nil,
                 source: String? = nil, time: String? = nil, partitionKey: String? = nil,
                 correlationID: String? = nil, causationID: String? = nil, extensions: [String: String] = [:],
-                expected: ExpectedSequence = .any) {
+                expected: ExpectedSequence = .any, deliverAt: Date? = nil) {
         self.type = type
         self.data = data
         self.subject = subject
@@ -37,5 +41,6 @@ public struct EventDraft: Sendable, Hashable {
         self.causationID = causationID
         self.extensions = extensions
         self.expected = expected
+        self.deliverAt = deliverAt
     }
 }

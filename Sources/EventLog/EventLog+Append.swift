@@ -1,3 +1,4 @@
+import Foundation
 import BerrysFoundation
 import Metrics
 import RedisClient
@@ -10,6 +11,9 @@ extension EventLog {
     ///   Retries while Redis is unreachable (safe: appends are idempotent by id).
     public func append(_ draft: EventDraft, expected: ExpectedSequence = .any) async throws -> AppendResult {
         let envelope = try prepare(draft)
+        if let deliverAt = draft.deliverAt, deliverAt > Date() {
+            return try await schedule(prepared: envelope, at: deliverAt, expected: expected)
+        }
         return try await append(prepared: envelope, expected: expected)
     }
 

@@ -54,7 +54,7 @@ public struct EventLog: Sendable {
         if partitionKey == subject { partitionKey = nil }
         let envelope = EventEnvelope(
             id: draft.id ?? RandomUUID.make(), source: draft.source ?? defaultSource, type: draft.type,
-            dataVersion: version, subject: subject, time: draft.time ?? Timestamp.now(), data: draft.data,
+            dataVersion: version, subject: subject, time: draft.time ?? Timestamp.format(draft.deliverAt ?? Date()), data: draft.data,
             partitionKey: partitionKey, correlationID: draft.correlationID, causationID: draft.causationID,
             extensions: draft.extensions)
         try EnvelopeRules.check(envelope, maximumPayloadBytes: configuration.maximumPayloadBytes)
@@ -89,6 +89,16 @@ public struct EventLog: Sendable {
 public enum Timestamp {
     /// Now, e.g. `2026-11-25T13:45:00.123Z`.
     public static func now() -> String { format(Date()) }
+
+    /// Reads an RFC 3339 timestamp (`2026-12-05T18:00:00Z`, fractional seconds and offsets
+    /// allowed); nil when it is not one.
+    public static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
 
     /// Formats a date.
     public static func format(_ date: Date) -> String {

@@ -12,7 +12,8 @@ struct PublishCommand: AsyncParsableCommand {
         One event:   berrys publish agent.created --data '{"agent_id": "…", "name": "A", "agent_type": "ASSISTANT", "specializations": []}'
         Many events: berrys publish --file events.ndjson   (one CloudEvents JSON object per line; - reads standard input)
         The subject and partition key follow the domain's conventions when left out.
-        Prints: id, partition, stream id, sequence and whether it was appended or a duplicate.
+        Prints: id, partition, stream id, sequence and whether it was appended or a duplicate; with \
+        --at, "scheduled", the id and the time it will be appended.
         """)
 
     @Argument(help: "The event type, e.g. agent.created.") var type: String?
@@ -26,6 +27,8 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(name: .customLong("correlation-id")) var correlationID: String?
     @Option(name: .customLong("causation-id")) var causationID: String?
     @Option(help: "A file of CloudEvents JSON lines to publish, pipelined; - for standard input.") var file: String?
+    @Option(help: "Hold the event and append it at or after this RFC 3339 time (e.g. 2026-12-06T09:00:00Z); cancel with berrys schedule cancel ID.")
+    var at: String?
 
     func validate() throws {
         if file == nil && (type == nil || data == nil) {
@@ -33,6 +36,8 @@ struct PublishCommand: AsyncParsableCommand {
         }
         if file != nil && type != nil { throw ValidationError("give either a type or --file, not both") }
         if ExpectedSequence(expect) == nil { throw ValidationError("--expect must be any, none or a number, got '\(expect)'") }
+        if let at, Timestamp.parse(at) == nil { throw ValidationError("--at must be an RFC 3339 time such as 2026-12-06T09:00:00Z, got '\(at)'") }
+        if at != nil && file != nil { throw ValidationError("--at applies to one event, not to --file") }
     }
 
     func run() async throws {
@@ -54,8 +59,13 @@ struct PublishCommand: AsyncParsableCommand {
             throw EventLogError(.invalidEnvelope, field: "data", "--data is not valid JSON: \(error)")
         }
         let draft = EventDraft(type: type!, data: payload, subject: subject, dataVersion: version, id: id, source: source,
-                               partitionKey: partitionKey, correlationID: correlationID, causationID: causationID)
+                               partitionKey: partitionKey, correlationID: correlationID, causationID: causationID,
+                               deliverAt: at.flatMap(Timestamp.parse))
         let result = try await log.append(draft, expected: ExpectedSequence(expect)!)
+        if let due = result.scheduledFor {
+            print("scheduled id=\(result.id) partition=\(result.position.partition) deliver_at=\(Timestamp.format(due))")
+            return
+        }
         print("\(result.duplicate ? "duplicate" : "appended") id=\(result.id) partition=\(result.position.partition) stream_id=\(result.position.streamID) sequence=\(result.sequence)")
     }
 }

@@ -41,7 +41,9 @@ struct RunCommand: LongRunningCommand {
             let trimmer = LogTrimmer(log: log, catalog: ProjectionCatalog(pool: postgres), policy: log.configuration.retention)
             // The connectors' HTTP client stops after the runtime (a group stops its services last to first).
             let connectors: [any Service] = selection.connectors.map { [$0] } ?? []
-            return connectors + [api, AfterListening(listening, projector), AfterListening(listening, runtime), AfterListening(listening, trimmer)]
+            let firer = ScheduledEventFirer(log: log, logger: Logger(label: "berrys.schedule"))
+            return connectors + [api, AfterListening(listening, projector), AfterListening(listening, runtime), AfterListening(listening, trimmer),
+                                 AfterListening(listening, firer)]
         } }
     }
 }

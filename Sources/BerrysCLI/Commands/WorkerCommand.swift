@@ -42,7 +42,9 @@ struct WorkerCommand: LongRunningCommand {
                                         history: TieredSource(log: log, pool: postgres), settings: options.settings, consumer: consumer,
                                         logger: logger)
             // The connectors' HTTP client stops after the runtime (a group stops its services last to first).
-            var services: [any Service] = (selection.connectors.map { [$0] } ?? []) + [runtime]
+            // Held events (publish --at) are appended when due by every worker process (each once).
+            let firer = ScheduledEventFirer(log: log, logger: Logger(label: "berrys.schedule"))
+            var services: [any Service] = (selection.connectors.map { [$0] } ?? []) + [runtime, firer]
             if let registry, let metricsPort {
                 let readiness: [(name: String, check: ReadinessReport.Check)] = [
                     ("redis", ReadinessReport.redisCheck(context.redis)), ("postgres", ReadinessReport.postgresCheck(postgres)),

@@ -10,6 +10,7 @@ struct PublishRoutes {
     let dependencies: APIDependencies
     var log: EventLog { dependencies.log }
     static var expectedHeader: HTTPField.Name { HTTPField.Name("Berrys-Expected-Sequence")! }
+    static var deliverAtHeader: HTTPField.Name { HTTPField.Name("Berrys-Deliver-At")! }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/events") { request, context in
@@ -18,6 +19,7 @@ struct PublishRoutes {
                 $0.trimmingCharacters(in: .whitespaces).lowercased()
             } ?? ""
             let expected = try expectedSequence(request)
+            let deliverAt = try self.deliverAt(request)
             let body: ByteBuffer
             do {
                 body = try await request.collectBody(upTo: dependencies.settings.maximumBodyBytes)
@@ -31,11 +33,15 @@ struct PublishRoutes {
             }
             switch mediaType {
             case "application/cloudevents+json":
-                return try await publishOne(try CloudEventsHTTP.structured(text), expected: expected)
+                return try await publishOne(try CloudEventsHTTP.structured(text), expected: expected, deliverAt: deliverAt)
             case "application/cloudevents-batch+json":
+                guard deliverAt == nil else {
+                    throw APIError(.badRequest, code: "bad_header", "Berrys-Deliver-At applies to one event, not to a batch")
+                }
                 return try await publishBatch(try CloudEventsHTTP.batch(text), expected: expected)
             case "application/json" where request.headers[HTTPField.Name("ce-specversion")!] != nil:
-                return try await publishOne(try CloudEventsHTTP.binary(headers: request.headers, body: text), expected: expected)
+                return try await publishOne(try CloudEventsHTTP.binary(headers: request.headers, body: text), expected: expected,
+                                            deliverAt: deliverAt)
             default:
                 throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
                                "send application/cloudevents+json, application/cloudevents-batch+json, or application/json with ce-* headers")
@@ -60,9 +66,22 @@ struct PublishRoutes {
         return expected
     }
 
-    private func publishOne(_ draft: EventDraft, expected: ExpectedSequence) async throws -> Response {
-        let envelope = try log.prepare(draft)
-        let result = try await log.append(prepared: envelope, expected: expected)
+    /// `Berrys-Deliver-At`: an RFC 3339 time to hold the event until.
+    private func deliverAt(_ request: Request) throws -> Date? {
+        guard let text = request.headers[Self.deliverAtHeader] else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            throw APIError(.badRequest, code: "bad_header", "Berrys-Deliver-At must be an RFC 3339 time such as 2026-12-06T09:00:00Z")
+        }
+        return date
+    }
+
+    private func publishOne(_ draft: EventDraft, expected: ExpectedSequence, deliverAt: Date?) async throws -> Response {
+        var draft = draft
+        draft.deliverAt = deliverAt
+        let result = try await log.append(draft, expected: expected)
+        if result.scheduledFor != nil {
+            return JSONResponse.make(Self.resultJSON(result).serialized, status: .accepted)
+        }
         var response = JSONResponse.make(Self.resultJSON(result).serialized, status: result.duplicate ? .ok : .created)
         response.headers[.location] = "/v1/events/\(result.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? result.id)"
         return response
@@ -103,9 +122,13 @@ struct PublishRoutes {
     }
 
     static func resultJSON(_ result: AppendResult) -> JSON {
-        .object(["id": .string(result.id), "partition": .number(Double(result.position.partition)),
-                 "stream_id": .string(result.position.streamID.description), "position": .string(result.position.description),
-                 "sequence": .number(Double(result.sequence)), "status": .string(result.duplicate ? "duplicate" : "appended")])
+        if let due = result.scheduledFor {
+            return .object(["id": .string(result.id), "partition": .number(Double(result.position.partition)),
+                            "status": .string("scheduled"), "deliver_at": .string(Timestamp.format(due))])
+        }
+        return .object(["id": .string(result.id), "partition": .number(Double(result.position.partition)),
+                        "stream_id": .string(result.position.streamID.description), "position": .string(result.position.description),
+                        "sequence": .number(Double(result.sequence)), "status": .string(result.duplicate ? "duplicate" : "appended")])
     }
 }
 

@@ -25,6 +25,7 @@ public enum APIServer {
         LogRoutes(dependencies: dependencies).register(on: router)
         SchemaRoutes(dependencies: dependencies).register(on: router)
         DeadLetterRoutes(dependencies: dependencies).register(on: router)
+        ScheduleRoutes(dependencies: dependencies).register(on: router)
         ConsoleRoutes().register(on: router)
         OperationsRoutes(dependencies: dependencies, metrics: metrics).register(on: router)
         return router

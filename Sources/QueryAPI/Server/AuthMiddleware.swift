@@ -89,9 +89,10 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// Dead-letter actions need admin, other POSTs publish, the rest read.
+    /// Dead-letter actions need admin, other POSTs and DELETEs (cancelling a held event) publish,
+    /// the rest read.
     static func scope(needed method: HTTPRequest.Method, path: String) -> TokenScope {
-        guard method == .post else { return .read }
+        guard method == .post || method == .delete else { return .read }
         return path.hasPrefix("/v1/dlq/") ? .admin : .publish
     }
 

@@ -1,0 +1,60 @@
+import BerrysJSON
+import EventLog
+import Foundation
+import Logging
+import ServiceLifecycle
+import TestSupport
+import Testing
+import Workers
+
+/// The firer's pacing (pure) and the firer on the real test Redis.
+@Suite struct ScheduledEventFirerTests {
+    @Test func pacingWaitsForTheSoonestEventButNeverLongerThanTheMaximum() {
+        let pacing = FirePacing(maximum: 0.25)
+        let now = Date(timeIntervalSince1970: 1000)
+        #expect(pacing.pause(nextDue: nil, more: false, now: now) == 0.25)
+        #expect(abs(pacing.pause(nextDue: now.addingTimeInterval(0.1), more: false, now: now) - 0.1) < 1e-6)
+        #expect(pacing.pause(nextDue: now.addingTimeInterval(30), more: false, now: now) == 0.25)
+        #expect(pacing.pause(nextDue: now.addingTimeInterval(-3), more: false, now: now) == 0, "overdue: at once")
+        #expect(pacing.pause(nextDue: now.addingTimeInterval(30), more: true, now: now) == 0, "more due than one call takes")
+    }
+
+    /// Two processes' firers side by side: every held event is appended exactly once, none
+    /// before its time; events due while no firer ran are appended when one starts.
+    @Test func twoFirersAppendEveryEventOnceAndNoneEarly() async throws {
+        let harness = try await RuntimeHarness()
+        let start = Date()
+        var due: [String: Date] = [:]
+        for index in 0..<300 {
+            let at = start.addingTimeInterval(index < 100 ? 0.05 : 0.6 + Double(index % 10) / 20)
+            let draft = EventDraft(type: "project.status_changed",
+                                   data: .object(["project_id": .string(UUID().uuidString.lowercased()), "previous_status": .string("DRAFT"),
+                                                  "new_status": .string("PLANNING")]), deliverAt: at)
+            let result = try await harness.log.append(draft)
+            due[result.id] = at
+        }
+        try await Task.sleep(for: .milliseconds(300))  // the first 100 are due while no firer runs
+        var logger = Logger(label: "test.schedule")
+        logger.logLevel = .warning
+        let firers = [ScheduledEventFirer(log: harness.log, logger: logger), ScheduledEventFirer(log: harness.log, logger: logger)]
+        let group = ServiceGroup(configuration: .init(services: firers, logger: logger))
+        let task = Task { try await group.run() }
+        do {
+            try await eventually("300 appended") { try await harness.events(ofType: "project.status_changed").count >= 300 }
+            try await Task.sleep(for: .milliseconds(300))
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await task.value
+        let events = try await harness.events(ofType: "project.status_changed")
+        #expect(events.count == 300, "each exactly once")
+        #expect(Set(events.map(\.id)) == Set(due.keys))
+        for event in events {
+            let appendedAt = Double(event.position?.streamID.milliseconds ?? 0) / 1000
+            #expect(appendedAt >= (due[event.id]?.timeIntervalSince1970 ?? 0) - 0.001, "\(event.id) appended before its time")
+        }
+        #expect(try await harness.log.scheduledEvents().isEmpty)
+    }
+}
