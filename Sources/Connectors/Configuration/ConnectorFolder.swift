@@ -14,6 +14,10 @@ public enum ConnectorFolder {
     /// - Throws: `ConnectorConfigurationError` for the first bad file (or an unreadable folder).
     public static func loadAll(from folder: URL, knownTypes: Set<String>,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [ConnectorDefinition] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConnectorConfigurationError(file: folder.path, field: nil, "is not a folder (set BERRYS_CONNECTORS_DIR to the connectors folder, or unset it)")
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
