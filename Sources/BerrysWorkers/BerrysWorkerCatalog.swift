@@ -4,7 +4,7 @@ import Workers
 public enum BerrysWorkerCatalog {
     /// Every domain worker, in the order `berrys workers list` shows them.
     public static let all: [any Worker] = [
-        AgentLifecycleWorker(), PlanningToAgentWorker(), ExecutionToTaskWorker(), MessageRouterWorker(),
+        AgentLifecycleWorker(), PlanningToAgentWorker(), ExecutionToTaskWorker(), MessageRouterWorker(), DeadlineWorker(),
     ]
 
     /// The workers named in `names` (all when empty).

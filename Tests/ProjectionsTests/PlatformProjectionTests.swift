@@ -104,7 +104,7 @@ extension PlanningProjectionTests {
         // Another session holds the plan row for 1.5 s while the next task's count comes in.
         let holder = PostgresConnection(conninfo: harness.url)
         try await holder.execute("BEGIN")
-        _ = try await holder.query("SELECT 1 FROM proj_planning_v1.plans WHERE id = $1::uuid FOR UPDATE", [plan])
+        _ = try await holder.query("SELECT 1 FROM proj_planning_v2.plans WHERE id = $1::uuid FOR UPDATE", [plan])
         _ = try await harness.log.append(try TaskCreated(taskID: UUID().uuidString.lowercased(), planID: plan, name: "b", priority: .high).draft())
         let projecting = Task { try await harness.project([planning]) }
         try await Task.sleep(for: .milliseconds(1500))

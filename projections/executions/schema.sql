@@ -25,6 +25,8 @@ CREATE TABLE agent_executions (
     queued_at timestamptz NOT NULL,
     started_at timestamptz,
     completed_at timestamptz,
+    -- When its deadline passed before it ended (agent.execution.deadline_exceeded).
+    deadline_exceeded_at timestamptz,
     version bigint NOT NULL
 );
 CREATE INDEX agent_executions_agent ON agent_executions (agent_id, queued_at);

@@ -47,6 +47,8 @@ CREATE TABLE planning_tasks (
     estimated_hours numeric,
     required_skills text[] NOT NULL DEFAULT '{}',
     result jsonb,
+    -- When its due date passed before it reached a final status (task.overdue).
+    overdue_at timestamptz,
     version bigint NOT NULL,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL

@@ -37,9 +37,9 @@ public enum BerrysEventTypes {
         AgentCreatedV1.self, AgentCreated.self, AgentUpdated.self, AgentStatusChanged.self, AgentSpecializationAdded.self,
         AgentSpecializationRemoved.self, AgentTopicSubscribed.self, AgentTopicUnsubscribed.self, AgentTemplateCreated.self,
         AgentTemplateVersionPublished.self, AgentExecutionQueued.self, AgentExecutionStateChanged.self,
-        AgentExecutionProgress.self, AgentExecutionCompleted.self, AgentMessageSent.self, AgentMessageDelivered.self,
+        AgentExecutionProgress.self, AgentExecutionCompleted.self, AgentExecutionDeadlineExceeded.self, AgentMessageSent.self, AgentMessageDelivered.self,
         ProjectCreated.self, ProjectStatusChanged.self, PlanCreated.self, PlanStatusChanged.self, TaskCreated.self,
-        TaskDependencyAdded.self, TaskAssigned.self, TaskStatusChanged.self, ModelRegistered.self, ModelRequestCompleted.self,
+        TaskDependencyAdded.self, TaskAssigned.self, TaskStatusChanged.self, TaskOverdue.self, ModelRegistered.self, ModelRequestCompleted.self,
         ModelRequestFailed.self, ToolRegistered.self, ToolIntegrated.self, ToolExecuted.self,
     ]
 }

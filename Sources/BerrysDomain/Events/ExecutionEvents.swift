@@ -99,3 +99,26 @@ public struct AgentExecutionCompleted: BerrysEvent {
         case executionID = "execution_id", agentID = "agent_id", taskID = "task_id", outcome, result, errorMessage = "error_message"
     }
 }
+
+/// `agent.execution.deadline_exceeded` v1: An execution's deadline passed before the platform
+/// saw it end (held since it was queued; cancelled when it ends in time).
+public struct AgentExecutionDeadlineExceeded: BerrysEvent {
+    public static let eventType = "agent.execution.deadline_exceeded"
+    public static let schemaVersion = 1
+
+    public var executionID: String
+    public var agentID: String
+    public var taskID: String
+    public var deadline: String
+
+    public init(executionID: String, agentID: String, taskID: String, deadline: String) {
+        self.executionID = executionID
+        self.agentID = agentID
+        self.taskID = taskID
+        self.deadline = deadline
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case executionID = "execution_id", agentID = "agent_id", taskID = "task_id", deadline
+    }
+}

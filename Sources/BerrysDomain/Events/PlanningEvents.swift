@@ -181,3 +181,24 @@ public struct TaskStatusChanged: BerrysEvent {
         case taskID = "task_id", planID = "plan_id", previousStatus = "previous_status", newStatus = "new_status", reason, result
     }
 }
+
+/// `task.overdue` v1: A task's due date passed before it reached a final status (held since it
+/// was created; cancelled when it ends in time).
+public struct TaskOverdue: BerrysEvent {
+    public static let eventType = "task.overdue"
+    public static let schemaVersion = 1
+
+    public var taskID: String
+    public var planID: String
+    public var dueDate: String
+
+    public init(taskID: String, planID: String, dueDate: String) {
+        self.taskID = taskID
+        self.planID = planID
+        self.dueDate = dueDate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", planID = "plan_id", dueDate = "due_date"
+    }
+}

@@ -1,0 +1,143 @@
+import BerrysDomain
+import BerrysJSON
+@testable import BerrysWorkers
+import EventLog
+import Foundation
+import Logging
+import PostgresClient
+import ServiceLifecycle
+import TestSupport
+import Testing
+import Workers
+
+/// Deadlines and due dates on the real test Redis and PostgreSQL: held events, the firer, the
+/// deadlines worker and execution-to-task together.
+@Suite struct DeadlineWorkerTests {
+    static func uuid() -> String { UUID().uuidString.lowercased() }
+    static func time(in seconds: Double) -> String { Timestamp.format(Date().addingTimeInterval(seconds)) }
+
+    /// Runs `body` while the workers and a scheduled-event firer run on `postgres`.
+    func withPlatform<T>(_ harness: RuntimeHarness, postgres: PostgresPool, firing: Bool = true,
+                         _ body: () async throws -> T) async throws -> T {
+        var logger = Logger(label: "test.deadlines")
+        logger.logLevel = .warning
+        let group = ServiceGroup(configuration: .init(services: firing ? [ScheduledEventFirer(log: harness.log, logger: logger)] : [],
+                                                      logger: logger))
+        let firer = Task { try await group.run() }
+        do {
+            let result = try await harness.withRuntime([DeadlineWorker(), ExecutionToTaskWorker()], postgres: postgres, body)
+            await group.triggerGracefulShutdown()
+            try await firer.value
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await firer.value
+            throw error
+        }
+    }
+
+    /// A task, and an execution of it queued with `deadline`.
+    func queue(_ harness: RuntimeHarness, deadline: String?) async throws -> (execution: String, task: String, agent: String) {
+        let (execution, task, agent, plan) = (Self.uuid(), Self.uuid(), Self.uuid(), Self.uuid())
+        _ = try await harness.log.append(try TaskCreated(taskID: task, planID: plan, name: "T", priority: .medium).draft())
+        _ = try await harness.log.append(try AgentExecutionQueued(executionID: execution, agentID: agent, taskID: task, title: "T",
+                                                                  priority: .normal, deadline: deadline).draft())
+        return (execution, task, agent)
+    }
+
+    func events<E: BerrysEvent>(_ type: E.Type, _ harness: RuntimeHarness, subject: String) async throws -> [E] {
+        try await harness.events(ofType: E.eventType).filter { $0.subject == subject }.map { try E(json: $0.data) }
+    }
+
+    @Test func anExecutionPastItsDeadlineFailsOnceAndOneFinishedInTimeDoesNot() async throws {
+        let harness = try await RuntimeHarness()
+        let postgres = PostgresPool(conninfo: try await TestServers.freshDatabase(), size: 4)
+        let late = try await queue(harness, deadline: Self.time(in: 1.5))
+        let onTime = try await queue(harness, deadline: Self.time(in: 3))
+        try await withPlatform(harness, postgres: postgres) {
+            _ = try await harness.log.append(try AgentExecutionCompleted(executionID: onTime.execution, agentID: onTime.agent,
+                                                                         taskID: onTime.task, outcome: .completed).draft())
+            try await eventually("the late execution failed and its task with it", timeout: 60) {
+                try await events(TaskStatusChanged.self, harness, subject: late.task).contains { $0.newStatus == .failed }
+            }
+            try await Task.sleep(for: .milliseconds(1000))  // past both deadlines, with time to misbehave
+        }
+        #expect(try await events(AgentExecutionDeadlineExceeded.self, harness, subject: late.execution).count == 1)
+        let steps = try await events(AgentExecutionStateChanged.self, harness, subject: late.execution)
+        #expect(steps.map { "\($0.previousState.rawValue)→\($0.newState.rawValue)" } == ["QUEUED→PREPARING", "PREPARING→FAILED"],
+                "through the execution state machine")
+        #expect(steps.allSatisfy { $0.reason == DeadlineWorker.reason })
+        let ends = try await events(AgentExecutionCompleted.self, harness, subject: late.execution)
+        #expect(ends.map(\.outcome) == [.failed] && ends.first?.errorMessage?.hasPrefix("deadline exceeded") == true)
+        #expect(try await events(TaskStatusChanged.self, harness, subject: late.task).map(\.newStatus) == [.inProgress, .failed])
+
+        #expect(try await events(AgentExecutionStateChanged.self, harness, subject: onTime.execution).isEmpty, "never failed")
+        #expect(try await events(AgentExecutionCompleted.self, harness, subject: onTime.execution).map(\.outcome) == [.completed])
+        try await Self.expectCancelledOrAfterTheEnd(harness, subject: onTime.execution, held: AgentExecutionDeadlineExceeded.eventType,
+                                                    end: AgentExecutionCompleted.eventType)
+        #expect(try await harness.log.scheduledEvents().isEmpty)
+        #expect(try await harness.deadLetters().isEmpty)
+    }
+
+    /// Held while everything ran, then every process stopped across the deadline: the first
+    /// start after it fires the held event, and the execution fails once.
+    @Test func aDeadlinePassedWhileNothingRanFailsTheExecutionOnceAtTheNextStart() async throws {
+        let harness = try await RuntimeHarness()
+        let postgres = PostgresPool(conninfo: try await TestServers.freshDatabase(), size: 4)
+        let deadline = Date().addingTimeInterval(2)
+        let late = try await queue(harness, deadline: Timestamp.format(deadline))
+        try await withPlatform(harness, postgres: postgres, firing: false) {
+            // Held (or, on a machine so loaded that the worker came to it after the deadline, appended at once).
+            try await eventually("the deadline held") {
+                let held = try await harness.log.scheduledEvents().count
+                let appended = try await harness.events(ofType: AgentExecutionDeadlineExceeded.eventType).count
+                return held == 1 || appended == 1
+            }
+        }
+        let wait = deadline.timeIntervalSinceNow + 0.5
+        if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }  // the deadline passes with nothing running
+        try await withPlatform(harness, postgres: postgres) {
+            try await eventually("failed after the restart", timeout: 60) {
+                try await events(AgentExecutionCompleted.self, harness, subject: late.execution).count == 1
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(try await events(AgentExecutionDeadlineExceeded.self, harness, subject: late.execution).count == 1)
+        #expect(try await events(AgentExecutionCompleted.self, harness, subject: late.execution).map(\.outcome) == [.failed])
+    }
+
+    @Test func aTaskPastItsDueDateIsOverdueOnceAndOneCancelledInTimeIsNot() async throws {
+        let harness = try await RuntimeHarness()
+        let postgres = PostgresPool(conninfo: try await TestServers.freshDatabase(), size: 4)
+        let (late, cancelled, plan) = (Self.uuid(), Self.uuid(), Self.uuid())
+        let due = Self.time(in: 1)
+        _ = try await harness.log.append(try TaskCreated(taskID: late, planID: plan, name: "late", priority: .low, dueDate: due).draft())
+        _ = try await harness.log.append(try TaskCreated(taskID: cancelled, planID: plan, name: "done", priority: .low,
+                                                         dueDate: Self.time(in: 3)).draft())
+        try await withPlatform(harness, postgres: postgres) {
+            _ = try await harness.log.append(try TaskStatusChanged(taskID: cancelled, planID: plan, previousStatus: .planned,
+                                                                   newStatus: .cancelled).draft())
+            try await eventually("overdue", timeout: 60) { try await !events(TaskOverdue.self, harness, subject: late).isEmpty }
+            try await Task.sleep(for: .milliseconds(2500))  // past the cancelled one's due date
+        }
+        let overdue = try await events(TaskOverdue.self, harness, subject: late)
+        #expect(overdue.count == 1 && overdue.first?.dueDate == due && overdue.first?.planID == plan)
+        try await Self.expectCancelledOrAfterTheEnd(harness, subject: cancelled, held: TaskOverdue.eventType, end: TaskStatusChanged.eventType)
+    }
+
+    /// The held event of something that ended in time was cancelled: it is not in the log, or,
+    /// when the worker saw the end only after the time had passed (a loaded machine), it comes
+    /// after the end in the subject's order, where the read models ignore it. Never before.
+    static func expectCancelledOrAfterTheEnd(_ harness: RuntimeHarness, subject: String, held: String, end: String) async throws {
+        let heldSequence = try await harness.events(ofType: held).first { $0.subject == subject }?.sequence
+        let endSequence = try await harness.events(ofType: end).first { $0.subject == subject }?.sequence
+        if let heldSequence { #expect(heldSequence > (endSequence ?? .max), "\(held) before the end of \(subject)") }
+    }
+
+    @Test func thePathToFailedFollowsTheExecutionStateMachine() {
+        #expect(DeadlineWorker.path(from: .queued).map(\.to) == [.preparing, .failed])
+        #expect(DeadlineWorker.path(from: .running).map(\.to) == [.failed])
+        #expect(DeadlineWorker.path(from: .paused).map(\.to) == [.failed])
+        #expect(DeadlineWorker.path(from: .completed).isEmpty && DeadlineWorker.path(from: .cancelled).isEmpty)
+    }
+}
