@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: [
         // C shims
@@ -45,6 +47,7 @@ let package = Package(
         .target(name: "EventLog", dependencies: [
             "RedisClient", "BerrysFoundation", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         ]),
 
         // The Berrys platform's domain: event types, conventions, upcasters.
@@ -86,6 +89,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+            .product(name: "Instrumentation", package: "swift-distributed-tracing"),
         ]),
 
         // The Berrys platform's consumer workers (agent lifecycle, planning, routing).
@@ -177,7 +182,9 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BerrysJSON", "RedisClient", "TestSupport"]),
+        .testTarget(name: "EventLogTests", dependencies: [
+            "EventLog", "BerrysJSON", "RedisClient", "TestSupport", .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+        ]),
         .testTarget(name: "QueryAPITests", dependencies: [
             "QueryAPI", "Subscriptions", "BerrysAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

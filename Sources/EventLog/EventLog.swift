@@ -43,6 +43,7 @@ public struct EventLog: Sendable {
             throw EventLogError(.unknownType, field: "type", "unknown event type '\(draft.type)' (see berrys schemas list)")
         }
         try registry.validate(type: draft.type, version: version, data: draft.data)
+        _ = try EventTrace.context(in: draft.extensions)
         let (_, newestData) = try registry.upcast(type: draft.type, version: version, data: draft.data)
         let subject = try conventionalValue(given: draft.subject, expected: conventions.subject(type: draft.type, data: newestData),
                                             attribute: "subject", type: draft.type)

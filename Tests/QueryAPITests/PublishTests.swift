@@ -92,6 +92,31 @@ import Testing
         }
     }
 
+    /// The request's `traceparent` becomes the event's, unless the event carries its own.
+    @Test func theTraceparentHeaderIsStoredOnTheEvent() async throws {
+        try await APIHarness.with(runWorkers: false) { harness in
+            try await harness.withClient { client async throws in
+                let header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                let own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+                let plain = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(Events.uuid()), "name": .string("P")]))
+                let carrying = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(Events.uuid()), "name": .string("Q")]),
+                                                 extra: ["traceparent": .string(own)])
+                var stored: [String?] = []
+                for body in [plain, carrying] {
+                    let published = try await client.post("/v1/events", body: body, headers: [HTTPField.Name("traceparent")!: header])
+                    #expect(published.status == .created, "\(published.json)")
+                    let partition = Int(published.json["partition"]?.numberValue ?? 0)
+                    let events = try await harness.log.read(partition: partition, after: .zero, count: 100)
+                    stored.append(events.first { $0.id == published.json["id"]?.stringValue }?.extensions["traceparent"])
+                }
+                #expect(stored == [header, own])
+                let other = Events.cloudEvent(type: "project.created", data: .object(["project_id": .string(Events.uuid()), "name": .string("R")]))
+                let bad = try await client.post("/v1/events", body: other, headers: [HTTPField.Name("traceparent")!: "garbage"])
+                #expect(bad.status == .badRequest && bad.json["error"]?["message"]?.stringValue?.contains("traceparent") == true, "\(bad.json)")
+            }
+        }
+    }
+
     @Test func batchesAndSequenceConflicts() async throws {
         try await APIHarness.with(runWorkers: false) { harness in
             try await harness.withClient { client async throws in

@@ -27,6 +27,10 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(name: .customLong("correlation-id")) var correlationID: String?
     @Option(name: .customLong("causation-id")) var causationID: String?
     @Option(help: "A file of CloudEvents JSON lines to publish, pipelined; - for standard input.") var file: String?
+    @Option(help: "The W3C trace context the event continues (00-<trace id>-<span id>-<flags>), stored as its traceparent.")
+    var traceparent: String?
+    @Option(help: "The W3C tracestate that goes with --traceparent.")
+    var tracestate: String?
     @Option(help: "Hold the event and append it at or after this RFC 3339 time (e.g. 2026-12-06T09:00:00Z); cancel with berrys schedule cancel ID.")
     var at: String?
 
@@ -37,7 +41,7 @@ struct PublishCommand: AsyncParsableCommand {
         if file != nil && type != nil { throw ValidationError("give either a type or --file, not both") }
         if ExpectedSequence(expect) == nil { throw ValidationError("--expect must be any, none or a number, got '\(expect)'") }
         if let at, Timestamp.parse(at) == nil { throw ValidationError("--at must be an RFC 3339 time such as 2026-12-06T09:00:00Z, got '\(at)'") }
-        if at != nil && file != nil { throw ValidationError("--at applies to one event, not to --file") }
+        if (at != nil || traceparent != nil) && file != nil { throw ValidationError("--at and --traceparent apply to one event, not to --file") }
     }
 
     func run() async throws {
@@ -51,6 +55,14 @@ struct PublishCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--traceparent` / `--tracestate` as the event's extensions (checked when it is prepared).
+    private var traceExtensions: [String: String] {
+        var extensions: [String: String] = [:]
+        extensions[EventTrace.parentAttribute] = traceparent
+        extensions[EventTrace.stateAttribute] = tracestate
+        return extensions
+    }
+
     private func publishOne(_ log: EventLog) async throws {
         var text = data!
         if text.hasPrefix("@") { text = try readInput(String(text.dropFirst())) }
@@ -60,7 +72,7 @@ struct PublishCommand: AsyncParsableCommand {
         }
         let draft = EventDraft(type: type!, data: payload, subject: subject, dataVersion: version, id: id, source: source,
                                partitionKey: partitionKey, correlationID: correlationID, causationID: causationID,
-                               deliverAt: at.flatMap(Timestamp.parse))
+                               extensions: traceExtensions, deliverAt: at.flatMap(Timestamp.parse))
         let result = try await log.append(draft, expected: ExpectedSequence(expect)!)
         if let due = result.scheduledFor {
             print("scheduled id=\(result.id) partition=\(result.position.partition) deliver_at=\(Timestamp.format(due))")

@@ -20,6 +20,7 @@ struct PublishRoutes {
             } ?? ""
             let expected = try expectedSequence(request)
             let deliverAt = try self.deliverAt(request)
+            let trace = Self.traceHeaders(request)
             let body: ByteBuffer
             do {
                 body = try await request.collectBody(upTo: dependencies.settings.maximumBodyBytes)
@@ -33,15 +34,15 @@ struct PublishRoutes {
             }
             switch mediaType {
             case "application/cloudevents+json":
-                return try await publishOne(try CloudEventsHTTP.structured(text), expected: expected, deliverAt: deliverAt)
+                return try await publishOne(Self.traced(try CloudEventsHTTP.structured(text), trace), expected: expected, deliverAt: deliverAt)
             case "application/cloudevents-batch+json":
                 guard deliverAt == nil else {
                     throw APIError(.badRequest, code: "bad_header", "Berrys-Deliver-At applies to one event, not to a batch")
                 }
-                return try await publishBatch(try CloudEventsHTTP.batch(text), expected: expected)
+                return try await publishBatch(try CloudEventsHTTP.batch(text).map { Self.traced($0, trace) }, expected: expected)
             case "application/json" where request.headers[HTTPField.Name("ce-specversion")!] != nil:
-                return try await publishOne(try CloudEventsHTTP.binary(headers: request.headers, body: text), expected: expected,
-                                            deliverAt: deliverAt)
+                return try await publishOne(Self.traced(try CloudEventsHTTP.binary(headers: request.headers, body: text), trace),
+                                            expected: expected, deliverAt: deliverAt)
             default:
                 throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
                                "send application/cloudevents+json, application/cloudevents-batch+json, or application/json with ce-* headers")
@@ -64,6 +65,23 @@ struct PublishRoutes {
             throw APIError(.badRequest, code: "bad_header", "Berrys-Expected-Sequence must be any, none or a sequence number")
         }
         return expected
+    }
+
+    /// The request's W3C `traceparent` and `tracestate` headers.
+    static func traceHeaders(_ request: Request) -> [String: String] {
+        var trace: [String: String] = [:]
+        trace[EventTrace.parentAttribute] = request.headers[HTTPField.Name(EventTrace.parentAttribute)!]
+        trace[EventTrace.stateAttribute] = request.headers[HTTPField.Name(EventTrace.stateAttribute)!]
+        return trace
+    }
+
+    /// The event with the request's trace context, unless it carries its own (`ce-traceparent`,
+    /// or the attribute in the JSON): the publisher's span becomes the event's parent.
+    static func traced(_ draft: EventDraft, _ trace: [String: String]) -> EventDraft {
+        guard draft.extensions[EventTrace.parentAttribute] == nil, trace[EventTrace.parentAttribute] != nil else { return draft }
+        var draft = draft
+        draft.extensions.merge(trace) { own, _ in own }
+        return draft
     }
 
     /// `Berrys-Deliver-At`: an RFC 3339 time to hold the event until.

@@ -60,8 +60,10 @@ struct DeliveryProcessor: Sendable {
             do {
                 // A type or schema version this build does not know counts as a permanent failure.
                 let event = try delivery.event.get()
-                let emitted = try await worker.handle(event, context: context)
-                try await emit(emitted, causedBy: event)
+                try await traced(event) {
+                    let emitted = try await worker.handle(event, context: context)
+                    try await emit(emitted, causedBy: event)
+                }
                 metrics.handlerLatency.recordInterval(since: started)
                 try await finishRetried(delivery)
                 metrics.processed.increment()
@@ -139,6 +141,7 @@ struct DeliveryProcessor: Sendable {
             draft.causationID = event.id
             draft.correlationID = draft.correlationID ?? event.correlationID ?? event.id
             draft.source = draft.source ?? "berrys/worker/\(worker.name)"
+            Self.trace(&draft, causedBy: event)
             do {
                 return try log.prepare(draft)
             } catch let error as EventLogError {

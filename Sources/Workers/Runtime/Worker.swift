@@ -49,6 +49,7 @@ public struct WorkerContext: Sendable {
             logger[metadataKey: "event_id"] = "\(event.id)"
             logger[metadataKey: "type"] = "\(event.type)"
             logger[metadataKey: "subject"] = "\(event.subject)"
+            if let traceID = event.traceID { logger[metadataKey: "trace_id"] = "\(traceID)" }
         }
         return logger
     }
