@@ -138,10 +138,13 @@ let package = Package(
         // The benchmarks (`berrys-bench`), a product apart from `berrys`.
         .executableTarget(name: "BerrysBench", dependencies: [
             "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
-            "BerrysAPI", "BerrysFoundation",
+            "BerrysAPI", "BerrysFoundation", "Connectors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
         // Fuzzing (scripts/fuzz): the properties each decoder must keep, and the libFuzzer entry

@@ -14,7 +14,7 @@ struct BerrysBench: AsyncParsableCommand {
         progress to standard error. Exit codes: 0 success, 1 a step failed, 64 bad usage, 69 Redis or \
         PostgreSQL unreachable, 78 bad configuration.
         """,
-        subcommands: [PublishBench.self, ClusterBench.self, ReplayBench.self, RetentionBench.self, WorkersBench.self, APIBench.self, StreamBench.self, FaultsBench.self, SoakBench.self])
+        subcommands: [PublishBench.self, ClusterBench.self, ReplayBench.self, RetentionBench.self, WorkersBench.self, APIBench.self, StreamBench.self, ConnectorsBench.self, FaultsBench.self, SoakBench.self])
 
     static func main() async {
         await CommandMain.run(Self.self)

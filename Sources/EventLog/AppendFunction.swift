@@ -25,7 +25,7 @@ import RedisClient
 /// `<ns>:dedup:{p}:<event id>` (stream id and sequence, expiring after the de-dup window).
 public enum AppendFunction {
     /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "9"
+    public static let version = "10"
 
     /// The library, versioned, for loading on every primary.
     public static let library = RedisFunctionLibrary(name: "berrys", version: version, versionFunction: "berrys_version", source: source)

@@ -103,9 +103,11 @@ public enum Timestamp {
 
     /// Formats a date.
     public static func format(_ date: Date) -> String {
-        let since1970 = date.timeIntervalSince1970
-        var seconds = time_t(since1970.rounded(.down))
-        let milliseconds = min(999, Int((since1970 - Double(seconds)) * 1000))
+        // Rounded to the millisecond, so that a time read back from its own text (`parse`)
+        // formats the same: 0.123 s is 0.12299… in binary, which truncation made .122.
+        let totalMilliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        var seconds = time_t((totalMilliseconds / 1000).rounded(.down))
+        let milliseconds = Int(totalMilliseconds - Double(seconds) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         var text = ""

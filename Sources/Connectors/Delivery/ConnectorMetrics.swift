@@ -7,7 +7,7 @@ struct ConnectorMetrics: Sendable {
     let delivered: Counter
     let transient: Counter
     let rejected: Counter
-    /// Skipped sends: a delivery that waited because the breaker was open (counted once per wait).
+    /// Deliveries that had to wait for the breaker (open, or half-open with the probe out), once per wait.
     let heldByBreaker: Counter
     let latency: Metrics.Timer
 

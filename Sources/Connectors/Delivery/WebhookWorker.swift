@@ -93,17 +93,12 @@ public struct WebhookWorker: Worker {
         }
         metrics.latency.recordInterval(since: started)
         switch outcome {
-        case .delivered:
-            metrics.delivered.increment()
-            await breaker.succeeded()
-        case .transient:
-            metrics.transient.increment()
-            await breaker.failed()
-        case .permanent:
-            // The receiver is up and answered: it counts for the endpoint's health.
-            metrics.rejected.increment()
-            await breaker.succeeded()
+        case .delivered: metrics.delivered.increment()
+        case .transient: metrics.transient.increment()
+        case .permanent: metrics.rejected.increment()
         }
+        // A refusal (4xx) says the receiver is up: it counts for the endpoint's health.
+        if outcome.countsAgainstEndpoint { await breaker.failed() } else { await breaker.succeeded() }
         return outcome
     }
 

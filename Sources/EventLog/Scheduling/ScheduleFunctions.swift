@@ -27,7 +27,9 @@ local function schedule(keys, args)
   local due = args[1]
   if not due or not string.match(due, '^%d+$') then return invalid('due must be a time in unix milliseconds, got ' .. tostring(due)) end
   local expected = args[2]
-  if expected == nil then return invalid('missing <expected> argument (any, none or a sequence number)') end
+  if expected ~= 'any' and expected ~= 'none' and not string.match(expected or '', '^%d+$') then
+    return invalid('expected must be any, none or a sequence number, got ' .. tostring(expected))
+  end
   local fields, message = read_fields(args, 3, #args)
   if not fields then return invalid(message) end
   local ctx, failure = open(keys[1])
