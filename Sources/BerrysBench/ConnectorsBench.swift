@@ -1,10 +1,12 @@
 import ArgumentParser
+import AsyncHTTPClient
 import BerrysDomain
 import CommandSupport
 import Connectors
 import EventLog
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Workers
 
@@ -55,22 +57,25 @@ struct ConnectorsBench: AsyncParsableCommand {
         let settings = WorkerSettings(concurrency: ProcessInfo.processInfo.activeProcessorCount, batchSize: 500, blockMilliseconds: 100,
                                       leaseSeconds: 5)
         let backlog = try await freshLog()
-        try await ConnectorsBench.publish(WorkersBench.statusChanges(events), to: backlog)
+        try await BenchBacklog.publish(WorkersBench.statusChanges(events), to: backlog)
         let meter = HandledMeter()
         let noOp = NoOpWorker(name: "bench-noop", handledTypes: ["project.status_changed"], meter: meter)
-        let noOpRate = try await Self.drain(count: events, progress: { meter.count }) {
+        let noOpRate = try await BenchRuntimes.drain(count: events, progress: { meter.count }) {
             BenchRuntimes.start([noOp], count: 1, log: backlog, redis: context.redis, postgres: nil, settings: settings)
         }
         let receiver = BenchReceiver()
         try await receiver.serve { url in
             let connectors = try Self.connectors(url: url, maxInFlight: maxInFlight, context: context, namespace: backlog.configuration.namespace)
-            let rate = try await Self.drain(count: events, progress: { receiver.count }) {
+            let rate = try await BenchRuntimes.drain(count: events, progress: { receiver.count }) {
                 BenchRuntimes.start(connectors.workers, count: 1, log: backlog, redis: context.redis, postgres: nil, settings: settings)
             }
             try await connectors.shutdown()
+            let raw = try await Self.rawPosts(url: url, count: min(events, 20_000), concurrency: maxInFlight)
+            lines.append("raw HTTP POSTs:               \(Int(raw)) requests/s (async-http-client, \(maxInFlight) at once, to the same receiver: "
+                         + "the ceiling of HTTP on this machine)")
             lines.append("no-op worker:                 \(Int(noOpRate)) events/s (the same backlog, the same runtime)")
-            lines.append("webhook connector:            \(Int(rate)) deliveries/s = \(String(format: "%.2f", rate / noOpRate)) × the no-op worker "
-                         + "(signed POSTs, max_in_flight \(maxInFlight), receiver answering 204 at once)")
+            lines.append("webhook connector:            \(Int(rate)) deliveries/s = \(String(format: "%.2f", rate / raw)) × raw HTTP, "
+                         + "\(String(format: "%.2f", rate / noOpRate)) × the no-op worker (signed POSTs, max_in_flight \(maxInFlight))")
 
             let latencyLog = try await freshLog()
             let idle = try Self.connectors(url: url, maxInFlight: maxInFlight, context: context, namespace: latencyLog.configuration.namespace)
@@ -139,6 +144,38 @@ struct ConnectorsBench: AsyncParsableCommand {
         lines.append("fired vs due time:            \(LatencySummary(lateness).text); \(lateness.count) of \(scheduled) appended")
     }
 
+    /// POSTs of a small CloudEvents body, `concurrency` at once, with nothing else around them. - Returns: requests/s.
+    private static func rawPosts(url: String, count: Int, concurrency: Int) async throws -> Double {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let body = ByteBuffer(string: #"{"project_id":"3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f","previous_status":"DRAFT","new_status":"PLANNING"}"#)
+        let began = Date()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<concurrency {
+                    group.addTask {
+                        for index in stride(from: lane, to: count, by: concurrency) {
+                            var request = HTTPClientRequest(url: url)
+                            request.method = .POST
+                            request.headers.add(name: "Content-Type", value: "application/json")
+                            request.headers.add(name: "ce-id", value: "raw-\(index)")
+                            request.body = .bytes(body)
+                            let response = try await client.execute(request, timeout: .seconds(10))
+                            for try await _ in response.body {}
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return Double(count) / Date().timeIntervalSince(began)
+    }
+
     private static func connectors(url: String, maxInFlight: Int, context: Context, namespace: String) throws -> ConnectorSet {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("berrys-bench-connectors-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -150,31 +187,5 @@ struct ConnectorsBench: AsyncParsableCommand {
         logger.logLevel = .warning
         return ConnectorSet(definitions: definitions, knownTypes: knownTypes, redis: context.redis, namespace: namespace,
                             consumer: "bench-\(UUID().uuidString.prefix(6))", logger: logger)
-    }
-
-    /// Starts runtimes, waits until `progress` reaches `count`, stops them. - Returns: per second.
-    private static func drain(count: Int, progress: () -> Int, start: () -> BenchRuntimes) async throws -> Double {
-        let began = Date()
-        let runtimes = start()
-        var lastReport = Date()
-        while progress() < count {
-            try await Task.sleep(for: .milliseconds(5))
-            if Date().timeIntervalSince(lastReport) > 2 {
-                printError("  … \(progress())/\(count)")
-                lastReport = Date()
-            }
-        }
-        let rate = Double(count) / Date().timeIntervalSince(began)
-        try await runtimes.stop()
-        return rate
-    }
-
-    static func publish(_ drafts: [EventDraft], to log: EventLog) async throws {
-        var start = 0
-        while start < drafts.count {
-            let chunk = try drafts[start..<min(start + 1000, drafts.count)].map { try log.prepare($0) }
-            for result in try await log.appendBatch(chunk) { _ = try result.get() }
-            start += 1000
-        }
     }
 }

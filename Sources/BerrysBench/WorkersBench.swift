@@ -51,7 +51,7 @@ struct WorkersBench: AsyncParsableCommand {
 
     private func measure(context: Context, settings: WorkerSettings, freshLog: () async throws -> EventLog, lines: inout [String]) async throws {
         let backlog = try await freshLog()
-        try await publish(Self.statusChanges(events), to: backlog)
+        try await BenchBacklog.publish(Self.statusChanges(events), to: backlog)
         // The raw rate is measured before and after the worker runs and the ratios use their
         // mean: on a shared machine the speed drifts over a run, and one side of the ratio
         // should not get a fast moment the other missed.
@@ -66,7 +66,7 @@ struct WorkersBench: AsyncParsableCommand {
             let meter = HandledMeter()
             let worker = NoOpWorker(name: "bench-noop-\(runtimes)", handledTypes: ["project.status_changed"], meter: meter)
             try await cpu.start()
-            rates.append(try await drain(count: events, meter: meter) {
+            rates.append(try await BenchRuntimes.drain(count: events, progress: { meter.count }) {
                 BenchRuntimes.start([worker], count: runtimes, log: backlog, redis: context.redis, postgres: nil, settings: settings)
             })
             workerLines.append(try await Self.cost(cpu, events))
@@ -97,10 +97,10 @@ struct WorkersBench: AsyncParsableCommand {
         for runtimes in [1, 2] {
             let log = try await freshLog()
             let plan = UUID().uuidString.lowercased()
-            try await publish(Self.planning(tasks, plan: plan), to: log)
+            try await BenchBacklog.publish(Self.planning(tasks, plan: plan), to: log)
             let meter = HandledMeter()
             let worker = MeteredWorker(inner: PlanningToAgentWorker(), meter: meter)
-            let rate = try await drain(count: 2 * tasks, meter: meter) {
+            let rate = try await BenchRuntimes.drain(count: 2 * tasks, progress: { meter.count }) {
                 BenchRuntimes.start([worker], count: runtimes, log: log, redis: context.redis, postgres: postgres, settings: settings)
             }
             try await postgres.query("DELETE FROM worker_state.tasks WHERE plan_id = $1::uuid", [plan])
@@ -112,32 +112,6 @@ struct WorkersBench: AsyncParsableCommand {
     private static func cost(_ cpu: CPUMeter, _ events: Int) async throws -> String {
         let (process, redis) = try await cpu.microsecondsPerItem(events)
         return String(format: "; CPU %.1f µs/event here + %.1f µs in Redis", process, redis)
-    }
-
-    /// Starts runtimes, waits until the meter counted `count` events, stops them. - Returns: events/s.
-    private func drain(count: Int, meter: HandledMeter, start: () -> BenchRuntimes) async throws -> Double {
-        let began = Date()
-        let runtimes = start()
-        var lastProgress = Date()
-        while meter.count < count {
-            try await Task.sleep(for: .milliseconds(5))
-            if Date().timeIntervalSince(lastProgress) > 2 {
-                printError("  … \(meter.count)/\(count)")
-                lastProgress = Date()
-            }
-        }
-        let rate = Double(count) / Date().timeIntervalSince(began)
-        try await runtimes.stop()
-        return rate
-    }
-
-    private func publish(_ drafts: [EventDraft], to log: EventLog) async throws {
-        var start = 0
-        while start < drafts.count {
-            let chunk = try drafts[start..<min(start + 1000, drafts.count)].map { try log.prepare($0) }
-            for result in try await log.appendBatch(chunk) { _ = try result.get() }
-            start += 1000
-        }
     }
 
     static func statusChanges(_ count: Int) -> [EventDraft] {

@@ -92,6 +92,37 @@ struct BenchRuntimes {
         for group in groups { await group.triggerGracefulShutdown() }
         for task in tasks { try await task.value }
     }
+
+    /// Starts runtimes, waits until `progress` reaches `count` (reporting on stderr every 2 s),
+    /// stops them. - Returns: items per second.
+    static func drain(count: Int, progress: () -> Int, start: () -> BenchRuntimes) async throws -> Double {
+        let began = Date()
+        let runtimes = start()
+        var lastReport = Date()
+        while progress() < count {
+            try await Task.sleep(for: .milliseconds(5))
+            if Date().timeIntervalSince(lastReport) > 2 {
+                printError("  … \(progress())/\(count)")
+                lastReport = Date()
+            }
+        }
+        let rate = Double(count) / Date().timeIntervalSince(began)
+        try await runtimes.stop()
+        return rate
+    }
+}
+
+/// A backlog for a benchmark to drain.
+enum BenchBacklog {
+    /// Appends `drafts`, 1000 per batch.
+    static func publish(_ drafts: [EventDraft], to log: EventLog) async throws {
+        var start = 0
+        while start < drafts.count {
+            let chunk = try drafts[start..<min(start + 1000, drafts.count)].map { try log.prepare($0) }
+            for result in try await log.appendBatch(chunk) { _ = try result.get() }
+            start += 1000
+        }
+    }
 }
 
 /// The raw rate of XREADGROUP + XACK over `events` entries, one connection per partition.
