@@ -31,32 +31,21 @@ struct ConnectorsBench: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let context = try Context(redisPoolSize: 32)
-            var namespaces: [String] = []
-            var lines: [String] = []
-            func freshLog() async throws -> EventLog {
-                var configuration = context.settings.log
-                configuration.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
-                namespaces.append(configuration.namespace)
-                return try await EventLog.open(redis: context.redis, configuration: configuration, registry: context.registry,
-                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
+            let lines = try await BenchLogs.with(context) { logs in
+                var lines: [String] = []
+                try await measureDeliveries(context: context, logs: logs, lines: &lines)
+                try await measureScheduling(log: try await logs.fresh(), lines: &lines)
+                return lines
             }
-            do {
-                try await measureDeliveries(context: context, freshLog: freshLog, lines: &lines)
-                try await measureScheduling(log: try await freshLog(), lines: &lines)
-            } catch {
-                for namespace in namespaces { try? await BenchKeys.delete(prefix: namespace, redis: context.redis) }
-                throw error
-            }
-            for namespace in namespaces { try await BenchKeys.delete(prefix: namespace, redis: context.redis) }
             print("connectors benchmark (\(context.settings.log.partitions) partitions, \(events) events, max_in_flight \(maxInFlight))")
             for line in lines { print("  " + line) }
         }
     }
 
-    private func measureDeliveries(context: Context, freshLog: () async throws -> EventLog, lines: inout [String]) async throws {
+    private func measureDeliveries(context: Context, logs: BenchLogs, lines: inout [String]) async throws {
         let settings = WorkerSettings(concurrency: ProcessInfo.processInfo.activeProcessorCount, batchSize: 500, blockMilliseconds: 100,
                                       leaseSeconds: 5)
-        let backlog = try await freshLog()
+        let backlog = try await logs.fresh()
         try await BenchBacklog.publish(WorkersBench.statusChanges(events), to: backlog)
         let meter = HandledMeter()
         let noOp = NoOpWorker(name: "bench-noop", handledTypes: ["project.status_changed"], meter: meter)
@@ -77,7 +66,7 @@ struct ConnectorsBench: AsyncParsableCommand {
             lines.append("webhook connector:            \(Int(rate)) deliveries/s = \(String(format: "%.2f", rate / raw)) × raw HTTP, "
                          + "\(String(format: "%.2f", rate / noOpRate)) × the no-op worker (signed POSTs, max_in_flight \(maxInFlight))")
 
-            let latencyLog = try await freshLog()
+            let latencyLog = try await logs.fresh()
             let idle = try Self.connectors(url: url, maxInFlight: maxInFlight, context: context, namespace: latencyLog.configuration.namespace)
             let runtimes = BenchRuntimes.start(idle.workers, count: 1, log: latencyLog, redis: context.redis, postgres: nil, settings: settings)
             try await Task.sleep(for: .seconds(1))

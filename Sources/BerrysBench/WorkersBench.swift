@@ -28,29 +28,18 @@ struct WorkersBench: AsyncParsableCommand {
         try await reportingFailures {
             let context = try Context(redisPoolSize: 16)
             let settings = WorkerSettings(concurrency: concurrency, batchSize: 500, blockMilliseconds: 100, leaseSeconds: 2)
-            var lines: [String] = []
-            var namespaces: [String] = []
-            func freshLog() async throws -> EventLog {
-                var configuration = context.settings.log
-                configuration.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
-                namespaces.append(configuration.namespace)
-                return try await EventLog.open(redis: context.redis, configuration: configuration, registry: context.registry,
-                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
+            let lines = try await BenchLogs.with(context) { logs in
+                var lines: [String] = []
+                try await measure(context: context, settings: settings, logs: logs, lines: &lines)
+                return lines
             }
-            do {
-                try await measure(context: context, settings: settings, freshLog: freshLog, lines: &lines)
-            } catch {
-                for namespace in namespaces { try? await BenchKeys.delete(prefix: namespace, redis: context.redis) }
-                throw error
-            }
-            for namespace in namespaces { try await BenchKeys.delete(prefix: namespace, redis: context.redis) }
             print("workers benchmark (\(context.settings.log.partitions) partitions, concurrency \(concurrency), \(events) no-op events, \(tasks) tasks)")
             for line in lines { print("  " + line) }
         }
     }
 
-    private func measure(context: Context, settings: WorkerSettings, freshLog: () async throws -> EventLog, lines: inout [String]) async throws {
-        let backlog = try await freshLog()
+    private func measure(context: Context, settings: WorkerSettings, logs: BenchLogs, lines: inout [String]) async throws {
+        let backlog = try await logs.fresh()
         try await BenchBacklog.publish(Self.statusChanges(events), to: backlog)
         // The raw rate is measured before and after the worker runs and the ratios use their
         // mean: on a shared machine the speed drifts over a run, and one side of the ratio
@@ -81,7 +70,7 @@ struct WorkersBench: AsyncParsableCommand {
                          + workerLines[index])
         }
 
-        let latencyLog = try await freshLog()
+        let latencyLog = try await logs.fresh()
         let meter = HandledMeter()
         meter.startLatency()
         let latencyWorker = NoOpWorker(name: "bench-latency", handledTypes: ["project.status_changed"], meter: meter)
@@ -95,7 +84,7 @@ struct WorkersBench: AsyncParsableCommand {
 
         let postgres = context.postgres(size: 8 + 2 * concurrency)
         for runtimes in [1, 2] {
-            let log = try await freshLog()
+            let log = try await logs.fresh()
             let plan = UUID().uuidString.lowercased()
             try await BenchBacklog.publish(Self.planning(tasks, plan: plan), to: log)
             let meter = HandledMeter()

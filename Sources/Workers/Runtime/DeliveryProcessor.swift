@@ -1,9 +1,11 @@
 import BerrysFoundation
 import EventLog
 import Foundation
+import Instrumentation
 import Logging
 import PostgresClient
 import RedisClient
+import Tracing
 
 /// Takes one delivery to its end: runs the handler with retries, publishes what it emits with
 /// deterministic ids, and parks it (or parks it behind its key) when the policy says so.
@@ -17,6 +19,9 @@ struct DeliveryProcessor: Sendable {
     let consumer: String
     let logger: Logger
     let metrics: WorkerMetrics
+    /// Whether a tracer is bootstrapped (read once: without one, a span per event changes
+    /// nothing yet cost the no-op worker 0.7 to 2 µs of CPU per event).
+    let isTracing = !(InstrumentationSystem.tracer is NoOpTracer)
 
     /// Processes `delivery` according to its mode; never throws (failures become outcomes).
     /// - Parameter firstAttemptOnly: after a failed first attempt, return `.retryAlone` instead
@@ -60,10 +65,11 @@ struct DeliveryProcessor: Sendable {
             do {
                 // A type or schema version this build does not know counts as a permanent failure.
                 let event = try delivery.event.get()
-                try await traced(event) {
+                func handleAndEmit() async throws {
                     let emitted = try await worker.handle(event, context: context)
                     try await emit(emitted, causedBy: event)
                 }
+                if isTracing { try await traced(event, handleAndEmit) } else { try await handleAndEmit() }
                 metrics.handlerLatency.recordInterval(since: started)
                 try await finishRetried(delivery)
                 metrics.processed.increment()

@@ -20,8 +20,8 @@ struct ExtensionsCarrier: Extractor, Injector {
 
 extension DeliveryProcessor {
     /// Runs `body` (the handler and the publishing of what it emits) in a `consumer` span that
-    /// continues the trace `event` carries. Without a tracer bootstrapped (the default) the span
-    /// is a no-op; with one (say swift-otel), it is exported as a child of the publisher's span.
+    /// continues the trace `event` carries, for a bootstrapped tracer (say swift-otel), which
+    /// exports it as a child of the publisher's span. Called only when one is (`isTracing`).
     func traced<T: Sendable>(_ event: EventEnvelope, _ body: () async throws -> T) async throws -> T {
         var context = ServiceContext.topLevel
         InstrumentationSystem.instrument.extract(event.extensions, into: &context, using: ExtensionsCarrier())
