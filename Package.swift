@@ -72,7 +72,7 @@ let package = Package(
         // Connectors to other services: webhooks declared under connectors/, each a consumer
         // worker with a circuit breaker per endpoint.
         .target(name: "Connectors", dependencies: [
-            "Workers", "EventLog", "RedisClient",
+            "Workers", "EventLog", "RedisClient", "BerrysFoundation",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import ArgumentParser
 import BerrysDomain
 import CommandSupport
@@ -124,7 +125,7 @@ struct StreamBench: AsyncParsableCommand {
             if next > ContinuousClock.now { try await Task.sleep(until: next) }
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return (count, Double(count) / seconds, seconds)
     }
 }

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import CommandSupport
 import EventLog
 import Foundation
@@ -179,7 +180,7 @@ enum DecodeBaseline {
             }
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return valid == 0 ? 0 : seconds * 1e6 / Double(valid)
     }
 }

@@ -45,7 +45,7 @@ public struct DeadlineWorker: Worker {
         case TaskStatusChanged.eventType:
             let change = try TaskStatusChanged(json: event.data)
             if WorkStateMachines.task.isFinal(change.newStatus) {
-                _ = try await context.log.cancelScheduled(id: Self.overdueID(task: change.taskID))
+                _ = try await context.log.cancelScheduled(id: Self.overdueID(task: change.taskID), partitionKey: change.taskID)
             }
             return []
         default:
@@ -68,11 +68,11 @@ public struct DeadlineWorker: Worker {
                 try await hold(try exceeded.draft(), id: Self.deadlineID(execution: queued.executionID), at: deadline, context: context)
             }
         case AgentExecutionCompleted.eventType:
-            _ = try await context.log.cancelScheduled(id: Self.deadlineID(execution: event.subject))
+            _ = try await context.log.cancelScheduled(id: Self.deadlineID(execution: event.subject), partitionKey: event.subject)
         case AgentExecutionStateChanged.eventType:
             let change = try AgentExecutionStateChanged(json: event.data)
             if WorkStateMachines.execution.isFinal(change.newState) {
-                _ = try await context.log.cancelScheduled(id: Self.deadlineID(execution: change.executionID))
+                _ = try await context.log.cancelScheduled(id: Self.deadlineID(execution: change.executionID), partitionKey: change.executionID)
             }
         default:
             break

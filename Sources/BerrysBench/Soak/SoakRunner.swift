@@ -1,3 +1,4 @@
+import BerrysFoundation
 import BerrysDomain
 import CommandSupport
 import EventLog
@@ -54,7 +55,7 @@ struct SoakRunner: Sendable {
         let began = ContinuousClock.now
         var next = began
         while true {
-            let elapsed = Double((ContinuousClock.now - began).components.seconds) + Double((ContinuousClock.now - began).components.attoseconds) / 1e18
+            let elapsed = (ContinuousClock.now - began).inSeconds
             let processes = await world.running
             for entry in processes {
                 if let status = entry.process.exited() { outcome.findings.append("berrys \(entry.role.rawValue) exited \(status) during the soak") }

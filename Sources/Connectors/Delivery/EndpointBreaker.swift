@@ -1,3 +1,4 @@
+import BerrysFoundation
 import Foundation
 import RedisClient
 import Workers
@@ -52,7 +53,7 @@ actor EndpointBreaker {
         case .closed(let count): failures = count
         case .open(let until):
             failures = breaker.configuration.failureThreshold
-            openUntil = Date().timeIntervalSince1970 + Self.seconds(until - .now)
+            openUntil = Date().timeIntervalSince1970 + (until - .now).inSeconds
         case .halfOpen: failures = breaker.configuration.failureThreshold
         }
         let name = breaker.state.name
@@ -61,9 +62,5 @@ actor EndpointBreaker {
         metrics.circuitState.record(ConnectorMetrics.value(of: name))
         await report(CircuitStatus(consumer: consumer, state: name, consecutiveFailures: failures, openUntil: openUntil,
                                    updatedAt: Date().timeIntervalSince1970))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BerrysFoundation
 import EventLog
 import Foundation
 import NIOCore
@@ -47,7 +48,7 @@ public struct WebhookWorker: Worker {
         case .delivered:
             return []
         case .transient(let reason, let retryAfter):
-            if let retryAfter { throw WorkerError.throttled(reason, retryAfter: EndpointBreaker.seconds(retryAfter)) }
+            if let retryAfter { throw WorkerError.throttled(reason, retryAfter: retryAfter.inSeconds) }
             throw WorkerError.transient(reason)
         case .permanent(let reason):
             throw WorkerError.rejected(reason)
@@ -108,8 +109,7 @@ public struct WebhookWorker: Worker {
         http.method = .POST
         for header in request.headers { http.headers.add(name: header.name, value: header.value) }
         http.body = .bytes(ByteBuffer(bytes: request.body))
-        let timeout = connector.timeout.components
-        let response = try await client.execute(http, timeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000))
+        let response = try await client.execute(http, timeout: .nanoseconds(Int64(connector.timeout.inSeconds * 1e9)))
         var start: [UInt8] = []
         for try await chunk in response.body where start.count < WebhookOutcome.bodyPrefixLength {
             start += chunk.readableBytesView.prefix(WebhookOutcome.bodyPrefixLength - start.count)

@@ -43,9 +43,12 @@ extension EventLog {
     }
 
     /// Drops a held event and frees its id.
+    /// - Parameter partitionKey: the event's partition key (or subject), when the caller knows
+    ///   it: one partition is asked instead of every one.
     /// - Returns: false when no event of that id is held (appended already, cancelled, never held).
-    public func cancelScheduled(id: String) async throws -> Bool {
-        for partition in 0..<partitioner.partitions {
+    public func cancelScheduled(id: String, partitionKey: String? = nil) async throws -> Bool {
+        let partitions = partitionKey.map { [partitioner.partition(for: $0)] } ?? Array(0..<partitioner.partitions)
+        for partition in partitions {
             let command = RedisCommand("FCALL", "berrys_cancel", "1", configuration.streamKey(partition: partition), id)
             let reply = try await withRetries { try await redis.sendReturningErrors(command) }
             if case .error(let message) = reply { throw Self.appendError(message) }

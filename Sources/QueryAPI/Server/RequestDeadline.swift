@@ -1,3 +1,5 @@
+import BerrysFoundation
+
 /// The time by which the current request must be answered, set by `TimeoutMiddleware` for
 /// the request's task; every wait inside a request (consistency waits, SQL statements) ends by
 /// then with 503 `request_timeout`.
@@ -14,7 +16,7 @@ struct RequestDeadline: Sendable {
     /// Seconds left (never negative).
     var remaining: Double {
         let left = instant - ContinuousClock.now
-        return max(0, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+        return max(0, left.inSeconds)
     }
 
     var error: APIError {

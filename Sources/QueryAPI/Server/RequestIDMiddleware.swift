@@ -18,7 +18,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[Self.header] = id
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let milliseconds = elapsed.inSeconds * 1000
         context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: [
             "status": "\(response.status.code)", "duration_ms": "\(String(format: "%.2f", milliseconds))",
         ])

@@ -147,7 +147,7 @@ struct DeliveryProcessor: Sendable {
             draft.causationID = event.id
             draft.correlationID = draft.correlationID ?? event.correlationID ?? event.id
             draft.source = draft.source ?? "berrys/worker/\(worker.name)"
-            Self.trace(&draft, causedBy: event)
+            trace(&draft, causedBy: event)
             do {
                 return try log.prepare(draft)
             } catch let error as EventLogError {

@@ -35,9 +35,9 @@ extension DeliveryProcessor {
     /// Gives an emitted event its trace context, unless it has one: the tracer's current span
     /// when a tracer is bootstrapped, else a child of the causing event's context (same trace
     /// id, a new span id), so the trace travels on without any tracer.
-    static func trace(_ draft: inout EventDraft, causedBy cause: EventEnvelope) {
+    func trace(_ draft: inout EventDraft, causedBy cause: EventEnvelope) {
         guard draft.extensions[EventTrace.parentAttribute] == nil else { return }
-        if let context = ServiceContext.current {
+        if isTracing, let context = ServiceContext.current {
             InstrumentationSystem.instrument.inject(context, into: &draft.extensions, using: ExtensionsCarrier())
         }
         if draft.extensions[EventTrace.parentAttribute] == nil, let parent = try? EventTrace.context(in: cause.extensions) {
