@@ -30,19 +30,10 @@ final class BenchReceiver: Sendable {
         let ports = AsyncStream<Int>.makeStream()
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { ports.continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = ports.stream.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        do {
-            let result = try await body("http://127.0.0.1:\(port)/hook")
-            await group.triggerGracefulShutdown()
-            try await task.value
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await task.value
-            throw error
+        return try await withBenchServices([application]) {
+            var iterator = ports.stream.makeAsyncIterator()
+            let port = await iterator.next() ?? 0
+            return try await body("http://127.0.0.1:\(port)/hook")
         }
     }
 }

@@ -108,14 +108,12 @@ struct ConnectorsBench: AsyncParsableCommand {
         let holdRate = Double(scheduled) / Date().timeIntervalSince(began)
         var logger = Logger(label: "berrys.bench")
         logger.logLevel = .warning
-        let firer = ServiceGroup(configuration: .init(services: [ScheduledEventFirer(log: log, logger: logger)], logger: logger))
-        let task = Task { try await firer.run() }
         let deadline = start.addingTimeInterval(scheduleSpread + 60)
-        while try await log.scheduledEvents(limit: 1).isEmpty == false && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(200))
+        try await withBenchServices([ScheduledEventFirer(log: log, logger: logger)]) {
+            while try await log.scheduledEvents(limit: 1).isEmpty == false && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+            }
         }
-        await firer.triggerGracefulShutdown()
-        try await task.value
         var lateness: [Double] = []
         for partition in 0..<log.partitioner.partitions {
             var after = StreamID.zero

@@ -19,20 +19,9 @@ import Workers
     /// Runs `body` while the workers and a scheduled-event firer run on `postgres`.
     func withPlatform<T>(_ harness: RuntimeHarness, postgres: PostgresPool, firing: Bool = true,
                          _ body: () async throws -> T) async throws -> T {
-        var logger = Logger(label: "test.deadlines")
-        logger.logLevel = .warning
-        let group = ServiceGroup(configuration: .init(services: firing ? [ScheduledEventFirer(log: harness.log, logger: logger)] : [],
-                                                      logger: logger))
-        let firer = Task { try await group.run() }
-        do {
-            let result = try await harness.withRuntime([DeadlineWorker(), ExecutionToTaskWorker()], postgres: postgres, body)
-            await group.triggerGracefulShutdown()
-            try await firer.value
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await firer.value
-            throw error
+        let firers = firing ? [ScheduledEventFirer(log: harness.log, logger: RunningServices.quietLogger)] : []
+        return try await withServices(firers) {
+            try await harness.withRuntime([DeadlineWorker(), ExecutionToTaskWorker()], postgres: postgres, body)
         }
     }
 

@@ -26,19 +26,10 @@ import Testing
         let app = Application(router: APIServer.router(dependencies), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               services: [dependencies.checkpoints, dependencies.stream],
                               onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        do {
+        return try await withServices([app], logger: logger) {
             let listening = try await eventuallySome("the server listening") { port.withLock { $0 } }
             try await dependencies.stream.waitUntilStarted(timeout: 30)
-            let result = try await body(listening)
-            await group.triggerGracefulShutdown()
-            try await task.value
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await task.value
-            throw error
+            return try await body(listening)
         }
     }
 

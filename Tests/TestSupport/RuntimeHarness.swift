@@ -45,13 +45,12 @@ public struct RuntimeHarness: Sendable {
 
     /// Starts a runtime as one process would run it.
     public func start(_ workers: [any Worker], consumer: String = WorkerRuntime.defaultConsumerName(),
-               settings: WorkerSettings = RuntimeHarness.fastSettings, postgres: PostgresPool? = nil) -> RunningRuntime {
+               settings: WorkerSettings = RuntimeHarness.fastSettings, postgres: PostgresPool? = nil) -> RunningServices {
         var logger = Logger(label: "test.workers")
         logger.logLevel = .warning
         let runtime = WorkerRuntime(workers: workers, log: log, redis: redis, postgres: postgres, settings: settings,
                                     consumer: consumer, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [runtime], logger: logger))
-        return RunningRuntime(group: group, task: Task { try await group.run() })
+        return RunningServices.start([runtime], logger: logger)
     }
 
     /// Runs `body` while a runtime runs (as `start` starts it), and stops the runtime after it,
@@ -88,17 +87,5 @@ public struct RuntimeHarness: Sendable {
             }
         }
         return all
-    }
-}
-
-/// A runtime running in a task, stopped by a graceful shutdown.
-public struct RunningRuntime: Sendable {
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
-
-    /// Stops the runtime gracefully, as SIGTERM would, and waits for it.
-    public func stop() async throws {
-        await group.triggerGracefulShutdown()
-        try await task.value
     }
 }

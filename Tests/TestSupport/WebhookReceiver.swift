@@ -47,24 +47,13 @@ public actor WebhookReceiver {
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             return await receiver.answer(headers: headers, body: Array(bytes.readableBytesView))
         }
-        var logger = Logger(label: "test.receiver")
-        logger.logLevel = .warning
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { channel in started.continuation.yield(channel.localAddress?.port ?? 0) },
-                                      logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        let task = Task { try await group.run() }
-        var ports = started.stream.makeAsyncIterator()
-        await receiver.listening(on: await ports.next() ?? 0)
-        do {
-            let result = try await body(receiver)
-            await group.triggerGracefulShutdown()
-            try await task.value
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await task.value
-            throw error
+                                      logger: RunningServices.quietLogger)
+        return try await withServices([application]) {
+            var ports = started.stream.makeAsyncIterator()
+            await receiver.listening(on: await ports.next() ?? 0)
+            return try await body(receiver)
         }
     }
 

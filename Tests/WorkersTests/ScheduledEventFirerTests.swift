@@ -34,20 +34,11 @@ import Workers
             due[result.id] = at
         }
         try await Task.sleep(for: .milliseconds(300))  // the first 100 are due while no firer runs
-        var logger = Logger(label: "test.schedule")
-        logger.logLevel = .warning
-        let firers = [ScheduledEventFirer(log: harness.log, logger: logger), ScheduledEventFirer(log: harness.log, logger: logger)]
-        let group = ServiceGroup(configuration: .init(services: firers, logger: logger))
-        let task = Task { try await group.run() }
-        do {
+        let logger = RunningServices.quietLogger
+        try await withServices([ScheduledEventFirer(log: harness.log, logger: logger), ScheduledEventFirer(log: harness.log, logger: logger)]) {
             try await eventually("300 appended") { try await harness.events(ofType: "project.status_changed").count >= 300 }
             try await Task.sleep(for: .milliseconds(300))
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
         }
-        await group.triggerGracefulShutdown()
-        try await task.value
         let events = try await harness.events(ofType: "project.status_changed")
         #expect(events.count == 300, "each exactly once")
         #expect(Set(events.map(\.id)) == Set(due.keys))
