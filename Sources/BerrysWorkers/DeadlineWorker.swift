@@ -12,7 +12,9 @@ import Workers
 /// - `agent.execution.deadline_exceeded`, once appended: when the execution is not final, the
 ///   valid steps to FAILED (`state_changed`, through PREPARING from QUEUED) with the reason
 ///   `deadline exceeded`, and `agent.execution.completed` FAILED, each under the execution's
-///   expected sequence; `execution-to-task` then fails the task as for any failure.
+///   expected sequence; `execution-to-task` then fails the task as for any failure. When the log
+///   already holds later events of the execution (it completed as the deadline fired), the
+///   failure waits until they are handled here, and an end among them cancels it.
 /// - `task.created` with a `due_date`: holds `task.overdue` for it; a final task status
 ///   (COMPLETED, CANCELLED) cancels it.
 ///
@@ -58,8 +60,13 @@ public struct DeadlineWorker: Worker {
         // Every event of the execution is recorded first, the deadline's own too: it moved the
         // execution's sequence, which the failing steps are expected at.
         try await facts.record(event)
-        if event.type == AgentExecutionDeadlineExceeded.eventType { return try await fail(event, facts: facts, context: context) }
         switch event.type {
+        case AgentExecutionDeadlineExceeded.eventType:
+            let exceeded = try AgentExecutionDeadlineExceeded(json: event.data)
+            guard let execution = try await facts.execution(exceeded.executionID) else {
+                throw WorkerError.permanent("execution \(exceeded.executionID) was never queued (no agent.execution.queued recorded)")
+            }
+            return try await fail(execution, deadline: (event.id, exceeded.deadline), facts: facts, context: context)
         case AgentExecutionQueued.eventType:
             let queued = try AgentExecutionQueued(json: event.data)
             if let deadline = queued.deadline {
@@ -77,32 +84,60 @@ public struct DeadlineWorker: Worker {
         default:
             break
         }
+        // A deadline that passed while later events of the execution were still to come here
+        // fails it now, from the state they made (unless one of them ended it).
+        if let execution = try await facts.execution(event.subject), let pending = execution.pendingDeadline,
+           !WorkStateMachines.execution.isFinal(execution.state) {
+            return try await fail(execution, deadline: pending, facts: facts, context: context)
+        }
         return []
     }
 
-    /// The steps that fail an execution whose deadline passed; none when it already ended.
-    private func fail(_ event: EventEnvelope, facts: ExecutionFacts, context: WorkerContext) async throws -> [EventDraft] {
-        let exceeded = try AgentExecutionDeadlineExceeded(json: event.data)
-        guard let execution = try await facts.execution(exceeded.executionID) else {
-            throw WorkerError.permanent("execution \(exceeded.executionID) was never queued (no agent.execution.queued recorded)")
-        }
+    /// The steps that fail an execution whose deadline passed: none when it already ended, or
+    /// later when the log holds events of it this worker has not handled yet.
+    ///
+    /// Those later events (its completion, appended while the deadline fired, say) share the
+    /// execution's partition key, so they come here only after this event: steps expected at
+    /// the sequence known here would be refused for as long as they wait behind it, and an
+    /// ordering the platform itself creates would block the execution's key. So the failure is
+    /// noted and made when this worker has caught up with the execution.
+    private func fail(_ execution: ExecutionFacts.KnownExecution, deadline: (eventID: String, deadline: String),
+                      facts: ExecutionFacts, context: WorkerContext) async throws -> [EventDraft] {
         let path = Self.path(from: execution.state)
         if path.isEmpty {
             context.logger.info("execution \(execution.executionID) is \(execution.state.rawValue); its passed deadline changes nothing")
             return []
         }
-        var drafts = try path.map { step in
-            try AgentExecutionStateChanged(executionID: execution.executionID, agentID: execution.agentID, previousState: step.from,
-                                           newState: step.to, reason: Self.reason).draft()
+        let current = try await context.log.currentSequence(subject: execution.executionID)
+        if current > execution.sequence {
+            try await facts.deferFailure(execution.executionID, eventID: deadline.eventID, deadline: deadline.deadline)
+            context.logger.info("""
+                execution \(execution.executionID) has events after \(execution.sequence) (now \(current)) not handled here yet; \
+                it fails once they are, if none of them ends it
+                """)
+            return []
         }
-        drafts.append(try AgentExecutionCompleted(executionID: execution.executionID, agentID: execution.agentID, taskID: execution.taskID,
-                                                  outcome: .failed, errorMessage: "\(Self.reason) (\(exceeded.deadline))").draft())
+        var drafts = try path.map { step in
+            var draft = try AgentExecutionStateChanged(executionID: execution.executionID, agentID: execution.agentID,
+                                                       previousState: step.from, newState: step.to, reason: Self.reason).draft()
+            draft.id = stepID(deadline.eventID, step.to.rawValue)
+            return draft
+        }
+        var completed = try AgentExecutionCompleted(executionID: execution.executionID, agentID: execution.agentID, taskID: execution.taskID,
+                                                    outcome: .failed, errorMessage: "\(Self.reason) (\(deadline.deadline))").draft()
+        completed.id = stepID(deadline.eventID, "completed")
+        drafts.append(completed)
         return drafts.enumerated().map { offset, draft in
             var draft = draft
-            draft.id = DeterministicID.uuid("berrys/worker/\(name)/\(event.id)/\(offset)")
             draft.expected = .exactly(execution.sequence + offset)
             return draft
         }
+    }
+
+    /// A failing step's id: from the deadline event and the step's target, so that a step made
+    /// later from another state never reuses the id of one that was not published.
+    private func stepID(_ deadlineEventID: String, _ target: String) -> String {
+        DeterministicID.uuid("berrys/worker/\(name)/\(deadlineEventID)/\(target)")
     }
 
     /// Holds `draft` until `at` (RFC 3339) under `id`; a time already past appends it at once.

@@ -35,7 +35,7 @@ public struct ExecutionToTaskWorker: Worker {
         if try await facts.record(event) { return [] }
         let completed = try AgentExecutionCompleted(json: event.data)
         guard let task = try await facts.task(completed.taskID) else {
-            throw WorkerError.permanent("task \(completed.taskID) of execution \(completed.executionID) is not known (no task.created seen)")
+            throw try await Self.unknownTask(completed, log: context.log)
         }
         let target: TaskStatus
         switch completed.outcome {
@@ -55,6 +55,19 @@ public struct ExecutionToTaskWorker: Worker {
             draft.expected = task.sequence.map { .exactly($0 + offset) } ?? .any
             return draft
         }
+    }
+
+    /// Why a completed execution's task has no facts here. The task's events are on the task's
+    /// partition key, the execution's on the execution's: the task's partition may simply be
+    /// behind (a process starting, a loaded machine), which only waiting cures (transient). Only
+    /// a task the log itself does not hold is an error of the event (permanent).
+    static func unknownTask(_ completed: AgentExecutionCompleted, log: EventLog) async throws -> WorkerError {
+        let sequence = try await log.currentSequence(subject: completed.taskID)
+        if sequence > 0 {
+            return .transient("task \(completed.taskID) of execution \(completed.executionID) is in the log (sequence \(sequence)) "
+                + "but this worker has not yet seen its task.created: its partition is behind")
+        }
+        return .permanent("task \(completed.taskID) of execution \(completed.executionID) is not known (not in the log)")
     }
 
     /// The valid steps from `current` to `target`: direct, through IN_PROGRESS, or none.

@@ -3,8 +3,9 @@ import EventLog
 import PostgresClient
 
 /// What the deadlines worker keeps about each execution, from the execution's own events, in
-/// `worker_state.executions`: its state and the sequence of its latest event. Writes are
-/// guarded by the sequence, so a redelivered event changes nothing.
+/// `worker_state.executions`: its state, the sequence of its latest event, and the deadline
+/// event whose failure waits for later events to be handled. Writes are guarded by the
+/// sequence, so a redelivered event changes nothing.
 struct ExecutionFacts: Sendable {
     struct KnownExecution: Sendable {
         let executionID: String
@@ -12,6 +13,9 @@ struct ExecutionFacts: Sendable {
         let taskID: String
         let state: ExecutionState
         let sequence: Int
+        /// The `agent.execution.deadline_exceeded` (its id and deadline) whose failing steps wait
+        /// until this worker has handled the execution's later events (see `DeadlineWorker`).
+        let pendingDeadline: (eventID: String, deadline: String)?
     }
 
     let postgres: PostgresPool
@@ -20,7 +24,9 @@ struct ExecutionFacts: Sendable {
         try await WorkerState.create(on: postgres, """
             CREATE TABLE IF NOT EXISTS worker_state.executions (
                 execution_id uuid PRIMARY KEY, agent_id uuid NOT NULL, task_id uuid NOT NULL,
-                state text NOT NULL, sequence bigint NOT NULL)
+                state text NOT NULL, sequence bigint NOT NULL);
+            ALTER TABLE worker_state.executions ADD COLUMN IF NOT EXISTS pending_deadline uuid;
+            ALTER TABLE worker_state.executions ADD COLUMN IF NOT EXISTS pending_deadline_at text
             """)
     }
 
@@ -57,13 +63,24 @@ struct ExecutionFacts: Sendable {
             """, [execution, state, sequence])
     }
 
+    /// Notes that the deadline event `eventID` (for `deadline`) passed while later events of the
+    /// execution were still to be handled here.
+    func deferFailure(_ execution: String, eventID: String, deadline: String) async throws {
+        try await postgres.query("""
+            UPDATE worker_state.executions SET pending_deadline = $2::uuid, pending_deadline_at = $3 WHERE execution_id = $1::uuid
+            """, [execution, eventID, deadline])
+    }
+
     func execution(_ id: String) async throws -> KnownExecution? {
         let result = try await postgres.query("""
-            SELECT execution_id::text, agent_id::text, task_id::text, state, sequence FROM worker_state.executions WHERE execution_id = $1::uuid
+            SELECT execution_id::text, agent_id::text, task_id::text, state, sequence, pending_deadline::text, pending_deadline_at
+            FROM worker_state.executions WHERE execution_id = $1::uuid
             """, [id])
         guard let row = result.rows.first, let executionID = try row.text("execution_id"), let agentID = try row.text("agent_id"),
               let taskID = try row.text("task_id"), let state = try row.text("state").flatMap(ExecutionState.init(rawValue:)),
               let sequence = try row.int("sequence") else { return nil }
-        return KnownExecution(executionID: executionID, agentID: agentID, taskID: taskID, state: state, sequence: sequence)
+        let pending = try row.text("pending_deadline").map { ($0, try row.text("pending_deadline_at") ?? "") }
+        return KnownExecution(executionID: executionID, agentID: agentID, taskID: taskID, state: state, sequence: sequence,
+                              pendingDeadline: pending)
     }
 }
