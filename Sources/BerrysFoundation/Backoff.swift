@@ -1,4 +1,9 @@
-/// Exponential backoff with full jitter, as a pure value: it computes delays, it never sleeps.
+/// Exponential backoff with equal jitter, as a pure value: it computes delays, it never sleeps.
+///
+/// The delay before retry n is uniform in [c/2, c], where c = min(initial × multiplier^n,
+/// maximum) ("equal jitter": never less than half the ceiling, so retries keep spreading out,
+/// yet clients that failed together do not retry together). The product's settings are the
+/// named presets in `Backoff+Presets.swift`.
 public struct Backoff: Sendable, Hashable {
     /// The delay before the first retry, in seconds.
     public var initial: Double

@@ -20,13 +20,13 @@ public struct RetryLoop: Sendable {
     public var budget: Budget
 
     /// A loop that gives up after `budget`.
-    public init(backoff: Backoff = Backoff(), budget: Budget) {
+    public init(backoff: Backoff = .serverDown, budget: Budget) {
         self.backoff = backoff
         self.budget = budget
     }
 
     /// A loop that keeps trying for `timeout` seconds.
-    public init(backoff: Backoff = Backoff(), timeout: Double) {
+    public init(backoff: Backoff = .serverDown, timeout: Double) {
         self.init(backoff: backoff, budget: .seconds(timeout))
     }
 

@@ -18,7 +18,7 @@ public struct RedisPool: Sendable {
     /// How often one call follows redirections before giving up (with the backoff below,
     /// about 10 s: longer than a failover with a 2 s cluster-node-timeout).
     static let maximumRedirections = 40
-    static let redirectionBackoff = Backoff(initial: 0.01, maximum: 0.5)
+    static let redirectionBackoff = Backoff.clusterRedirection
 
     /// Creates a pool for one node, or for a cluster that node belongs to; nothing is opened yet.
     /// - Parameters:

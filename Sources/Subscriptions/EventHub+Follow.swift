@@ -8,7 +8,7 @@ extension EventHub {
     func follow(_ partitions: [Int], from start: [StreamID]) async {
         var after = Dictionary(uniqueKeysWithValues: partitions.map { ($0, start[$0]) })
         let connection = redis.makeDedicatedConnection(routedBy: log.configuration.streamKey(partition: partitions[0]))
-        let backoff = Backoff(initial: 0.1, maximum: 5)
+        let backoff = Backoff.reconnect
         var failures = 0
         while !Task.isCancelled {
             do {

@@ -78,7 +78,7 @@ public final class EventHub: Service, Sendable {
         defer { close() }
         try await cancelWhenGracefulShutdown {
             let start = try await self.startingPositions()
-            let groups = try await RetryLoop(backoff: Backoff(initial: 0.2, maximum: 5), budget: .unlimited).run(
+            let groups = try await RetryLoop(backoff: .serviceRestart, budget: .unlimited).run(
                 isRetryable: { _ in !Task.isCancelled }) { try await self.readerGroups() }
             self.state.withLock { $0.positions = start }
             self.logger.info("live stream reading \(self.log.partitioner.partitions) partitions with \(groups.count) blocking reads")
@@ -93,7 +93,7 @@ public final class EventHub: Service, Sendable {
 
     /// The newest entry of every partition, when the hub starts: it delivers what comes after.
     private func startingPositions() async throws -> [StreamID] {
-        try await RetryLoop(backoff: Backoff(initial: 0.2, maximum: 5), budget: .unlimited).run(
+        try await RetryLoop(backoff: .serviceRestart, budget: .unlimited).run(
             isRetryable: { _ in !Task.isCancelled },
             onRetry: { error, delay in self.logger.warning("live stream not started (\(error)); retrying in \(String(format: "%.1f", delay)) s") }
         ) {

@@ -62,7 +62,7 @@ struct BatchApplier: Sendable {
         let holder = leaseHolder
         // Partitions that update the same rows (commutative counters) can deadlock; the batch
         // rolled back whole, so it is simply applied again.
-        let retry = RetryLoop(backoff: Backoff(initial: 0.005, maximum: 0.5), budget: .attempts(31))
+        let retry = RetryLoop(backoff: .transactionConflict, budget: .attempts(31))
         do {
             try await retry.run(isRetryable: { ($0 as? PostgresError)?.isTransient == true }) {
                 try await connection.withTransaction { conn in

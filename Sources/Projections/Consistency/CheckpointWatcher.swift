@@ -59,7 +59,7 @@ public final class CheckpointWatcher: Service, Sendable {
             for continuation in pending { continuation.resume(returning: false) }
         }
         await cancelWhenGracefulShutdown { [self] in
-            try? await RetryLoop(backoff: Backoff(initial: 0.05, maximum: 2), budget: .unlimited).run(
+            try? await RetryLoop(backoff: .listenAgain, budget: .unlimited).run(
                 isRetryable: { _ in !Task.isCancelled },
                 onRetry: { error, _ in logger.warning("checkpoint notifications interrupted (\(error)); listening again") }
             ) {

@@ -49,7 +49,7 @@ public struct DeliveryPolicy: Sendable, Hashable {
     /// - Parameters:
     ///   - maxDeliveries: counted failures (or deliveries) before parking; at least 1.
     ///   - backoff: delays between retries.
-    public init(maxDeliveries: Int = 5, backoff: Backoff = Backoff(initial: 0.1, maximum: 30)) {
+    public init(maxDeliveries: Int = 5, backoff: Backoff = .handlerRetry) {
         self.maxDeliveries = max(1, maxDeliveries)
         self.backoff = backoff
     }

@@ -40,7 +40,7 @@ struct PartitionConsumer: Sendable {
     }
 
     private func consumeRestartingAfterFailures() async throws {
-        try await RetryLoop(backoff: Backoff(initial: 0.1, maximum: 5), budget: .unlimited).run(
+        try await RetryLoop(backoff: .reconnect, budget: .unlimited).run(
             isRetryable: { !($0 is LeaseNotHeld) && !stop.isRaised && !Task.isCancelled },
             onRetry: { error, delay in
                 logger.warning("\(worker.name) partition \(keys.partition): \(error); starting over in \(String(format: "%.2f", delay)) s")

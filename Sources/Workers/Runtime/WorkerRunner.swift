@@ -47,7 +47,7 @@ struct WorkerRunner: Sendable {
         var liveMembers = 0
         var quickTicksLeft = 0
         // A failed tick is tried again with backoff; each successful one starts the backoff over.
-        let retry = RetryLoop(backoff: Backoff(initial: 0.2, maximum: settings.leaseSeconds / 4), budget: .unlimited)
+        let retry = RetryLoop(backoff: .leaseRenewal(leaseSeconds: settings.leaseSeconds), budget: .unlimited)
         while !stop.isRaised && !Task.isCancelled {
             let ticked = try? await retry.run(
                 isRetryable: { _ in !stop.isRaised && !Task.isCancelled },

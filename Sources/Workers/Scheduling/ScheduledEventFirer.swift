@@ -26,7 +26,7 @@ public struct ScheduledEventFirer: Service {
         let fired = Counter(label: "berrys_scheduled_events_fired_total")
         let failed = Counter(label: "berrys_scheduled_events_failed_total")
         // Redis down: the round is tried again with backoff, never given up.
-        let retry = RetryLoop(backoff: Backoff(initial: 0.1, maximum: 5), budget: .unlimited)
+        let retry = RetryLoop(backoff: .reconnect, budget: .unlimited)
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let outcome = try? await retry.run(
