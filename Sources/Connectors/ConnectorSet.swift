@@ -31,10 +31,10 @@ public struct ConnectorSet: Service {
                 do {
                     try await status.write(namespace: namespace, worker: definition.workerName, redis: redis)
                 } catch {
-                    logger.warning("connector \(definition.name): breaker \(status.state) not reported to Redis: \(error)")
+                    logger.warning("connector \(definition.name): breaker \(status.state.rawValue) not reported to Redis: \(error)")
                 }
-                if status.state != "closed" || status.consecutiveFailures == 0 {
-                    logger.notice("connector \(definition.name): circuit \(status.state)")
+                if status.state != .closed || status.consecutiveFailures == 0 {
+                    logger.notice("connector \(definition.name): circuit \(status.state.rawValue)")
                 }
             }
         }

@@ -17,7 +17,7 @@ import Testing
         #expect(breaker.state == .closed(consecutiveFailures: 4))
         breaker.failed(now: at(4))
         #expect(breaker.state == .open(until: at(34)))
-        #expect(breaker.state.name == "open")
+        #expect(breaker.state.kind == .open)
         for second in [5, 20, 33] { #expect(breaker.admit(now: at(second)) == .wait(until: at(34))) }
     }
 

@@ -84,12 +84,12 @@ import Workers
             try await withConnector(harness, receiver: receiver,
                                     circuit: "max_in_flight: 1\ncircuit: {failure_threshold: 5, recovery_timeout_seconds: 1}") { _ in
                 try await eventually("the breaker open after failures") {
-                    try await circuits(harness).first?.state == "open"
+                    try await circuits(harness).first?.state == .open
                 }
                 try await eventually("a probe after the recovery timeout, failing") { await receiver.requests.count >= 6 }
                 await receiver.set(.accept)
                 try await eventually("all three delivered") { Set(await receiver.accepted.compactMap(\.eventID)) == Set(ids) }
-                try await eventually("the breaker closed") { try await circuits(harness).first?.state == "closed" }
+                try await eventually("the breaker closed") { try await circuits(harness).first?.state == .closed }
             }
             let requests = await receiver.requests
             let failures = requests.prefix { $0.status == 503 }

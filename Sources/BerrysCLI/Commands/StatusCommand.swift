@@ -57,7 +57,7 @@ struct StatusCommand: AsyncParsableCommand {
         for worker in workers.sorted() {
             for circuit in try await reader.circuits(worker: worker) {
                 let until = circuit.openUntil.map { "until " + Timestamp.format(Date(timeIntervalSince1970: $0)) } ?? "-"
-                lines.append([worker, circuit.consumer, circuit.state, "\(circuit.consecutiveFailures)", until].joined(separator: "\t"))
+                lines.append([worker, circuit.consumer, circuit.state.rawValue, "\(circuit.consecutiveFailures)", until].joined(separator: "\t"))
             }
         }
         guard !lines.isEmpty else { return }

@@ -1,3 +1,5 @@
+import Workers
+
 /// One endpoint's circuit breaker, as a pure value: deliveries ask it whether they may be sent,
 /// and tell it how they ended.
 ///
@@ -25,12 +27,12 @@ public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.D
         /// `probing`: the probe is on its way.
         case halfOpen(probing: Bool)
 
-        /// `closed`, `open` or `half_open`, as `berrys status` and the metrics name it.
-        public var name: String {
+        /// The state as `berrys status` and the metrics name it.
+        public var kind: CircuitState {
             switch self {
-            case .closed: return "closed"
-            case .open: return "open"
-            case .halfOpen: return "half_open"
+            case .closed: return .closed
+            case .open: return .open
+            case .halfOpen: return .halfOpen
             }
         }
     }

@@ -1,3 +1,4 @@
+import Workers
 import Metrics
 
 /// The metrics of one connector, labelled with its name.
@@ -25,11 +26,11 @@ struct ConnectorMetrics: Sendable {
     }
 
     /// The gauge's value of a breaker state.
-    static func value(of stateName: String) -> Int {
-        switch stateName {
-        case "open": return 2
-        case "half_open": return 1
-        default: return 0
+    static func value(of state: CircuitState) -> Int {
+        switch state {
+        case .open: return 2
+        case .halfOpen: return 1
+        case .closed: return 0
         }
     }
 }

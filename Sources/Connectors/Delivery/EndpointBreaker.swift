@@ -12,7 +12,7 @@ actor EndpointBreaker {
     private let metrics: ConnectorMetrics
     private let report: @Sendable (CircuitStatus) async -> Void
     private let consumer: String
-    private var reported: (state: String, failures: Int)?
+    private var reported: (state: CircuitState, failures: Int)?
 
     init(configuration: CircuitBreaker<Clock.Instant>.Configuration, metrics: ConnectorMetrics, consumer: String,
          report: @escaping @Sendable (CircuitStatus) async -> Void) {
@@ -44,7 +44,7 @@ actor EndpointBreaker {
         await changed()
     }
 
-    var stateName: String { breaker.state.name }
+    var state: CircuitState { breaker.state.kind }
 
     private func changed() async {
         let failures: Int
@@ -56,7 +56,7 @@ actor EndpointBreaker {
             openUntil = Date().timeIntervalSince1970 + (until - .now).inSeconds
         case .halfOpen: failures = breaker.configuration.failureThreshold
         }
-        let name = breaker.state.name
+        let name = breaker.state.kind
         guard reported.map({ $0.state != name || $0.failures != failures }) ?? true else { return }
         reported = (name, failures)
         metrics.circuitState.record(ConnectorMetrics.value(of: name))

@@ -55,8 +55,8 @@ public struct WebhookWorker: Worker {
         }
     }
 
-    /// The breaker's state in this process: `closed`, `open` or `half_open`.
-    public func circuitState() async -> String { await breaker.stateName }
+    /// The breaker's state in this process.
+    public func circuitState() async -> CircuitState { await breaker.state }
 
     /// Waits for the breaker, sends, and tells the breaker how it went.
     private func deliverWhenAdmitted(_ event: EventEnvelope) async throws -> WebhookOutcome {

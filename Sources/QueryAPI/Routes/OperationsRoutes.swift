@@ -51,7 +51,7 @@ struct OperationsRoutes {
     private static func workerJSON(_ worker: String, partitions: [GroupStatus], circuits: [CircuitStatus]) -> JSON {
         let circuitsJSON: [JSON] = circuits.map { circuit in
             let until: JSON = circuit.openUntil.map { .string(Timestamp.format(Date(timeIntervalSince1970: $0))) } ?? .null
-            return .object(["consumer": .string(circuit.consumer), "state": .string(circuit.state),
+            return .object(["consumer": .string(circuit.consumer), "state": .string(circuit.state.rawValue),
                             "consecutive_failures": .number(Double(circuit.consecutiveFailures)), "open_until": until])
         }
         let partitionsJSON: [JSON] = partitions.map { group in

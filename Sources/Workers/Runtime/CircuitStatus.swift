@@ -1,20 +1,27 @@
 import Foundation
 import RedisClient
 
+/// A circuit breaker's state as it travels: in `<ns>:circuit:<worker>`, `berrys status`,
+/// `/v1/workers` and the metrics.
+public enum CircuitState: String, Sendable, Hashable {
+    case closed
+    case open
+    case halfOpen = "half_open"
+}
+
 /// A worker's circuit breaker (a connector's endpoint) as one process last reported it, for
 /// `berrys status` and `/v1/workers`. Kept in the hash `<ns>:circuit:<worker>`, one field per
 /// consumer: `<state> <consecutive failures> <open until, unix ms, or -> <updated, unix ms>`.
 public struct CircuitStatus: Sendable, Hashable {
     public let consumer: String
-    /// `closed`, `open` or `half_open`.
-    public let state: String
+    public let state: CircuitState
     public let consecutiveFailures: Int
     /// While open: when the probe may go (unix seconds).
     public let openUntil: Double?
     /// When the process reported it (unix seconds).
     public let updatedAt: Double
 
-    public init(consumer: String, state: String, consecutiveFailures: Int, openUntil: Double?, updatedAt: Double) {
+    public init(consumer: String, state: CircuitState, consecutiveFailures: Int, openUntil: Double?, updatedAt: Double) {
         self.consumer = consumer
         self.state = state
         self.consecutiveFailures = consecutiveFailures
@@ -27,14 +34,15 @@ public struct CircuitStatus: Sendable, Hashable {
 
     /// The hash field's value.
     public var encoded: String {
-        "\(state) \(consecutiveFailures) \(openUntil.map { String(Int64($0 * 1000)) } ?? "-") \(Int64(updatedAt * 1000))"
+        "\(state.rawValue) \(consecutiveFailures) \(openUntil.map { String(Int64($0 * 1000)) } ?? "-") \(Int64(updatedAt * 1000))"
     }
 
     /// Reads a hash field back; nil when it is not one.
     public init?(consumer: String, encoded: String) {
         let parts = encoded.split(separator: " ").map(String.init)
-        guard parts.count == 4, let failures = Int(parts[1]), let updated = Double(parts[3]) else { return nil }
-        self.init(consumer: consumer, state: parts[0], consecutiveFailures: failures,
+        guard parts.count == 4, let state = CircuitState(rawValue: parts[0]), let failures = Int(parts[1]),
+              let updated = Double(parts[3]) else { return nil }
+        self.init(consumer: consumer, state: state, consecutiveFailures: failures,
                   openUntil: Double(parts[2]).map { $0 / 1000 }, updatedAt: updated / 1000)
     }
 
