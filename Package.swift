@@ -35,6 +35,15 @@ let package = Package(
         // The foundation every module stands on: threads for C handles, backoff and retries, ids, digests, signals.
         .target(name: "BerrysFoundation", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
+        // What runs beside every service of a process: the stall detector (the home of the
+        // runtime's clock-driven rules).
+        .target(name: "BerrysRuntime", dependencies: [
+            "BerrysFoundation",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
         // Clients over the C libraries, each connection confined to its own thread.
         .target(name: "RedisClient", dependencies: ["CHiredis", "CRedisReplies", "BerrysFoundation", .product(name: "Logging", package: "swift-log")]),
         .target(name: "PostgresClient", dependencies: ["CLibpq", "BerrysFoundation", .product(name: "Logging", package: "swift-log")]),
@@ -115,7 +124,7 @@ let package = Package(
 
         // What the command line and the benchmarks share: settings, context, failure reporting, exit codes, logging.
         .target(name: "CommandSupport", dependencies: [
-            "BerrysFoundation",
+            "BerrysFoundation", "BerrysRuntime",
             "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI", "BerrysAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -155,7 +164,7 @@ let package = Package(
 
         // Tests
         .target(name: "TestSupport", dependencies: [
-            "RedisClient", "PostgresClient", "EventLog", "BerrysDomain", "BerrysJSON", "BerrysFoundation", "Workers",
+            "BerrysRuntime", "RedisClient", "PostgresClient", "EventLog", "BerrysDomain", "BerrysJSON", "BerrysFoundation", "Workers",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -169,6 +178,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "BerrysFoundationTests", dependencies: ["BerrysFoundation", "TestSupport"]),
+        .testTarget(name: "BerrysRuntimeTests", dependencies: ["BerrysRuntime", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WorkersTests", dependencies: [
             "Workers", "BerrysFoundation", "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

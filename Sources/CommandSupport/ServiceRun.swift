@@ -1,3 +1,4 @@
+import BerrysRuntime
 import Dispatch
 import Logging
 import ServiceLifecycle
@@ -41,7 +42,9 @@ public enum ServiceRun {
         watcher.cancel()
         // Made after `setUp`, which bootstraps the logging system.
         let logger = Logger(label: loggerLabel)
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger))
+        // Every long-running process measures its own stalls (berrys_runtime_stall_seconds).
+        let detector = StallDetector(clock: ContinuousClock(), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: services + [detector], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Bool.self) { tasks in
             tasks.addTask { try await group.run(); return true }
             tasks.addTask {

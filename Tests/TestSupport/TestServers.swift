@@ -13,6 +13,8 @@ public enum TestServers {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     private static let urls: (redis: String, database: String) = {
+        // Every test on the servers passes here first: the process's stall detector starts with them.
+        TestStallLog.started
         let environment = ProcessInfo.processInfo.environment
         if let redis = environment["BERRYS_TEST_REDIS_URL"], let database = environment["BERRYS_TEST_DATABASE_URL"] {
             return (redis, database)
