@@ -57,7 +57,7 @@ let package = Package(
             "RedisClient", "BerrysFoundation", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-        ]),
+        ], resources: [.copy("Lua")]),
 
         // The Berrys platform's domain: event types, conventions, upcasters.
         .target(name: "BerrysDomain", dependencies: ["EventLog", "BerrysJSON"]),
@@ -100,7 +100,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "Instrumentation", package: "swift-distributed-tracing"),
-        ]),
+        ], resources: [.copy("Lua")]),
 
         // The Berrys platform's consumer workers (agent lifecycle, planning, routing).
         .target(name: "BerrysWorkers", dependencies: ["BerrysDomain", "Workers", "EventLog", "PostgresClient", "BerrysJSON"]),

@@ -28,7 +28,7 @@ public struct LogKeys: Sendable, Hashable {
     public func trimmed(partition: Int) -> String { "\(namespace):trimmed:\(Self.hashTag(partition: partition))" }
     /// The per-partition settings the append function reads, `<ns>:config:{p}`.
     public func config(partition: Int) -> String { "\(namespace):config:\(Self.hashTag(partition: partition))" }
-    /// Held events by due time (unix ms), `<ns>:schedule:{p}` (`ScheduleFunctions`).
+    /// Held events by due time (unix ms), `<ns>:schedule:{p}` (Lua/berrys-schedule.lua).
     public func schedule(partition: Int) -> String { "\(namespace):schedule:\(Self.hashTag(partition: partition))" }
     /// Held events' expected sequence and fields (JSON) by id, `<ns>:scheduled:{p}`.
     public func scheduled(partition: Int) -> String { "\(namespace):scheduled:\(Self.hashTag(partition: partition))" }

@@ -1,22 +1,33 @@
-/// A Redis Functions library that carries its version: loaded where missing or older, on the
-/// one node or on every primary of a cluster (functions are not shared between shards; each
+import BerrysFoundation
+import Foundation
+
+/// A Redis Functions library that carries its version: loaded where missing or different, on
+/// the one node or on every primary of a cluster (functions are not shared between shards; each
 /// primary's replicas get them by replication).
+///
+/// The version is a digest of the Lua text (FNV-1a 64), put in place of `__VERSION__` in it:
+/// any change to the Lua loads the new library at the next start, with no version to bump.
 public struct RedisFunctionLibrary: Sendable {
     /// The library's name, as in its `#!lua name=` line (for messages).
     public let name: String
-    /// The version the source carries.
+    /// The version the source carries: the digest of its text.
     public let version: String
     /// A read-only function of the library that returns its version.
     public let versionFunction: String
     /// The Lua source.
     public let source: String
 
-    /// Describes a library.
-    public init(name: String, version: String, versionFunction: String, source: String) {
+    /// A library from its Lua text, which starts with `#!lua name=<name>` and carries
+    /// `__VERSION__` where its version function's answer goes.
+    public init(name: String, versionFunction: String, lua: String) {
+        precondition(lua.hasPrefix("#!lua name=\(name)\n") && lua.contains("__VERSION__"),
+                     "the Lua of \(name) must start with '#!lua name=\(name)' and carry __VERSION__")
         self.name = name
-        self.version = version
+        var digest = FNV1a64()
+        digest.add(lua)
+        self.version = digest.hex
         self.versionFunction = versionFunction
-        self.source = source
+        self.source = lua.replacingOccurrences(of: "__VERSION__", with: version)
     }
 
     /// Loads the library on every primary that lacks this version; returns the primaries it

@@ -56,14 +56,14 @@ import Testing
         let version = UUID().uuidString.prefix(8).lowercased()
         let name = "berrys_test_\(version)"
         let library = RedisFunctionLibrary(
-            name: name, version: String(version), versionFunction: "\(name)_version",
-            source: "#!lua name=\(name)\nredis.register_function{function_name = '\(name)_version', callback = function() return '\(version)' end, flags = {'no-writes'}}")
+            name: name, versionFunction: "\(name)_version",
+            lua: "#!lua name=\(name)\nredis.register_function{function_name = '\(name)_version', callback = function() return '__VERSION__' end, flags = {'no-writes'}}")
         let first = try await library.ensureLoaded(on: redis)
         #expect(Set(first) == Set(try await redis.primaries()))
         #expect(try await library.ensureLoaded(on: redis).isEmpty)
         for node in try await redis.primaries() {
             let connection = direct(node)
-            #expect(try await connection.send("FCALL_RO", "\(name)_version", "0").string == String(version))
+            #expect(try await connection.send("FCALL_RO", "\(name)_version", "0").string == library.version)
             try await connection.send("FUNCTION", "DELETE", name)
             await connection.close()
         }

@@ -24,10 +24,8 @@ import RedisClient
 ///
 /// The keys share the partition's hash tag, so each call touches one slot in Redis Cluster.
 public enum LeaseFunctions {
-    /// Bumped whenever the Lua source changes; start-up replaces an older library.
-    public static let version = "3"
-
-    /// The error prefix of a read or claim by a consumer that does not hold the lease.
+    /// The error prefix of a read or claim by a consumer that does not hold the lease (the
+    /// refusal of Lua/berrys_leases.lua starts with it; LeaseFenceTests reads it back).
     static let notHolderPrefix = "BERRYS_NOT_HOLDER"
 
     /// Loads the library unless this version is already there.
@@ -35,8 +33,9 @@ public enum LeaseFunctions {
         try await library.ensureLoaded(on: redis)
     }
 
-    /// The library, versioned.
-    static let library = RedisFunctionLibrary(name: "berrys_leases", version: version, versionFunction: "berrys_leases_version", source: source)
+    /// The library (Lua/berrys_leases.lua), versioned by its content.
+    static let library = RedisFunctionLibrary(name: "berrys_leases", versionFunction: "berrys_leases_version",
+                                              lua: LuaResource.text("berrys_leases"))
 
     /// A fenced `XCLAIM stream group consumer 0 ids…`.
     static func claim(_ keys: WorkerKeys, consumer: String, ids: [String]) -> RedisCommand {
@@ -48,36 +47,6 @@ public enum LeaseFunctions {
     static func recordBackfill(_ keys: WorkerKeys, consumer: String, position: StreamID?) -> RedisCommand {
         RedisCommand("FCALL", "berrys_backfill_held", "2", keys.lease, keys.backfill, consumer, position?.description ?? "")
     }
-
-    /// The library's Lua source.
-    public static let source = #"""
-#!lua name=berrys_leases
-local VERSION = '\#(version)'
-
-local function held(keys, args)
-  local holder = redis.call('GET', keys[1])
-  if holder ~= args[1] then
-    return redis.error_reply('\#(notHolderPrefix) ' .. keys[1] .. ' is held by ' .. tostring(holder or 'nobody') .. ', not ' .. args[1])
-  end
-end
-
-local function claim_held(keys, args)
-  local refused = held(keys, args)
-  if refused then return refused end
-  return redis.call('XCLAIM', keys[2], args[2], args[1], '0', unpack(args, 3))
-end
-
-local function backfill_held(keys, args)
-  local refused = held(keys, args)
-  if refused then return refused end
-  if args[2] == '' then return redis.call('DEL', keys[2]) end
-  return redis.call('HSET', keys[2], 'position', args[2])
-end
-
-redis.register_function('berrys_claim_held', claim_held)
-redis.register_function('berrys_backfill_held', backfill_held)
-redis.register_function{function_name = 'berrys_leases_version', callback = function() return VERSION end, flags = {'no-writes'}}
-"""#
 }
 
 /// A read or claim was refused because this consumer no longer holds the partition's lease:

@@ -1,21 +1,19 @@
-/// The scheduling functions of the `berrys` library (`AppendFunction`), in the same library
-/// because firing appends through the same checks (`place`) as `berrys_append`.
-///
-/// - `FCALL berrys_schedule 1 <stream> <due ms> <expected> <field> <value> …`: checks the event
-///   as an append would (attributes, partition), de-duplicates its id, and holds it:
-///   `<ns>:schedule:{p}` (sorted set, id by due time) and `<ns>:scheduled:{p}` (hash, id → the
-///   expected sequence and the fields, as JSON). The id is reserved by its de-dup record
-///   `0-0 0` (no expiry) until it fires: publishing that id meanwhile is a duplicate. Replies
-///   `["0-0", <due>, "scheduled"]`, or an append's duplicate reply.
-/// - `FCALL berrys_fire 1 <stream> <max>`: appends up to `max` held events due by the server's
-///   clock, oldest first, each exactly once (held, then appended and released in one atomic
-///   step). One that cannot be appended any more (its expected sequence no longer holds) moves
-///   to `<ns>:schedule-failed:{p}` with the reason. Replies `[fired, failed, next due ms or -1]`.
-/// - `FCALL berrys_cancel 1 <stream> <id>`: drops a held event and frees its id; replies 1, or
-///   0 when no event of that id is held (fired already, cancelled, or never scheduled).
-enum ScheduleFunctions {
-    /// Lua, placed after the append functions' locals and before the registrations.
-    static let source = #"""
+-- The scheduling functions of the `berrys` library (Sources/EventLog/AppendFunction.swift),
+-- loaded after berrys-append.lua, whose locals they use: in the same library because firing
+-- appends through the same checks (`place`) as `berrys_append`.
+--
+-- - `FCALL berrys_schedule 1 <stream> <due ms> <expected> <field> <value> …`: checks the event
+--   as an append would (attributes, partition), de-duplicates its id, and holds it:
+--   `<ns>:schedule:{p}` (sorted set, id by due time) and `<ns>:scheduled:{p}` (hash, id → the
+--   expected sequence and the fields, as JSON). The id is reserved by its de-dup record
+--   `0-0 0` (no expiry) until it fires: publishing that id meanwhile is a duplicate. Replies
+--   `["0-0", <due>, "scheduled"]`, or an append's duplicate reply.
+-- - `FCALL berrys_fire 1 <stream> <max>`: appends up to `max` held events due by the server's
+--   clock, oldest first, each exactly once (held, then appended and released in one atomic
+--   step). One that cannot be appended any more (its expected sequence no longer holds) moves
+--   to `<ns>:schedule-failed:{p}` with the reason. Replies `[fired, failed, next due ms or -1]`.
+-- - `FCALL berrys_cancel 1 <stream> <id>`: drops a held event and frees its id; replies 1, or
+--   0 when no event of that id is held (fired already, cancelled, or never scheduled).
 local RESERVED = '0-0 0'
 
 local function schedule_keys(stream)
@@ -123,5 +121,3 @@ end
 redis.register_function('berrys_schedule', schedule)
 redis.register_function('berrys_fire', fire)
 redis.register_function('berrys_cancel', cancel)
-"""#
-}
