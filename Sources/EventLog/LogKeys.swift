@@ -1,7 +1,7 @@
 /// The Redis keys of one log, written in one place. Every key of a partition carries the
 /// partition's hash tag `{p}`, so whatever one command or function touches lies in one slot
-/// (in Redis Cluster: on one node). The append function (`AppendFunction`) derives the same
-/// names from the stream key it is given.
+/// (in Redis Cluster: on one node). The Lua (`Lua/*.lua`) derives the same names from the
+/// stream key it is given; `KeyLayoutTests` checks every key it writes against these.
 public struct LogKeys: Sendable, Hashable {
     /// The prefix of every key (`BERRYS_NAMESPACE`).
     public let namespace: String
