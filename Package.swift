@@ -35,6 +35,10 @@ let package = Package(
         // The foundation every module stands on: threads for C handles, backoff and retries, ids, digests, signals.
         .target(name: "BerrysFoundation", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
+        // Child processes, free ports and blocking waits off the cooperative pool: for the
+        // benchmarks and the tests only (the product does not link it).
+        .target(name: "ProcessSupport"),
+
         // What runs beside every service of a process: the stall detector (the home of the
         // runtime's clock-driven rules).
         .target(name: "BerrysRuntime", dependencies: [
@@ -147,7 +151,7 @@ let package = Package(
         // The benchmarks (`berrys-bench`), a product apart from `berrys`.
         .executableTarget(name: "BerrysBench", dependencies: [
             "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
-            "BerrysAPI", "BerrysFoundation", "Connectors",
+            "BerrysAPI", "BerrysFoundation", "Connectors", "ProcessSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -164,7 +168,7 @@ let package = Package(
 
         // Tests
         .target(name: "TestSupport", dependencies: [
-            "BerrysRuntime", "RedisClient", "PostgresClient", "EventLog", "BerrysDomain", "BerrysJSON", "BerrysFoundation", "Workers",
+            "BerrysRuntime", "ProcessSupport", "RedisClient", "PostgresClient", "EventLog", "BerrysDomain", "BerrysJSON", "BerrysFoundation", "Workers",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -207,9 +211,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "BerrysFoundation", "BerrysJSON", "EventLog", "PostgresClient", "RedisClient"]),
+        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "ProcessSupport", "BerrysFoundation", "BerrysJSON", "EventLog", "PostgresClient", "RedisClient"]),
         .testTarget(name: "BerrysBenchTests", dependencies: ["BerrysBench"]),
-        .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "BerrysFoundation", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
+        .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "BerrysFoundation", "ProcessSupport", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import ProcessSupport
 import BerrysFoundation
 import CommandSupport
 import Foundation

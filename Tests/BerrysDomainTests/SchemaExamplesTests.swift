@@ -1,3 +1,4 @@
+import ProcessSupport
 import BerrysDomain
 import BerrysFoundation
 import BerrysJSON

@@ -1,3 +1,4 @@
+import ProcessSupport
 import BerrysFoundation
 import Foundation
 import PostgresClient

@@ -1,3 +1,4 @@
+import ProcessSupport
 import ArgumentParser
 import BerrysFoundation
 import CommandSupport
