@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import PostgresClient
+import Projections
 import RedisClient
 
 /// Where a scenario's consumers stand: the stream heads, each consumer group's progress and
@@ -72,7 +73,7 @@ struct FaultProbe: Sendable {
     func checkpoints() async throws -> [String: [Int: StreamID]] {
         let result = try await postgres.query("""
             SELECT c.projection, c.partition, c.stream_id FROM berrys.checkpoints c
-            JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version WHERE p.state = 'live'
+            JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version WHERE p.state = \(ProjectionState.live.sql)
             """)
         var checkpoints: [String: [Int: StreamID]] = [:]
         for row in result.values {
@@ -84,7 +85,7 @@ struct FaultProbe: Sendable {
 
     /// Projections that are faulted, with their error.
     func faultedProjections() async throws -> [String] {
-        try await postgres.query("SELECT name || ' v' || version || ': ' || coalesce(error, '') FROM berrys.projections WHERE state = 'faulted'")
+        try await postgres.query("SELECT name || ' v' || version || ': ' || coalesce(error, '') FROM berrys.projections WHERE state = \(ProjectionState.faulted.sql)")
             .values.compactMap { $0[0] }
     }
 

@@ -2,6 +2,7 @@ import ProcessSupport
 import BerrysFoundation
 import Foundation
 import PostgresClient
+import Projections
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,7 +64,7 @@ struct FaultRebuild: Sendable {
     /// Table → "rows md5" of every base table of the projection's live schema.
     static func digests(_ pool: PostgresPool, projection: String) async throws -> [String: String] {
         guard let schema = try await pool.query(
-            "SELECT schema_name FROM berrys.projections WHERE name = $1 AND state = 'live'", [projection]).scalar else { return [:] }
+            "SELECT schema_name FROM berrys.projections WHERE name = $1 AND state = \(ProjectionState.live.sql)", [projection]).scalar else { return [:] }
         let tables = try await pool.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [schema])
             .values.compactMap { $0[0] }

@@ -11,7 +11,7 @@ enum CheckpointQuery {
     static let ofLiveVersion = """
         SELECT c.partition, c.stream_id FROM berrys.checkpoints c
         JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
-        WHERE p.name = $1 AND p.state = 'live'
+        WHERE p.name = $1 AND p.state = \(ProjectionState.live.sql)
         """
 
     /// Partition → checkpoint, from the rows of either query.

@@ -6,7 +6,7 @@ extension ProjectionCatalog {
     /// when); the projector leaves that one event out after `resume`.
     public func skip(name: String, position: Position, by who: String, reason: String?) async throws {
         try await pool.withTransaction { conn in
-            let row = try conn.query("SELECT version, faulted_position FROM berrys.projections WHERE name = $1 AND state = 'faulted'",
+            let row = try conn.query("SELECT version, faulted_position FROM berrys.projections WHERE name = $1 AND state = \(ProjectionState.faulted.sql)",
                                      [name]).rows.first
             guard let row, let version = try row.int("version") else {
                 throw ProjectionError(.unknown, "projection \(name) is not faulted; only the event a projection faulted on can be skipped")
@@ -24,9 +24,9 @@ extension ProjectionCatalog {
     /// Puts a faulted projection back to work: live again (or building, when another version is live).
     public func resume(name: String) async throws {
         try await pool.withTransaction { conn in
-            let faulted = try conn.query("SELECT version FROM berrys.projections WHERE name = $1 AND state = 'faulted'", [name]).scalar
+            let faulted = try conn.query("SELECT version FROM berrys.projections WHERE name = $1 AND state = \(ProjectionState.faulted.sql)", [name]).scalar
             guard let faulted else { throw ProjectionError(.unknown, "projection \(name) is not faulted") }
-            let otherLive = try conn.query("SELECT 1 FROM berrys.projections WHERE name = $1 AND state = 'live'", [name]).values.isEmpty == false
+            let otherLive = try conn.query("SELECT 1 FROM berrys.projections WHERE name = $1 AND state = \(ProjectionState.live.sql)", [name]).values.isEmpty == false
             try conn.query("""
                 UPDATE berrys.projections SET state = $3, error = NULL, faulted_event_id = NULL, faulted_position = NULL
                 WHERE name = $1 AND version = $2::int

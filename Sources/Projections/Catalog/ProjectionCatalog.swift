@@ -36,16 +36,16 @@ public struct ProjectionCatalog: Sendable {
             try conn.execute("RESET search_path")
             try conn.query("""
                 INSERT INTO berrys.projections (name, version, checksum, state, schema_name, definition)
-                VALUES ($1, $2, $3, 'building', $4, $5::jsonb)
+                VALUES ($1, $2, $3, \(ProjectionState.building.sql), $4, $5::jsonb)
                 """, [definition.name, definition.version, definition.checksum, definition.schemaName, definition.stored.serialized])
             for partition in 0..<partitions {
                 try conn.query("INSERT INTO berrys.checkpoints (projection, version, partition) VALUES ($1, $2, $3)",
                                [definition.name, definition.version, partition])
             }
-            let serving = try conn.query("SELECT 1 FROM berrys.projections WHERE name = ANY($1::text[]) AND state IN ('live', 'faulted')",
+            let serving = try conn.query("SELECT 1 FROM berrys.projections WHERE name = ANY($1::text[]) AND state IN \(ProjectionState.servingSQL)",
                                          [Self.textArray([definition.name] + definition.replaces)])
             guard serving.values.isEmpty else { return .building }
-            try conn.query("UPDATE berrys.projections SET state = 'live' WHERE name = $1 AND version = $2", [definition.name, definition.version])
+            try conn.query("UPDATE berrys.projections SET state = \(ProjectionState.live.sql) WHERE name = $1 AND version = $2", [definition.name, definition.version])
             try Self.refreshViews(conn, tables: try Self.tables(conn, schemas: [definition.schemaName]))
             return .live
         }
@@ -69,7 +69,7 @@ public struct ProjectionCatalog: Sendable {
     /// Records that a handler failed on an event; the projection stops until resumed.
     public func markFaulted(_ definition: ProjectionDefinition, eventID: String?, position: Position?, error: String) async throws {
         try await pool.query("""
-            UPDATE berrys.projections SET state = 'faulted', error = $3, faulted_event_id = $4, faulted_position = $5
+            UPDATE berrys.projections SET state = \(ProjectionState.faulted.sql), error = $3, faulted_event_id = $4, faulted_position = $5
             WHERE name = $1 AND version = $2
             """, [definition.name, definition.version, error, eventID, position?.description])
     }
@@ -78,7 +78,7 @@ public struct ProjectionCatalog: Sendable {
     public func liveVersions(names: [String]) async throws -> [ProjectionDefinition] {
         let rows = try await pool.query("""
             SELECT name, version, checksum, definition::text AS definition FROM berrys.projections
-            WHERE state = 'live' AND name = ANY($1::text[])
+            WHERE state = \(ProjectionState.live.sql) AND name = ANY($1::text[])
             """, ["{" + names.map { "\"\($0)\"" }.joined(separator: ",") + "}"]).rows
         return try rows.map { row in
             try ProjectionDefinition(name: try row.text("name") ?? "", version: try row.int("version") ?? 0,
@@ -99,15 +99,15 @@ public struct ProjectionCatalog: Sendable {
     public func switchOver(to definition: ProjectionDefinition) async throws {
         try await pool.withTransaction { conn in
             try conn.query("SELECT pg_advisory_xact_lock(hashtext('berrys.projection.' || $1))", [definition.name])
-            let previous = try conn.query("SELECT schema_name FROM berrys.projections WHERE name = $1 AND state IN ('live', 'faulted') AND version <> $2",
+            let previous = try conn.query("SELECT schema_name FROM berrys.projections WHERE name = $1 AND state IN \(ProjectionState.servingSQL) AND version <> $2",
                                           [definition.name, definition.version]).values.compactMap { $0[0] }
-            let replaced = try conn.query("SELECT schema_name FROM berrys.projections WHERE name = ANY($1::text[]) AND state IN ('live', 'faulted')",
+            let replaced = try conn.query("SELECT schema_name FROM berrys.projections WHERE name = ANY($1::text[]) AND state IN \(ProjectionState.servingSQL)",
                                           [Self.textArray(definition.replaces)]).values.compactMap { $0[0] }
             try conn.query("""
-                UPDATE berrys.projections SET state = 'retired', finished_at = now()
-                WHERE name = $1 AND state IN ('live', 'faulted') AND version <> $2
+                UPDATE berrys.projections SET state = \(ProjectionState.retired.sql), finished_at = now()
+                WHERE name = $1 AND state IN \(ProjectionState.servingSQL) AND version <> $2
                 """, [definition.name, definition.version])
-            try conn.query("UPDATE berrys.projections SET state = 'live', finished_at = now(), error = NULL WHERE name = $1 AND version = $2",
+            try conn.query("UPDATE berrys.projections SET state = \(ProjectionState.live.sql), finished_at = now(), error = NULL WHERE name = $1 AND version = $2",
                            [definition.name, definition.version])
             try Self.refreshViews(conn, tables: try Self.tables(conn, schemas: [definition.schemaName] + previous + replaced))
         }
@@ -116,9 +116,9 @@ public struct ProjectionCatalog: Sendable {
     /// Drops the schemas of retired versions; returns what it dropped.
     public func prune() async throws -> [String] {
         try await pool.withTransaction { conn in
-            let schemas = try conn.query("SELECT schema_name FROM berrys.projections WHERE state = 'retired'").values.compactMap { $0[0] }
+            let schemas = try conn.query("SELECT schema_name FROM berrys.projections WHERE state = \(ProjectionState.retired.sql)").values.compactMap { $0[0] }
             for schema in schemas { try conn.execute("DROP SCHEMA IF EXISTS \(try conn.quotedIdentifier(schema)) CASCADE") }
-            try conn.query("DELETE FROM berrys.projections WHERE state = 'retired'")
+            try conn.query("DELETE FROM berrys.projections WHERE state = \(ProjectionState.retired.sql)")
             return schemas
         }
     }
@@ -134,7 +134,7 @@ public struct ProjectionCatalog: Sendable {
         let rows = try conn.query("""
             SELECT name, schema_name, coalesce(definition->'replaces', '[]'::jsonb)::text AS replaces,
                    coalesce(definition->'reference_data', '[]'::jsonb)::text AS reference FROM berrys.projections
-            WHERE state IN ('live', 'faulted')
+            WHERE state IN \(ProjectionState.servingSQL)
             """).rows
         var serving: [ViewPlan.Serving] = []
         for row in rows {
@@ -163,7 +163,7 @@ public struct ProjectionCatalog: Sendable {
             }
         }
         if !plan.retired.isEmpty {
-            try conn.query("UPDATE berrys.projections SET state = 'retired', finished_at = now() WHERE name = ANY($1::text[]) AND state IN ('live', 'faulted')",
+            try conn.query("UPDATE berrys.projections SET state = \(ProjectionState.retired.sql), finished_at = now() WHERE name = ANY($1::text[]) AND state IN \(ProjectionState.servingSQL)",
                            [textArray(plan.retired)])
         }
     }

@@ -9,6 +9,13 @@ public enum ProjectionState: String, Sendable, CaseIterable {
     /// A handler failed or an entry was not an event; it stops until `berrys projections resume`.
     case faulted
 
+    /// The state as an SQL literal (`'live'`): the one spelling of a state in the queries.
+    public var sql: String { "'\(rawValue)'" }
+
+    /// The states whose version serves reads (live, or faulted and kept until resumed), as an
+    /// SQL list: `('live', 'faulted')`.
+    public static let servingSQL = "(\(ProjectionState.live.sql), \(ProjectionState.faulted.sql))"
+
     /// The state stored in a row; an unknown text reads as `building` (nothing runs it live).
     init(stored: String?) {
         self = stored.flatMap(ProjectionState.init(rawValue:)) ?? .building
