@@ -63,7 +63,7 @@ import Testing
         #expect(execution.executionID == DeterministicID.uuid("berrys/execution/\(assigned.id)"))
         #expect(queued[0].causationID == assigned.id)
         let letter = try await harness.deadLetters()[0]
-        #expect(letter.reason == "max_deliveries" && letter.error.contains(unknownTask))
+        #expect(letter.reason == .maxDeliveries && letter.error.contains(unknownTask))
     }
 
     @Test func executionToTaskReportsTheOutcomeOnTheTaskThroughValidTransitions() async throws {

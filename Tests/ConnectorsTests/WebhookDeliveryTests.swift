@@ -115,7 +115,7 @@ import Workers
             }
             let letters = try await harness.deadLetters()
             #expect(letters.map(\.eventID) == [refused])
-            #expect(letters.first?.reason == "rejected")
+            #expect(letters.first?.reason == .rejected)
             #expect(letters.first?.error.contains("HTTP 400: {\"error\":\"no such recipient") == true, "\(letters.first?.error ?? "")")
             #expect(await receiver.requests.filter { $0.eventID == refused }.count == 1, "a refusal is not retried")
         }

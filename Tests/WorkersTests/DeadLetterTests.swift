@@ -21,7 +21,7 @@ import Testing
             }
             var letters = try await harness.deadLetters()
             #expect(letters.map(\.eventID) == [poisoned[1].id, poisoned[2].id])
-            #expect(letters.map(\.reason) == ["max_deliveries", "behind_parked_key"])
+            #expect(letters.map(\.reason) == [.maxDeliveries, .behindParkedKey])
             #expect(letters[0].attempts == 3)
             #expect(await recorder.calls[poisoned[1].id] == 3, "the handler ran max_deliveries times, no more")
             #expect(letters[0].error.contains("poisoned"))
@@ -94,7 +94,7 @@ import Testing
             }
         }
         let letters = try await harness.deadLetters()
-        #expect(letters.map(\.reason) == ["invalid", "invalid"])
+        #expect(letters.map(\.reason) == [.invalid, .invalid])
         #expect(letters.contains { $0.error.contains("/project_id") }, "\(letters.map(\.error))")
         #expect(letters.contains { $0.error.contains("has no specversion") }, "\(letters.map(\.error))")
         #expect(await recorder.handled.map(\.eventID) == [valid[0].id])

@@ -126,7 +126,7 @@ import Testing
             try await eventually("the crash-looping event parked") { try await harness.deadLetters().count == 2 }
         }
         let letters = try await harness.deadLetters()
-        #expect(letters.map(\.reason) == ["crash_loop", "behind_parked_key"])
+        #expect(letters.map(\.reason) == [.crashLoop, .behindParkedKey])
         #expect(letters[0].eventID == published[0].id)
         #expect(await recorder.handled.isEmpty)
     }

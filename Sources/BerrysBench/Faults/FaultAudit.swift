@@ -132,11 +132,11 @@ struct FaultAudit: Sendable {
     private func checkDeadLetters(tally: FaultLoad.Tally, _ result: inout Result) async throws {
         let letters = try await DeadLetterStore(redis: redis, namespace: log.configuration.namespace).list()
         var counted: [String: Int] = [:]
-        for letter in letters { counted[letter.eventID, default: 0] += 1 }
+        for letter in letters { counted[letter.eventID ?? "", default: 0] += 1 }
         result.deadLetteredOnPurpose = counted.keys.filter { tally.poisonAttempted.contains($0) }.count
-        let unexpected = letters.filter { !tally.poisonAttempted.contains($0.eventID) }
+        let unexpected = letters.filter { !tally.poisonAttempted.contains($0.eventID ?? "") }
         if !unexpected.isEmpty {
-            let examples = unexpected.prefix(3).map { "\($0.worker) \($0.type) \($0.eventID): \($0.reason) \($0.error)" }
+            let examples = unexpected.prefix(3).map { "\($0.worker) \($0.type ?? "-") \($0.eventID ?? "-"): \($0.reason?.rawValue ?? "unknown") \($0.error)" }
             result.find("\(unexpected.count) unexpected dead letters, e.g. \(examples)")
         }
         let twice = counted.filter { $0.value > 1 }

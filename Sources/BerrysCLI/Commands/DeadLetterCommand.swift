@@ -26,7 +26,8 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 print(["REFERENCE", "EVENT ID", "TYPE", "SUBJECT", "REASON", "ATTEMPTS", "AGE"].joined(separator: "\t"))
                 for letter in letters {
                     let age = max(0, now - Double(letter.parkedAtMilliseconds) / 1000)
-                    print([letter.reference, letter.eventID, letter.type, letter.subject, letter.reason, String(letter.attempts),
+                    print([letter.reference, letter.eventID ?? "-", letter.type ?? "-", letter.subject ?? "-", letter.reason?.rawValue ?? "unknown",
+                           String(letter.attempts),
                            formatAge(age)].joined(separator: "\t"))
                 }
                 printError("\(letters.count) dead letter(s)")
@@ -43,7 +44,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 let context = try Context()
                 let letter = try await DeadLetterStore(redis: context.redis, namespace: context.settings.log.namespace).find(id)
                 print("reference\t\(letter.reference)")
-                for (name, value) in letter.fields { print("\(name)\t\(value)") }
+                for field in letter.fields { print("\(field.name)\t\(field.value)") }
             }
         }
     }

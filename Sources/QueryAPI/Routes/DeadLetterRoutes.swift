@@ -49,13 +49,14 @@ struct DeadLetterRoutes {
     static func json(_ letter: DeadLetter, withFields: Bool) -> JSON {
         var members: [String: JSON] = [
             "ref": .string(letter.reference.replacingOccurrences(of: "/", with: ":")), "worker": .string(letter.worker),
-            "partition": .number(Double(letter.partition)), "entry_id": .string(letter.entryID), "event_id": .string(letter.eventID),
-            "type": .string(letter.type), "subject": .string(letter.subject), "reason": .string(letter.reason), "error": .string(letter.error),
+            "partition": .number(Double(letter.partition)), "entry_id": .string(letter.entryID), "event_id": .string(letter.eventID ?? ""),
+            "type": .string(letter.type ?? ""), "subject": .string(letter.subject ?? ""),
+            "reason": .string(letter.reason?.rawValue ?? "unknown"), "error": .string(letter.error),
             "attempts": .number(Double(letter.attempts)), "key": .string(letter.key),
             "parked_at": .string(Timestamp.format(Date(timeIntervalSince1970: Double(letter.parkedAtMilliseconds) / 1000))),
         ]
         if withFields {
-            members["fields"] = .object(Dictionary(letter.fields.map { ($0.0, JSON.string($0.1)) }) { first, _ in first })
+            members["fields"] = .object(Dictionary(letter.fields.map { ($0.name, JSON.string($0.value)) }) { first, _ in first })
         }
         return .object(members)
     }
