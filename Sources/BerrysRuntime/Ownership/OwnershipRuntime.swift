@@ -1,0 +1,116 @@
+import BerrysFoundation
+import Logging
+
+/// The one partition-ownership runtime: keeps this process's membership and leases in a
+/// `LeaseStore`, takes and gives back partitions toward its fair share of the live processes
+/// (`PartitionOwnership`), and runs each owned partition's work as a child task of one task
+/// group, until its stop signal.
+///
+/// - A partition given back (another process joined) has its work asked to stop gracefully;
+///   its lease is released once the work has returned.
+/// - A lost lease cancels that partition's work at once; the partition is not taken again
+///   until that work has returned.
+/// - The stop (`run(stop:work:)`'s signal, raised by a graceful shutdown) asks every work to
+///   stop gracefully, waits for them, gives every lease back and leaves, so that the other
+///   processes take over at once. Cancelling `run` cancels every work instead.
+///
+/// Time comes from the injected clock (a `ManualClock` in tests): ticks, quick ticks after a
+/// change, and the backoff after a failed tick (the store unreachable).
+public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Duration == Duration {
+    /// What owns partitions, for the logs (`worker planning-to-agent`, `projection agents v2`).
+    let name: String
+    let store: Store
+    let clock: C
+    let settings: OwnershipSettings
+    let partitions: Int
+    let offset: Int
+    let logger: Logger
+    let onLeaseLost: @Sendable (Int) -> Void
+    let afterTick: @Sendable (_ running: Set<Int>) async -> Void
+
+    /// - Parameters:
+    ///   - offset: where this process starts looking for free partitions (spread processes out).
+    ///   - onLeaseLost: told of each lost lease (a metric).
+    ///   - afterTick: called after each successful tick with the partitions whose work runs
+    ///     (lag gauges).
+    public init(name: String, store: Store, clock: C, settings: OwnershipSettings, partitions: Int, offset: Int,
+                logger: Logger, onLeaseLost: @escaping @Sendable (Int) -> Void = { _ in },
+                afterTick: @escaping @Sendable (Set<Int>) async -> Void = { _ in }) {
+        self.name = name
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.partitions = partitions
+        self.offset = offset
+        self.logger = logger
+        self.onLeaseLost = onLeaseLost
+        self.afterTick = afterTick
+    }
+
+    /// Owns partitions and runs `work` for each until `stop` is raised (then stops gracefully,
+    /// gives the leases back and leaves) or the task is cancelled.
+    public func run(stop: StopSignal, work: @escaping PartitionWork) async {
+        var ownership = PartitionOwnership(partitions: partitions, offset: offset, quickTicks: settings.quickTicks)
+        var running = RunningWork()
+        var failures = 0
+        await withTaskGroup(of: Void.self) { group in
+            while !stop.isRaised && !Task.isCancelled {
+                let pause: Duration
+                do {
+                    try await tick(&ownership, &running, &group, work: work)
+                    failures = 0
+                    pause = ownership.pause(normal: settings.tick, quick: settings.quickTick)
+                } catch {
+                    failures += 1
+                    pause = .seconds(settings.retry.delay(attempt: failures - 1))
+                    logger.warning("\(name): leases not renewed (\(error)); trying again in \(String(format: "%.2f", pause.inSeconds)) s")
+                }
+                await sleep(for: pause, orUntil: stop)
+            }
+            running.stopAll()
+            await group.waitForAll()
+        }
+        // Given back, so that the others take over at once rather than when the leases expire.
+        // Not when cancelled (an abrupt stop): the leases then expire.
+        guard !Task.isCancelled else { return }
+        for partition in ownership.toRenew { try? await store.release(partition) }
+        try? await store.leave()
+    }
+
+    /// Membership, renewals, ended work, then give back or take toward the fair share.
+    private func tick(_ ownership: inout PartitionOwnership, _ running: inout RunningWork, _ group: inout TaskGroup<Void>,
+                      work: @escaping PartitionWork) async throws {
+        let live = try await store.heartbeat()
+        for partition in ownership.leasesLost(try await store.renew(ownership.toRenew)) {
+            logger.warning("\(name): lost the lease of partition \(partition); stopping it")
+            onLeaseLost(partition)
+            running.cancel(partition)
+        }
+        for partition in ownership.workEnded(running.takeEnded()) {
+            try await store.release(partition)
+            logger.info("\(name): released partition \(partition)")
+        }
+        let plan = ownership.plan(liveMembers: live, free: try await store.freePartitions())
+        for partition in plan.giveBack {
+            logger.info("\(name): giving partition \(partition) back")
+            running.stopGracefully(partition)
+        }
+        await afterTick(Set(ownership.held.filter { $0.value == .running }.keys))
+        for partition in plan.take where try await store.acquire(partition) {
+            ownership.acquired(partition)
+            running.start(partition, in: &group, work: work)
+            logger.info("\(name): owns partition \(partition)")
+        }
+    }
+
+    /// Sleeps `duration` on the clock, or until `stop` is raised, whichever comes first.
+    private func sleep(for duration: Duration, orUntil stop: StopSignal) async {
+        let clock = clock
+        await withTaskGroup(of: Void.self) { sleeping in
+            sleeping.addTask { try? await clock.sleep(for: duration) }
+            sleeping.addTask { await stop.wait() }
+            await sleeping.next()
+            sleeping.cancelAll()
+        }
+    }
+}
