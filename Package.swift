@@ -98,7 +98,7 @@ let package = Package(
 
         // Consumer workers: consumer groups with leases, retries, claims, dead letters.
         .target(name: "Workers", dependencies: [
-            "EventLog", "RedisClient", "PostgresClient", "BerrysFoundation", "BerrysJSON",
+            "EventLog", "RedisClient", "PostgresClient", "BerrysFoundation", "BerrysRuntime", "BerrysJSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -1,4 +1,5 @@
 import BerrysFoundation
+import BerrysRuntime
 import EventLog
 import Foundation
 import Logging
@@ -21,7 +22,7 @@ struct PartitionConsumer: Sendable {
     /// The consumer names of the processes running this worker now.
     let liveConsumers: @Sendable () async throws -> Set<String>
     let logger: Logger
-    let stop: SignalFlag
+    let stop: StopSignal
 
     /// Raised to start over after an event was left pending outside a shutdown.
     struct Restart: Error, CustomStringConvertible {

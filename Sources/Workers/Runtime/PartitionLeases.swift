@@ -1,3 +1,4 @@
+import BerrysRuntime
 import Foundation
 import RedisClient
 
@@ -5,8 +6,9 @@ import RedisClient
 ///
 /// A lease `<ns>:lease:<worker>:{p}` holds the consumer name of the one process that consumes
 /// partition p for this worker (so per-key order holds across processes); it expires unless
-/// renewed. Members are kept in a sorted set scored by when their membership expires.
-struct PartitionLeases: Sendable {
+/// renewed. Members are kept in a sorted set scored by when their membership expires (by the
+/// wall clock: the score is shared with the other processes).
+struct PartitionLeases: LeaseStore {
     let namespace: String
     let worker: String
     let partitions: Int
@@ -18,8 +20,8 @@ struct PartitionLeases: Sendable {
     func leaseKey(_ partition: Int) -> String { WorkerKeys(namespace: namespace, worker: worker, partition: partition).lease }
 
     /// Refreshes this process's membership and drops expired members.
-    /// - Returns: the live consumer names.
-    func heartbeat() async throws -> Set<String> {
+    /// - Returns: how many processes run this worker, this one included.
+    func heartbeat() async throws -> Int {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let replies = try await redis.pipeline([
             RedisCommand("ZADD", membersKey, String(now + Int64(leaseMilliseconds)), consumer),
@@ -27,7 +29,7 @@ struct PartitionLeases: Sendable {
             RedisCommand("ZRANGE", membersKey, "0", "-1"),
         ])
         if case .error(let message) = replies[0] { throw RedisError(.server, message) }
-        return Set((replies[2].array ?? []).compactMap(\.string))
+        return max(1, Set((replies[2].array ?? []).compactMap(\.string)).count)
     }
 
     /// The live consumer names, without refreshing.
@@ -55,8 +57,9 @@ struct PartitionLeases: Sendable {
     /// - Returns: the partitions whose lease was lost.
     /// - Throws: when Redis refused a renewal (say, out of memory): that says nothing of who
     ///   holds the lease, and the reads are fenced by it anyway (`LeaseFunctions`).
-    func renew(_ held: [Int]) async throws -> Set<Int> {
+    func renew(_ held: Set<Int>) async throws -> Set<Int> {
         guard !held.isEmpty else { return [] }
+        let held = held.sorted()
         let script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end"
         let replies = try await redis.pipeline(held.map {
             RedisCommand("EVAL", script, "1", leaseKey($0), consumer, String(leaseMilliseconds))

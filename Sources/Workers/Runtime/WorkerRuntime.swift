@@ -1,4 +1,5 @@
 import BerrysFoundation
+import BerrysRuntime
 import EventLog
 import Foundation
 import Logging
@@ -67,7 +68,7 @@ public struct WorkerRuntime: Service {
             return
         }
         logger.info("workers \(workers.map(\.name).joined(separator: ", ")) starting as consumer \(consumer)")
-        let stop = SignalFlag()
+        let stop = StopSignal()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 for (index, worker) in workers.enumerated() {
