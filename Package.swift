@@ -68,7 +68,7 @@ let package = Package(
 
         // Read models in PostgreSQL, built from the log.
         .target(name: "Projections", dependencies: [
-            "EventLog", "PostgresClient", "BerrysJSON", "BerrysFoundation",
+            "EventLog", "PostgresClient", "BerrysJSON", "BerrysFoundation", "BerrysRuntime",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

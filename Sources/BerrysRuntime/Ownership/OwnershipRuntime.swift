@@ -12,7 +12,8 @@ import Logging
 ///   until that work has returned.
 /// - The stop (`run(stop:work:)`'s signal, raised by a graceful shutdown) asks every work to
 ///   stop gracefully, waits for them, gives every lease back and leaves, so that the other
-///   processes take over at once. Cancelling `run` cancels every work instead.
+///   processes take over at once. Cancelling `run` cancels every work instead, then gives the
+///   leases back the same way.
 ///
 /// Time comes from the injected clock (a `ManualClock` in tests): ticks, quick ticks after a
 /// change, and the backoff after a failed tick (the store unreachable).
@@ -65,16 +66,19 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
                     pause = .seconds(settings.retry.delay(attempt: failures - 1))
                     logger.warning("\(name): leases not renewed (\(error)); trying again in \(String(format: "%.2f", pause.inSeconds)) s")
                 }
-                await sleep(for: pause, orUntil: stop)
+                await stop.sleep(for: pause, on: clock)
             }
             running.stopAll()
             await group.waitForAll()
         }
-        // Given back, so that the others take over at once rather than when the leases expire.
-        // Not when cancelled (an abrupt stop): the leases then expire.
-        guard !Task.isCancelled else { return }
-        for partition in ownership.toRenew { try? await store.release(partition) }
-        try? await store.leave()
+        // Given back, so that the others take over at once rather than when the leases expire,
+        // also when `run` was cancelled. In a task of its own, awaited here: a cancelled task's
+        // queries would be refused, and Swift has no cancellation shield yet.
+        let store = store, owned = ownership.toRenew
+        await Task {
+            for partition in owned { try? await store.release(partition) }
+            try? await store.leave()
+        }.value
     }
 
     /// Membership, renewals, ended work, then give back or take toward the fair share.
@@ -100,17 +104,6 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
             ownership.acquired(partition)
             running.start(partition, in: &group, work: work)
             logger.info("\(name): owns partition \(partition)")
-        }
-    }
-
-    /// Sleeps `duration` on the clock, or until `stop` is raised, whichever comes first.
-    private func sleep(for duration: Duration, orUntil stop: StopSignal) async {
-        let clock = clock
-        await withTaskGroup(of: Void.self) { sleeping in
-            sleeping.addTask { try? await clock.sleep(for: duration) }
-            sleeping.addTask { await stop.wait() }
-            await sleeping.next()
-            sleeping.cancelAll()
         }
     }
 }

@@ -46,4 +46,15 @@ public final class StopSignal: Sendable {
             state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
+
+    /// Sleeps `duration` on `clock`, returning early when the stop is asked for (or the task
+    /// is cancelled).
+    public func sleep<C: Clock>(for duration: Duration, on clock: C) async where C.Duration == Duration {
+        await withTaskGroup(of: Void.self) { sleeping in
+            sleeping.addTask { try? await clock.sleep(for: duration) }
+            sleeping.addTask { await self.wait() }
+            await sleeping.next()
+            sleeping.cancelAll()
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import BerrysRuntime
 import EventLog
 import Foundation
 import Logging
@@ -15,9 +16,11 @@ import ServiceLifecycle
 ///
 /// It runs the live versions as the catalog stored them, so a version keeps running while its
 /// successor is rebuilt side by side (`berrys replay`); every two seconds it looks for
-/// switch-overs, resumed projections, and loops that stopped (after an outage) and restarts
+/// switch-overs, resumed projections, and versions that stopped (after an outage) and restarts
 /// them. A handler error marks that projection `faulted` (event, position, SQL error) and
-/// stops it; the other projections go on.
+/// stops it; the other projections go on. Each version is a child task of one task group,
+/// stopped by its own stop signal; a graceful shutdown stops them all, and they give their
+/// leases back.
 public struct Projector: Service {
     let log: EventLog
     let pool: PostgresPool
@@ -45,37 +48,50 @@ public struct Projector: Service {
                 logger.notice("\(definition.name) v\(definition.version) is not live yet: run `berrys replay \(definition.name)` to build it and switch over")
             }
         }
-        let running = RunningVersions()
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let live: [ProjectionDefinition]
-                do {
-                    // A projection being replaced keeps running until its replacements took it over.
-                    live = try await catalog.liveVersions(names: definitions.map(\.name) + definitions.flatMap(\.replaces))
-                } catch let error as PostgresError where error.isTransient {
-                    // PostgreSQL down, restarting or timing out: the running versions go on
-                    // retrying their own batches; the catalog is read again at the next rescan.
-                    logger.warning("cannot read the projection catalog, trying again in \(rescanSeconds) s: \(error)")
-                    try? await Task.sleep(nanoseconds: UInt64(rescanSeconds * 1_000_000_000))
-                    continue
+        let stop = StopSignal()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                var versions = RunningVersions()
+                while !stop.isRaised && !Task.isCancelled {
+                    await rescan(catalog, &versions, &group)
+                    await stop.sleep(for: .seconds(rescanSeconds), on: ContinuousClock())
                 }
-                await running.keep(only: Set(live.map(\.key)))
-                for definition in live where await running.start(definition.key) {
-                    let version = VersionLoops(log: log, pool: pool, catalog: catalog, definition: definition, leasing: leasing,
-                                               logger: logger)
-                    await running.attach(definition.key, Task {
-                        defer { Task { await running.finished(definition.key) } }
-                        do { try await version.run() } catch is CancellationError {} catch {
-                            logger.error("projection \(definition.name) v\(definition.version) stopped: \(error); restarting")
-                        }
-                    })
-                }
-                try? await Task.sleep(nanoseconds: UInt64(rescanSeconds * 1_000_000_000))
+                versions.stopAll()
+                await group.waitForAll()
             }
-            for task in await running.cancelAll() { await task.value }
-            // Not cancelled with this task: the others take a larger share at once.
-            let members = ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds)
-            await Task { try? await members.leave() }.value
+        } onGracefulShutdown: {
+            stop.raise()
+        }
+        // The others take a larger share at once. In a task of its own, awaited: also when this
+        // one was cancelled, whose queries would be refused.
+        let members = ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds)
+        await Task { try? await members.leave() }.value
+    }
+
+    /// Starts the live versions that do not run here, stops those no longer live.
+    private func rescan(_ catalog: ProjectionCatalog, _ versions: inout RunningVersions, _ group: inout TaskGroup<Void>) async {
+        let live: [ProjectionDefinition]
+        do {
+            // A projection being replaced keeps running until its replacements took it over.
+            live = try await catalog.liveVersions(names: definitions.map(\.name) + definitions.flatMap(\.replaces))
+        } catch {
+            // PostgreSQL down, restarting or timing out: the running versions go on retrying
+            // their own batches; the catalog is read again at the next rescan.
+            logger.warning("cannot read the projection catalog, trying again in \(rescanSeconds) s: \(error)")
+            return
+        }
+        versions.forgetEnded()
+        versions.stop(allBut: Set(live.map(\.key)))
+        for definition in live {
+            guard let stop = versions.start(definition.key) else { continue }
+            let version = VersionLoops(log: log, pool: pool, catalog: catalog, definition: definition, leasing: leasing, logger: logger)
+            let ended = versions.ended, logger = logger
+            group.addTask {
+                do { try await version.run(stop: stop) } catch {
+                    logger.error("projection \(definition.key) stopped: \(error); restarting")
+                }
+                ended.insert(stop)
+            }
         }
     }
 }

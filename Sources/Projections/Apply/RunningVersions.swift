@@ -1,35 +1,45 @@
-/// The versions this process is projecting, with their tasks.
-actor RunningVersions {
-    private var tasks: [String: Task<Void, Never>] = [:]
-    private var starting: Set<String> = []
+import BerrysRuntime
+import Synchronization
 
-    /// Claims `key` for starting; false when it already runs.
-    func start(_ key: String) -> Bool {
-        guard tasks[key] == nil, !starting.contains(key) else { return false }
-        starting.insert(key)
-        return true
+/// The versions this process is projecting: each one's stop signal, and which have ended.
+struct RunningVersions {
+    private var stops: [String: StopSignal] = [:]
+    /// The versions whose task returned (by their stop signal), written by those tasks.
+    let ended = EndedVersions()
+
+    /// A stop signal for `key` when it does not run yet (claiming it), else nil.
+    mutating func start(_ key: String) -> StopSignal? {
+        guard stops[key] == nil else { return nil }
+        let stop = StopSignal()
+        stops[key] = stop
+        return stop
     }
 
-    func attach(_ key: String, _ task: Task<Void, Never>) {
-        starting.remove(key)
-        tasks[key] = task
+    /// Forgets the versions that ended (after an error: started again by the rescan). A version
+    /// stopped and started again meanwhile keeps running: only the ended one is forgotten.
+    mutating func forgetEnded() {
+        let gone = ended.take()
+        for (key, stop) in stops where gone.contains(ObjectIdentifier(stop)) { stops[key] = nil }
     }
 
-    func finished(_ key: String) { tasks[key] = nil }
-
-    /// Cancels versions that are no longer live.
-    func keep(only keys: Set<String>) {
-        for (key, task) in tasks where !keys.contains(key) {
-            task.cancel()
-            tasks[key] = nil
+    /// Stops the versions that are no longer live.
+    mutating func stop(allBut live: Set<String>) {
+        for (key, stop) in stops where !live.contains(key) {
+            stop.raise()
+            stops[key] = nil
         }
     }
 
-    /// Cancels every version and returns the tasks, to wait for them.
-    func cancelAll() -> [Task<Void, Never>] {
-        let all = Array(tasks.values)
-        all.forEach { $0.cancel() }
-        tasks.removeAll()
-        return all
-    }
+    /// Stops every version.
+    func stopAll() { for stop in stops.values { stop.raise() } }
+}
+
+/// Versions that ended, by their stop signal: written by their tasks as they end, taken by the
+/// loop that started them.
+final class EndedVersions: Sendable {
+    private let stops = Mutex<Set<ObjectIdentifier>>([])
+
+    func insert(_ stop: StopSignal) { stops.withLock { _ = $0.insert(ObjectIdentifier(stop)) } }
+
+    func take() -> Set<ObjectIdentifier> { stops.withLock { taken in defer { taken = [] }; return taken } }
 }

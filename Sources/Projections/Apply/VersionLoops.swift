@@ -1,17 +1,20 @@
 import BerrysFoundation
+import BerrysRuntime
 import EventLog
 import Logging
 import PostgresClient
+import Synchronization
 
-/// The partitions of one projection version that this process holds the lease of, each
-/// followed live by a `PartitionLoop`.
+/// One projection version in this process: the partitions it owns on the ownership runtime
+/// (leases in PostgreSQL, `ProjectorLeaseStore`), each followed live by a `PartitionLoop`.
 ///
-/// Every `balanceInterval` it renews its membership and its leases, stops the loops whose
-/// lease was lost, and takes or gives back partitions to reach its fair share of the live
-/// projector processes (`LeasePlan`, as the workers do). A loop taken over starts from the
-/// partition's checkpoint, and every batch is fenced by the lease in its transaction, so two
-/// processes never commit to one partition: after a kill -9 the others take its partitions
-/// once its leases expire, without a lost or doubled event.
+/// Each process aims at its fair share of the live projector processes (`LeasePlan`, as the
+/// workers do). A loop taken over starts from the partition's checkpoint, and every batch is
+/// fenced by the lease in its transaction, so two processes never commit to one partition:
+/// after a kill -9 the others take its partitions once its leases expire, without a lost or
+/// doubled event. A partition given back stops at once (each batch commits with its
+/// checkpoint, so nothing in hand is lost). A fault stops every partition of the version; an
+/// error of a loop stops the version and is thrown, for the projector to restart it.
 struct VersionLoops {
     let log: EventLog
     let pool: PostgresPool
@@ -20,59 +23,47 @@ struct VersionLoops {
     let leasing: ProjectorLeasing
     let logger: Logger
 
-    func run() async throws {
+    /// Runs until `stop` (or a fault, or a loop's error, which is thrown).
+    func run(stop: StopSignal) async throws {
         var applier = BatchApplier(definition: definition, registry: log.registry)
         applier.skipped = try await catalog.skippedPositions(definition)
         applier.leaseHolder = leasing.holder
         let partitions = log.partitioner.partitions
-        let leases = ProjectionLeases(pool: pool, definition: definition, partitions: partitions,
-                                      holder: leasing.holder, milliseconds: leasing.leaseMilliseconds)
-        let members = ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds)
-        let loops = PartitionTasks()
+        let store = ProjectorLeaseStore(
+            leases: ProjectionLeases(pool: pool, definition: definition, partitions: partitions, holder: leasing.holder,
+                                     milliseconds: leasing.leaseMilliseconds),
+            members: ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds))
+        let runtime = OwnershipRuntime(
+            name: "projection \(definition.key)", store: store, clock: ContinuousClock(),
+            settings: OwnershipSettings(leaseDuration: .milliseconds(leasing.leaseMilliseconds), tick: leasing.balanceInterval),
+            partitions: partitions, offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
         let faults = FaultFlag()
-        let offset = Int.random(in: 0..<max(1, partitions))
-        var ending: (any Error)?
-        do {
-            while !Task.isCancelled, await !faults.raised {
-                if let failure = await loops.failure { throw failure }
-                try await balance(leases, members, loops, applier: applier, faults: faults, offset: offset)
-                try await Task.sleep(for: leasing.balanceInterval)
+        let failure = Mutex<(any Error)?>(nil)
+        let batch = applier
+        await runtime.run(stop: stop) { partition, partitionStop in
+            do {
+                try await follow(partition, applier: batch, faults: faults, until: partitionStop)
+            } catch is CancellationError {} catch {
+                failure.withLock { $0 = $0 ?? error }
             }
-        } catch is CancellationError {} catch { ending = error }
-        await loops.stopAll()
-        // Not cancelled with this task: the next holder should not wait for the leases to expire.
-        let released = Task { try? await leases.releaseAll() }
-        await released.value
-        if let ending { throw ending }
+            let faulted = await faults.raised
+            if faulted || failure.withLock({ $0 != nil }) { stop.raise() }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
-    /// One round: membership, renewals, then take or give back toward the fair share.
-    private func balance(_ leases: ProjectionLeases, _ members: ProjectorMembers, _ loops: PartitionTasks,
-                         applier: BatchApplier, faults: FaultFlag, offset: Int) async throws {
-        let live = try await members.heartbeat()
-        var held = await loops.partitions
-        for partition in try await leases.renew(held) {
-            logger.notice("projection \(definition.name) v\(definition.version) partition \(partition): lease lost, stopping")
-            await loops.stop(partition)
-            held.remove(partition)
-        }
-        let plan = LeasePlan(partitions: leases.partitions, liveMembers: live, held: held,
-                             free: try await leases.freePartitions(), offset: offset)
-        for partition in plan.release {
-            await loops.stop(partition)
-            try await leases.release([partition])
-        }
-        var acquired: [Int] = []
-        for partition in plan.acquire where try await leases.acquire(partition) { acquired.append(partition) }
-        guard !acquired.isEmpty else { return }
-        // Read once the leases are held: the previous holder's last commit is in them.
-        let checkpoints = try await catalog.checkpoints(definition)
-        for partition in acquired {
-            let start = checkpoints[partition] ?? .zero
-            let applier = PartitionApplier(source: TieredSource(log: log, pool: pool), pool: pool, catalog: catalog, batch: applier,
-                                           partition: partition, batchSize: definition.batchSize, logger: logger)
-            let loop = PartitionLoop(log: log, applier: applier, start: start, faults: faults)
-            await loops.start(partition) { try await loop.run() }
+    /// Follows `partition` from its checkpoint until `stop`, a fault, or the lease found lost.
+    private func follow(_ partition: Int, applier: BatchApplier, faults: FaultFlag, until stop: StopSignal) async throws {
+        // Read once the lease is held: the previous holder's last commit is in it.
+        let start = try await catalog.checkpoints(definition)[partition] ?? .zero
+        let partitionApplier = PartitionApplier(source: TieredSource(log: log, pool: pool), pool: pool, catalog: catalog, batch: applier,
+                                                partition: partition, batchSize: definition.batchSize, logger: logger)
+        let loop = PartitionLoop(log: log, applier: partitionApplier, start: start, faults: faults)
+        try await withThrowingTaskGroup(of: Void.self) { racing in
+            racing.addTask { try await loop.run() }
+            racing.addTask { await stop.wait() }
+            try await racing.next()
+            racing.cancelAll()
         }
     }
 }

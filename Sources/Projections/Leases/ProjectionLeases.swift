@@ -55,13 +55,6 @@ struct ProjectionLeases: Sendable {
             """, [definition.name, definition.version, holder, Self.array(partitions)])
     }
 
-    /// Gives back every lease of this version this process holds (at a stop: also one taken
-    /// just before the stop, whose loop never started).
-    func releaseAll() async throws {
-        try await pool.query("DELETE FROM berrys.projection_leases WHERE projection = $1 AND version = $2 AND holder = $3",
-                             [definition.name, definition.version, holder])
-    }
-
     /// A PostgreSQL array literal of partitions.
     private static func array(_ partitions: Set<Int>) -> String {
         "{" + partitions.sorted().map(String.init).joined(separator: ",") + "}"
