@@ -25,24 +25,49 @@ import Testing
         return root.path
     }
 
-    /// A little slow on purpose, so that the kill lands mid-run even on a loaded machine.
-    static let defaultHandler = "UPDATE totals SET n = n + 1; INSERT INTO seen VALUES ($1->>'id'); SELECT pg_sleep(0.0005)"
+    /// Counts each event and records its id. Once 1000 are counted, each batch waits for the
+    /// shared side of the gate (`Gate`): while a test holds it, the projector stops there, so
+    /// that a kill lands mid-run whatever the machine's load (a test process stalled for 4.7 s
+    /// once let the projector finish all 3000 events before the kill).
+    static let defaultHandler = """
+        UPDATE totals SET n = n + 1; INSERT INTO seen VALUES ($1->>'id');
+        SELECT pg_advisory_xact_lock_shared(\(Gate.key)) FROM totals WHERE n >= 1000
+        """
+
+    /// An advisory lock the test holds (exclusively, on a connection of its own) while the
+    /// projector must not pass the point its handler waits at.
+    struct Gate {
+        static let key = 4_242_001
+        let connection: PostgresConnection
+
+        static func closed(_ database: String) async throws -> Gate {
+            let connection = PostgresConnection(conninfo: database)
+            try await connection.execute("SELECT pg_advisory_lock(\(key))")
+            return Gate(connection: connection)
+        }
+
+        func open() async throws {
+            try await connection.execute("SELECT pg_advisory_unlock(\(Gate.key))")
+            await connection.close()
+        }
+    }
 
     @Test func killedProjectorRestartsAndAppliesEveryEventOnce() async throws {
         let database = try await TestServers.freshDatabase()
         let environment = try Self.environment(database: database, namespace: "kill")
-        // 3000 events take about 6 s on an idle machine; the restarted process is given 120 s,
-        // as a loaded CI machine once took more than 30 s for 5800 of them.
         let events = 3000
         try await Self.publish(events, environment)
 
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("projector-\(UUID().uuidString).log").path
         let pool = PostgresPool(conninfo: database, size: 1)
+        let gate = try await Gate.closed(database)
         let first = try BackgroundProcess.start(Self.binary, ["project", "--lease-seconds", "2"], environment: environment, logPath: log)
-        try await Self.waitFor(pool, atLeast: 200, upTo: events)
+        // The batch that reaches 1000 waits at the gate holding totals' row: 990 or more are committed.
+        try await Self.waitFor(pool, atLeast: 990, upTo: events, timeout: 120)
         #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
         let afterKill = try await Self.applied(pool)
-        #expect(afterKill < events, "the kill came too late to test anything")
+        #expect(afterKill < events, "the gate held the projector mid-run")
+        try await gate.open()
 
         // The first one's leases expire (2 s) before the second may apply its partitions.
         let second = try BackgroundProcess.start(Self.binary, ["project", "--lease-seconds", "2"], environment: environment, logPath: log)
@@ -61,12 +86,14 @@ import Testing
     /// the other takes its partitions over once their leases expire: every event applied once.
     @Test func twoProjectorProcessesShareThePartitionsAndOneTakesOverFromAKilledOne() async throws {
         let database = try await TestServers.freshDatabase()
-        // 10 ms an event, 500 events a partition: each partition takes 5 s or more, so the
-        // kill, once both hold leases (within about a second), lands mid-run. No shared row
-        // (totals), which would make every batch wait for the others; an event applied twice
-        // would break seen's primary key and fault the projection.
-        var environment = try Self.environment(database: database, namespace: "share",
-                                               handler: "INSERT INTO seen VALUES ($1->>'id'); SELECT pg_sleep(0.01)")
+        // Once 1000 events are seen, batches wait at the gate while the test holds it, so the
+        // kill, once both hold leases, lands mid-run whatever the load. No shared row (totals),
+        // which would make every batch wait for the others; an event applied twice would break
+        // seen's primary key and fault the projection.
+        var environment = try Self.environment(database: database, namespace: "share", handler: """
+            INSERT INTO seen VALUES ($1->>'id');
+            SELECT pg_advisory_xact_lock_shared(\(Gate.key)) WHERE (SELECT count(*) FROM seen) >= 1000
+            """)
         environment["BERRYS_PARTITIONS"] = "8"
         let events = 4000
         try await Self.publish(events, environment)
@@ -74,15 +101,20 @@ import Testing
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("projectors-\(UUID().uuidString).log").path
         let pool = PostgresPool(conninfo: database, size: 1)
         let options = ["project", "--lease-seconds", "2"]
+        let gate = try await Gate.closed(database)
         let first = try BackgroundProcess.start(Self.binary, options, environment: environment, logPath: log)
         let second = try BackgroundProcess.start(Self.binary, options, environment: environment, logPath: log)
         let holders = "SELECT count(DISTINCT holder) FROM berrys.projection_leases WHERE expires_at > now()"
         try await eventually("both processes holding leases", timeout: 30, every: .milliseconds(20)) {
             (try? await pool.query(holders).scalar) == "2"
         }
-        #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
         let seen = "SELECT count(*) FROM read.seen"
-        #expect(Int(try await pool.query(seen).scalar ?? "") ?? 0 < events, "the kill came too late to test anything")
+        try await eventually("1000 events applied, then the gate", timeout: 120, every: .milliseconds(20)) {
+            Int(try await pool.query(seen).scalar ?? "") ?? 0 >= 1000
+        }
+        #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
+        #expect(Int(try await pool.query(seen).scalar ?? "") ?? 0 < events, "the gate held both mid-run")
+        try await gate.open()
         try await eventually("every event applied", timeout: 60, every: .milliseconds(50)) {
             try await pool.query(seen).scalar == String(events)
         }
