@@ -151,7 +151,7 @@ let package = Package(
         // The benchmarks (`berrys-bench`), a product apart from `berrys`.
         .executableTarget(name: "BerrysBench", dependencies: [
             "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
-            "BerrysAPI", "BerrysFoundation", "Connectors", "ProcessSupport",
+            "BerrysAPI", "BerrysFoundation", "BerrysRuntime", "Connectors", "ProcessSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(name: "BerrysJSONTests", dependencies: ["BerrysJSON"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["BerrysFuzzTargets", "BerrysDomain", "TestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: [
-            "Projections", "Workers", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
+            "BerrysRuntime", "Projections", "Workers", "EventLog", "BerrysDomain", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -204,7 +204,7 @@ let package = Package(
             "EventLog", "BerrysJSON", "RedisClient", "TestSupport", .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         ]),
         .testTarget(name: "QueryAPITests", dependencies: [
-            "QueryAPI", "Subscriptions", "BerrysAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
+            "BerrysRuntime", "QueryAPI", "Subscriptions", "BerrysAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

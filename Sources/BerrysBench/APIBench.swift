@@ -1,3 +1,4 @@
+import BerrysRuntime
 import CommandSupport
 import ArgumentParser
 import BerrysAPI
@@ -70,7 +71,7 @@ struct APIBench: AsyncParsableCommand {
         let dependencies = APIDependencies(log: log, redis: context.redis, reads: ReadStore(conninfo: url, settings: settings), admin: pool,
                                            databaseURL: url, settings: settings)
         let api = APIServer.application(dependencies, domain: [BerrysRoutes(dependencies: dependencies)], logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [projector, api], logger: logger))
+        let group = ServiceGroup(configuration: .named([projector, api], logger: logger))
         let task = Task { try await group.run() }
         defer { task.cancel() }
         while (try? await pool.query("SELECT count(*) FROM read.agents").scalar) != String(agents) {

@@ -1,3 +1,4 @@
+import BerrysRuntime
 import Logging
 import ServiceLifecycle
 
@@ -6,7 +7,7 @@ import ServiceLifecycle
 func withBenchServices<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
     var logger = Logger(label: "berrys.bench")
     logger.logLevel = .warning
-    let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+    let group = ServiceGroup(configuration: .named(services, logger: logger))
     let task = Task { try await group.run() }
     do {
         let result = try await body()

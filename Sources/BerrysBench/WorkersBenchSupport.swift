@@ -1,3 +1,4 @@
+import BerrysRuntime
 import BerrysFoundation
 import CommandSupport
 import EventLog
@@ -82,7 +83,7 @@ struct BenchRuntimes {
         for index in 0..<count {
             let runtime = WorkerRuntime(workers: workers, log: log, redis: redis, postgres: postgres, settings: settings,
                                         consumer: "bench-\(index)-\(UUID().uuidString.prefix(6))", logger: logger)
-            let group = ServiceGroup(configuration: .init(services: [runtime], logger: logger))
+            let group = ServiceGroup(configuration: .named([runtime], logger: logger))
             groups.append(group)
             tasks.append(Task { try await group.run() })
         }

@@ -44,7 +44,7 @@ public enum ServiceRun {
         let logger = Logger(label: loggerLabel)
         // Every long-running process measures its own stalls (berrys_runtime_stall_seconds).
         let detector = StallDetector(clock: ContinuousClock(), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: services + [detector], gracefulShutdownSignals: [], logger: logger))
+        let group = ServiceGroup(configuration: .named(services + [detector], logger: logger))
         try await withThrowingTaskGroup(of: Bool.self) { tasks in
             tasks.addTask { try await group.run(); return true }
             tasks.addTask {

@@ -10,16 +10,22 @@ import Testing
 @Suite struct FuzzRegressionTests {
     static let regressions = TestServers.projectRoot.appendingPathComponent("Tests/FuzzRegressions")
 
+    /// Yields between inputs: several seconds of CPU in one go held one of the two cooperative
+    /// threads, and the stall detector's stack dumps caught it stalling the other tests.
     @Test(arguments: FuzzTarget.allCases)
-    func seedsAndSavedInputsKeepTheProperties(_ target: FuzzTarget) throws {
+    func seedsAndSavedInputsKeepTheProperties(_ target: FuzzTarget) async throws {
         try FuzzTarget.prepare()
         let schemas = try #require(BerrysSchemas.folder())
         let seeds = try FuzzTarget.seeds(schemasFolder: schemas)[target] ?? []
         #expect(seeds.count > 20, "\(target): only \(seeds.count) seeds")
-        for input in seeds + Self.hostile { target.run(input) }
+        for input in seeds + Self.hostile {
+            target.run(input)
+            await Task.yield()
+        }
         let saved = Self.regressions.appendingPathComponent(target.rawValue)
         for file in (try? FileManager.default.contentsOfDirectory(at: saved, includingPropertiesForKeys: nil)) ?? [] {
             target.run(Array(try Data(contentsOf: file)))
+            await Task.yield()
         }
     }
 

@@ -1,3 +1,4 @@
+import BerrysRuntime
 import BerrysJSON
 import EventLog
 import Foundation
@@ -67,7 +68,7 @@ import Workers
         let runtime = WorkerRuntime(workers: [worker], log: harness.log, redis: redis, postgres: harness.pool,
                                     history: TieredSource(log: harness.log, pool: harness.pool), settings: RuntimeHarness.fastSettings,
                                     logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [runtime], logger: logger))
+        let group = ServiceGroup(configuration: .named([runtime], logger: logger))
         return (group, Task { try await group.run() })
     }
 

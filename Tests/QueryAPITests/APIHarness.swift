@@ -1,3 +1,4 @@
+import BerrysRuntime
 import BerrysAPI
 import BerrysDomain
 import BerrysJSON
@@ -48,7 +49,7 @@ struct APIHarness {
         let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, settings: settings), admin: admin,
                                            databaseURL: url, settings: settings)
         services.append(dependencies.checkpoints)  // not the live hub: StreamTests runs servers of its own
-        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+        let group = ServiceGroup(configuration: .named(services, logger: logger))
         let task = Task { try await group.run() }
         let harness = APIHarness(log: log, redis: redis, admin: admin, dependencies: dependencies, group: group, task: task)
         // The projector registers its projections on start; reads need the read.* views.

@@ -1,3 +1,4 @@
+import BerrysRuntime
 import Logging
 import ServiceLifecycle
 
@@ -9,7 +10,7 @@ public struct RunningServices: Sendable {
 
     /// Starts `services` in one service group.
     public static func start(_ services: [any Service], logger: Logger = RunningServices.quietLogger) -> RunningServices {
-        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+        let group = ServiceGroup(configuration: .named(services, logger: logger))
         return RunningServices(group: group, task: Task { try await group.run() })
     }
 
