@@ -58,7 +58,7 @@ let package = Package(
 
         // The event log on Redis Streams.
         .target(name: "EventLog", dependencies: [
-            "RedisClient", "BerrysFoundation", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
+            "RedisClient", "BerrysFoundation", "BerrysRuntime", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         ], resources: [.copy("Lua")]),

@@ -15,7 +15,8 @@ public struct EventLog: Sendable {
     public let partitioner: Partitioner
     /// The `source` of events whose draft has none.
     public let defaultSource: String
-    let redis: RedisPool
+    /// The Redis pool the log uses (its leases and functions go through it too).
+    public let redis: RedisPool
     let logger: Logger
 
     /// Opens a log: loads or upgrades the append function and reads (or creates) the metadata.

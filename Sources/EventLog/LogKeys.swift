@@ -34,6 +34,11 @@ public struct LogKeys: Sendable, Hashable {
     public func scheduled(partition: Int) -> String { "\(namespace):scheduled:\(Self.hashTag(partition: partition))" }
     /// Held events that could not be appended when due, with the reason, `<ns>:schedule-failed:{p}`.
     public func scheduleFailed(partition: Int) -> String { "\(namespace):schedule-failed:\(Self.hashTag(partition: partition))" }
+    /// The lease of one partition for one owner (a worker, `_firer`, `_trimmer`):
+    /// `<ns>:lease:<owner>:{p}`, holding the owning process's name (`RedisLeaseStore`).
+    public func lease(owner: String, partition: Int) -> String { "\(namespace):lease:\(owner):\(Self.hashTag(partition: partition))" }
+    /// The live processes of one owner, `<ns>:members:<owner>` (sorted set, scored by expiry).
+    public func members(owner: String) -> String { "\(namespace):members:\(owner)" }
     /// The log's metadata hash (partition count), `<ns>:meta`.
     public var meta: String { "\(namespace):meta" }
 }

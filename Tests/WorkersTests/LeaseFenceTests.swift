@@ -79,7 +79,7 @@ import Testing
 
     /// What the fence relies on, on the Redis in use: a transaction after `WATCH lease` runs
     /// nothing when the lease was written meanwhile (here by a renewal of the holder's own, as
-    /// `PartitionLeases.renew` makes it) or expired; the fenced read after it delivers, once.
+    /// `RedisLeaseStore.renew` makes it) or expired; the fenced read after it delivers, once.
     @Test func aWriteToTheWatchedLeaseOrItsExpiryAbortsTheTransaction() async throws {
         let harness = try await RuntimeHarness(partitions: 1)
         let published = try await harness.publish(count: 3)

@@ -10,17 +10,18 @@ import Workers
 /// The firer's pacing (pure) and the firer on the real test Redis.
 @Suite struct ScheduledEventFirerTests {
     @Test func pacingWaitsForTheSoonestEventButNeverLongerThanTheMaximum() {
-        let pacing = FirePacing(maximum: 0.25)
+        let pacing = FirePacing(maximum: .milliseconds(250))
         let now = Date(timeIntervalSince1970: 1000)
-        #expect(pacing.pause(nextDue: nil, more: false, now: now) == 0.25)
-        #expect(abs(pacing.pause(nextDue: now.addingTimeInterval(0.1), more: false, now: now) - 0.1) < 1e-6)
-        #expect(pacing.pause(nextDue: now.addingTimeInterval(30), more: false, now: now) == 0.25)
-        #expect(pacing.pause(nextDue: now.addingTimeInterval(-3), more: false, now: now) == 0, "overdue: at once")
-        #expect(pacing.pause(nextDue: now.addingTimeInterval(30), more: true, now: now) == 0, "more due than one call takes")
+        #expect(pacing.pause(nextDue: nil, more: false, now: now) == .milliseconds(250))
+        #expect(pacing.pause(nextDue: now.addingTimeInterval(0.1), more: false, now: now) == .milliseconds(100))
+        #expect(pacing.pause(nextDue: now.addingTimeInterval(30), more: false, now: now) == .milliseconds(250))
+        #expect(pacing.pause(nextDue: now.addingTimeInterval(-3), more: false, now: now) == .zero, "overdue: at once")
+        #expect(pacing.pause(nextDue: now.addingTimeInterval(30), more: true, now: now) == .zero, "more due than one call takes")
     }
 
-    /// Two processes' firers side by side: every held event is appended exactly once, none
-    /// before its time; events due while no firer ran are appended when one starts.
+    /// Two processes' firers side by side (sharing the partitions): every held event is appended
+    /// exactly once, none before its time; events due while no firer ran are appended when one
+    /// starts.
     @Test func twoFirersAppendEveryEventOnceAndNoneEarly() async throws {
         let harness = try await RuntimeHarness()
         let start = Date()

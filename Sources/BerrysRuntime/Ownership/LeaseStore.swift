@@ -1,5 +1,5 @@
 /// Where one process's leases on a set of partitions live, and who else is there: Redis for
-/// the workers (`PartitionLeases`), PostgreSQL for the projectors, memory in tests. Every call
+/// the workers (`RedisLeaseStore`), PostgreSQL for the projectors, memory in tests. Every call
 /// is made for this process (its holder name is the store's).
 public protocol LeaseStore: Sendable {
     /// Refreshes this process's membership and drops expired members.

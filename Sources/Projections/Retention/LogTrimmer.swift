@@ -1,4 +1,5 @@
 import BerrysFoundation
+import BerrysRuntime
 import EventLog
 import Foundation
 import Logging
@@ -7,12 +8,17 @@ import ServiceLifecycle
 
 /// Keeps each partition's Redis stream within the retention policy (`BERRYS_RETENTION`),
 /// never removing an entry the archive has not stored or a consumer group still needs
-/// (`TrimPlan`). A `Service` of `berrys run` and `berrys project`; `berrys log trim` runs one
-/// round. Several processes may trim at once: each removes only what is safe by what it read,
-/// readers only move forward, and the watermark only rises (`TrimFunction`).
+/// (`TrimPlan`). A `Service` of `berrys run` and `berrys project`: the processes that run it
+/// share the partitions on the ownership runtime (leases `<ns>:lease:_trimmer:{p}`), so each
+/// partition is trimmed by its owner alone. `berrys log trim` runs one round over every
+/// partition. Trimming stays safe with several trimmers at once all the same: each removes
+/// only what is safe by what it read, readers only move forward, and the watermark only rises
+/// (`TrimFunction`).
 public struct LogTrimmer: Service {
     /// The projection whose live checkpoints say what PostgreSQL has stored.
     public static let archiveProjection = "archive"
+    /// The owner name of the trimmer's leases (worker names cannot start with `_`).
+    public static let owner = "_trimmer"
     /// Entries removed per `berrys_trim` call: each call blocks Redis while it runs (about 1 ms
     /// for 1000 entries), so a long backlog goes in many short steps.
     static let entriesPerCall = 1000
@@ -21,38 +27,65 @@ public struct LogTrimmer: Service {
     let catalog: ProjectionCatalog
     let policy: RetentionPolicy
     let interval: Duration
+    let holder: String
+    let lease: Duration
     let logger: Logger
 
-    /// - Parameter interval: the pause between rounds.
+    /// - Parameters:
+    ///   - interval: the pause between rounds of a partition.
+    ///   - holder: this process's name in the leases (unique per process).
+    ///   - lease: how long a partition of a process that died waits before another trims it.
     public init(log: EventLog, catalog: ProjectionCatalog, policy: RetentionPolicy, interval: Duration = .seconds(2),
+                holder: String = ProjectorLeasing.defaultHolder(), lease: Duration = .seconds(10),
                 logger: Logger = Logger(label: "berrys.trimmer")) {
         self.log = log
         self.catalog = catalog
         self.policy = policy
         self.interval = interval
+        self.holder = holder
+        self.lease = lease
         self.logger = logger
     }
 
-    /// Trims every `interval` until a graceful shutdown; a failed round is logged and the next
-    /// one tries again (the log is only ever trimmed less, never wrongly).
+    /// Trims the partitions this process owns every `interval` until a graceful shutdown; a
+    /// failed round is logged and the next one tries again (the log is only ever trimmed less,
+    /// never wrongly).
     public func run() async throws {
         guard policy != .keepAll else {
             try? await gracefulShutdown()
             return
         }
         logger.info("retention \(policy): trimming every \(interval)")
+        let partitions = log.partitioner.partitions
+        let store = RedisLeaseStore(keys: log.configuration.keys, owner: Self.owner, partitions: partitions, holder: holder,
+                                    redis: log.redis, lease: lease)
+        let runtime = OwnershipRuntime(name: "log trimmer", store: store, clock: ContinuousClock(),
+                                       settings: OwnershipSettings(leaseDuration: lease), partitions: partitions,
+                                       offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
+        let stop = StopSignal()
+        await withGracefulShutdownHandler {
+            await runtime.run(stop: stop) { partition, stop in await trimRounds(partition, until: stop) }
+        } onGracefulShutdown: {
+            stop.raise()
+        }
+    }
+
+    /// Trims `partition` every `interval` until `stop`.
+    private func trimRounds(_ partition: Int, until stop: StopSignal) async {
         var held: [Int: String] = [:]
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !stop.isRaised && !Task.isCancelled {
             do {
-                let reports = try await round()
-                reportHeld(reports, previously: &held)
+                let archived = try await catalog.liveCheckpoints(projection: Self.archiveProjection)
+                let report = try await trim(partition: partition, archived: archived[partition], dryRun: false)
+                Gauge(label: "berrys_redis_used_memory_bytes").record(try await log.redisUsedMemory())
+                reportHeld([report], previously: &held)
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("trim round failed (retrying in \(interval)): \(error)")
+                logger.warning("partition \(partition): trim round failed (retrying in \(interval)): \(error)")
                 Counter(label: "berrys_log_trim_failures_total").increment()
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await stop.sleep(for: interval, on: ContinuousClock())
         }
     }
 

@@ -33,7 +33,7 @@ public struct WorkerKeys: Sendable, Hashable {
     /// A group's catch-up from the archive while it lasts (`Backfill`): `target`, `position`.
     public var backfill: String { "\(namespace):backfill:\(worker):\(tag)" }
     /// The lease that lets one process at a time consume this partition for this worker.
-    public var lease: String { "\(namespace):lease:\(worker):\(tag)" }
+    public var lease: String { LogKeys(namespace: namespace).lease(owner: worker, partition: partition) }
     /// Sorted set of the live processes running this worker (score: membership expiry in ms).
-    public static func members(namespace: String, worker: String) -> String { "\(namespace):members:\(worker)" }
+    public static func members(namespace: String, worker: String) -> String { LogKeys(namespace: namespace).members(owner: worker) }
 }

@@ -6,7 +6,7 @@ import PostgresClient
 import RedisClient
 
 /// Runs one worker in this process on the ownership runtime: its membership and partition
-/// leases in Redis (`PartitionLeases`), and a `PartitionConsumer` for each partition it owns;
+/// leases in Redis (`RedisLeaseStore`), and a `PartitionConsumer` for each partition it owns;
 /// partitions are given back when more processes join and taken when processes leave or die.
 struct WorkerRunner: Sendable {
     let worker: any Worker
@@ -21,8 +21,8 @@ struct WorkerRunner: Sendable {
     let stop: StopSignal
 
     func run() async {
-        let leases = PartitionLeases(namespace: log.configuration.namespace, worker: worker.name, partitions: log.partitioner.partitions,
-                                     consumer: consumer, redis: redis, leaseMilliseconds: Int(settings.leaseSeconds * 1000))
+        let leases = RedisLeaseStore(keys: log.configuration.keys, owner: worker.name, partitions: log.partitioner.partitions,
+                                     holder: consumer, redis: redis, lease: .seconds(settings.leaseSeconds))
         let metrics = WorkerMetrics(worker: worker.name)
         let runtime = OwnershipRuntime(
             name: "worker \(worker.name)", store: leases, clock: ContinuousClock(),
@@ -44,7 +44,7 @@ struct WorkerRunner: Sendable {
         }
     }
 
-    private func makeConsumer(partition: Int, leases: PartitionLeases, metrics: WorkerMetrics, stop: StopSignal) -> PartitionConsumer {
+    private func makeConsumer(partition: Int, leases: RedisLeaseStore, metrics: WorkerMetrics, stop: StopSignal) -> PartitionConsumer {
         let keys = WorkerKeys(namespace: log.configuration.namespace, worker: worker.name, partition: partition)
         let processor = DeliveryProcessor(worker: worker, keys: keys, log: log, redis: redis, postgres: postgres,
                                           policy: settings.policy, consumer: consumer, logger: logger, metrics: metrics)

@@ -1,64 +1,78 @@
 import BerrysFoundation
+import BerrysRuntime
 import EventLog
 import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Appends held events when they are due (`EventLog.schedule`, `berrys_fire`), on every
-/// partition: a `Service` of `berrys run` and `berrys worker`. Several processes may run it at
-/// once: each event is appended exactly once, since one atomic call appends it and releases
-/// it. Events due while no process ran are appended by the first round after a start.
+/// Appends held events when they are due (`EventLog.schedule`, `berrys_fire`): a `Service` of
+/// `berrys run` and `berrys worker`. The processes that run it share the partitions on the
+/// ownership runtime (leases `<ns>:lease:_firer:{p}`), so each partition is fired by its owner
+/// alone, paced by its own soonest event (`FirePacing`). Each event is appended exactly once
+/// in any case (one atomic call appends it and releases it). Events due while no process ran
+/// are appended by the first call after a start; after a kill -9, the dead process's
+/// partitions wait for its leases to expire (`lease`).
 public struct ScheduledEventFirer: Service {
-    let log: EventLog
-    let pacing: FirePacing
-    let logger: Logger
+    /// The owner name of the firer's leases (worker names cannot start with `_`).
+    public static let owner = "_firer"
     /// Events taken per partition and call.
     static let perCall = 500
 
-    public init(log: EventLog, pacing: FirePacing = FirePacing(), logger: Logger) {
+    let log: EventLog
+    let pacing: FirePacing
+    let holder: String
+    let lease: Duration
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - holder: this process's name in the leases (unique per process).
+    ///   - lease: how long a partition of a process that died waits before another fires it.
+    public init(log: EventLog, pacing: FirePacing = FirePacing(), holder: String = WorkerRuntime.defaultConsumerName(),
+                lease: Duration = .seconds(10), logger: Logger) {
         self.log = log
         self.pacing = pacing
+        self.holder = holder
+        self.lease = lease
         self.logger = logger
     }
 
     public func run() async throws {
-        let fired = Counter(label: "berrys_scheduled_events_fired_total")
-        let failed = Counter(label: "berrys_scheduled_events_failed_total")
-        // Redis down: the round is tried again with backoff, never given up.
-        let retry = RetryLoop(backoff: .reconnect, budget: .unlimited)
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let outcome = try? await retry.run(
-                    isRetryable: { _ in !Task.isCancelled },
-                    onRetry: { error, delay in
-                        logger.warning("scheduled events not fired (\(error)); retrying in \(String(format: "%.2f", delay)) s")
-                    }
-                ) { try await round() }
-                guard let (nextDue, more, rounds) = outcome else { continue }
-                fired.increment(by: rounds.fired)
-                failed.increment(by: rounds.failed)
-                if rounds.failed > 0 {
-                    logger.error("\(rounds.failed) scheduled events could not be appended when due; see <ns>:schedule-failed:{p}")
-                }
-                let pause = pacing.pause(nextDue: nextDue, more: more, now: Date())
-                if pause > 0 { try await Task.sleep(for: .milliseconds(Int(pause * 1000))) }
-            }
+        let partitions = log.partitioner.partitions
+        let store = RedisLeaseStore(keys: log.configuration.keys, owner: Self.owner, partitions: partitions, holder: holder,
+                                    redis: log.redis, lease: lease)
+        let runtime = OwnershipRuntime(name: "scheduled-event firer", store: store, clock: ContinuousClock(),
+                                       settings: OwnershipSettings(leaseDuration: lease), partitions: partitions,
+                                       offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
+        let metrics = (fired: Counter(label: "berrys_scheduled_events_fired_total"), failed: Counter(label: "berrys_scheduled_events_failed_total"))
+        let stop = StopSignal()
+        await withGracefulShutdownHandler {
+            await runtime.run(stop: stop) { partition, stop in await fire(partition, until: stop, metrics: metrics) }
+        } onGracefulShutdown: {
+            stop.raise()
         }
     }
 
-    /// One call per partition: what is due, the soonest event left, whether more are due.
-    private func round() async throws -> (Date?, Bool, (fired: Int, failed: Int)) {
-        var soonest: Date?
-        var more = false
-        var totals = (fired: 0, failed: 0)
-        for partition in 0..<log.partitioner.partitions {
-            let round = try await log.fireDue(partition: partition, max: Self.perCall)
-            totals.fired += round.fired
-            totals.failed += round.failed
-            if round.fired + round.failed == Self.perCall { more = true }
-            if let next = round.nextDue { soonest = min(soonest ?? next, next) }
+    /// Fires `partition` until `stop`; Redis down: tried again with backoff, never given up.
+    private func fire(_ partition: Int, until stop: StopSignal, metrics: (fired: Counter, failed: Counter)) async {
+        var failures = 0
+        while !stop.isRaised && !Task.isCancelled {
+            let pause: Duration
+            do {
+                let round = try await log.fireDue(partition: partition, max: Self.perCall)
+                failures = 0
+                metrics.fired.increment(by: round.fired)
+                metrics.failed.increment(by: round.failed)
+                if round.failed > 0 {
+                    logger.error("\(round.failed) scheduled events could not be appended when due; see <ns>:schedule-failed:{\(partition)}")
+                }
+                pause = pacing.pause(nextDue: round.nextDue, more: round.fired + round.failed == Self.perCall, now: Date())
+            } catch {
+                failures += 1
+                pause = .seconds(Backoff.reconnect.delay(attempt: failures - 1))
+                logger.warning("partition \(partition): scheduled events not fired (\(error)); trying again in \(pause)")
+            }
+            await stop.sleep(for: pause, on: ContinuousClock())
         }
-        return (soonest, more, totals)
     }
 }
