@@ -60,6 +60,9 @@ public final class SubscriberQueue: Sendable {
     /// True once it ended because it was full.
     public var didOverflow: Bool { state.withLock { $0.overflowed } }
 
+    /// Whether a taker waits in `next()` now (for tests: offer only once it does).
+    var hasWaitingTaker: Bool { state.withLock { $0.waiter != nil } }
+
     /// Everything queued, waiting for at least one item; nil once the queue ended (or the task
     /// was cancelled).
     public func next() async -> [LiveItem]? {

@@ -27,12 +27,12 @@ import Testing
     @Test(arguments: TestServers.RedisDeployment.allCases)
     func aHeldEventIsAppendedOnceWhenDueWithItsIdReservedMeanwhile(on deployment: TestServers.RedisDeployment) async throws {
         let log = try await TestLog.open(on: deployment)
-        // One held for an hour (the rules while held), one for 0.4 s (firing): a loaded machine
-        // only makes the second one later, never the first one due.
+        // One held for an hour (the rules while held), one held for a time already past (so
+        // due at the first fire, with no waiting): `schedule` holds whatever its time.
         let (laterProject, soonProject) = (UUID().uuidString.lowercased(), UUID().uuidString.lowercased())
         let later = try await log.append(draft(laterProject, at: Date().addingTimeInterval(3600)))
-        let due = Date().addingTimeInterval(0.4)
-        let soon = try await log.append(draft(soonProject, at: due))
+        let due = Date().addingTimeInterval(-1)
+        let soon = try await log.schedule(prepared: try log.prepare(draft(soonProject, at: due)), at: due)
         #expect(soon.scheduledFor == due && !soon.duplicate && later.scheduledFor != nil)
         #expect(try await log.scheduledEvents().map(\.id) == [soon.id, later.id], "soonest first")
 
@@ -40,7 +40,6 @@ import Testing
         again.id = later.id
         #expect(try await log.append(again).duplicate, "the id is reserved while held")
 
-        try await Task.sleep(for: .milliseconds(450))
         #expect(try await fireAll(log).fired == 1, "the one due, not the one held for an hour")
         #expect(try await fireAll(log).fired == 0, "exactly once")
         let events = try await log.read(partition: soon.position.partition, after: .zero, count: 10).filter { $0.subject == soonProject }
@@ -61,10 +60,10 @@ import Testing
     @Test func aCancelledEventIsNeverAppendedAndItsIdIsFree() async throws {
         let log = try await TestLog.open()
         let project = UUID().uuidString.lowercased()
-        let held = try await log.append(draft(project, at: Date().addingTimeInterval(0.2)))
+        // Held for a time already past: due at once, unless cancelled.
+        let held = try await log.schedule(prepared: try log.prepare(draft(project, at: nil)), at: Date().addingTimeInterval(-1))
         #expect(try await log.cancelScheduled(id: held.id))
         #expect(try await !log.cancelScheduled(id: held.id), "cancelled once")
-        try await Task.sleep(for: .milliseconds(250))
         #expect(try await fireAll(log).fired == 0)
         var reuse = draft(project, at: nil)
         reuse.id = held.id
@@ -75,9 +74,9 @@ import Testing
     @Test func anEventWhoseExpectedSequenceNoLongerHoldsIsSetAsideWithTheReason() async throws {
         let log = try await TestLog.open()
         let project = UUID().uuidString.lowercased()
-        let held = try await log.append(draft(project, at: Date().addingTimeInterval(0.2)), expected: .none)
+        let held = try await log.schedule(prepared: try log.prepare(draft(project, at: nil)), at: Date().addingTimeInterval(-1),
+                                          expected: ExpectedSequence.none)
         try await log.append(draft(project, at: nil))  // the subject is no longer new
-        try await Task.sleep(for: .milliseconds(250))
         #expect(try await fireAll(log) == (fired: 0, failed: 1))
         let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 1)
         let failed = try await redis.send("HGET", log.configuration.keys.scheduleFailed(partition: held.position.partition), held.id)

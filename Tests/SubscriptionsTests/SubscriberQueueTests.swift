@@ -12,7 +12,7 @@ import Testing
         #expect(await queue.next()?.count == 3)
         // A waiting taker gets the next item as soon as it is offered.
         async let taken = queue.next()
-        try? await Task.sleep(for: .milliseconds(50))
+        await Self.untilWaiting(queue)
         queue.offer(Self.beat)
         #expect(await taken?.count == 1)
     }
@@ -29,15 +29,20 @@ import Testing
     @Test func endingOrCancellingReleasesTheTaker() async {
         let queue = SubscriberQueue(capacity: 2)
         async let ended = queue.next()
-        try? await Task.sleep(for: .milliseconds(50))
+        await Self.untilWaiting(queue)
         queue.end()
         #expect(await ended == nil)
         #expect(!queue.didOverflow)
 
         let other = SubscriberQueue(capacity: 2)
         let task = Task { await other.next() }
-        try? await Task.sleep(for: .milliseconds(50))
+        await Self.untilWaiting(other)
         task.cancel()
         #expect(await task.value == nil)
+    }
+
+    /// Returns once a taker waits in the queue: the waiting path is tested, not a race.
+    static func untilWaiting(_ queue: SubscriberQueue) async {
+        while !queue.hasWaitingTaker { await Task.yield() }
     }
 }

@@ -69,6 +69,20 @@ public struct RuntimeHarness: Sendable {
         }
     }
 
+    /// Whether `workers` have handled everything in the log: on every partition, nothing new
+    /// for their groups and nothing pending. A check of progress, not of time: what a test
+    /// waited out with a sleep "for anything to misbehave" it can wait for exactly.
+    public func caughtUp(_ workers: [String]) async throws -> Bool {
+        let reader = WorkerStatusReader(redis: redis, namespace: namespace, partitions: log.partitioner.partitions)
+        for worker in workers {
+            for partition in 0..<log.partitioner.partitions {
+                guard let status = try await reader.groupStatus(worker: worker, partition: partition) else { return false }
+                if status.pending > 0 || (status.lagEntries ?? 1) > 0 { return false }
+            }
+        }
+        return true
+    }
+
     /// The dead letters of the log, of one worker or all.
     public func deadLetters(worker: String? = nil) async throws -> [DeadLetter] {
         try await DeadLetterStore(redis: redis, namespace: namespace).list(worker: worker)
