@@ -40,7 +40,7 @@ import Testing
 
         let second = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "second"], environment: environment, logPath: log)
         try await Self.waitFor(redis, namespace: namespace, atLeast: tasks, tasks: tasks)
-        try await Task.sleep(for: .milliseconds(500))
+        try await eventually("every delivery acknowledged") { try await Self.pending(redis, namespace: namespace) == 0 }
         #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
 
         let queued = try await Self.queued(redis, namespace: namespace)

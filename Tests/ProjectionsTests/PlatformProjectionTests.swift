@@ -101,13 +101,17 @@ extension PlanningProjectionTests {
         _ = try await harness.log.append(try TaskCreated(taskID: UUID().uuidString.lowercased(), planID: plan, name: "a", priority: .high).draft())
         try await harness.project([planning])
 
-        // Another session holds the plan row for 1.5 s while the next task's count comes in.
+        // Another session holds the plan row while the next task's count comes in.
         let holder = PostgresConnection(conninfo: harness.url)
         try await holder.execute("BEGIN")
         _ = try await holder.query("SELECT 1 FROM proj_planning_v2.plans WHERE id = $1::uuid FOR UPDATE", [plan])
         _ = try await harness.log.append(try TaskCreated(taskID: UUID().uuidString.lowercased(), planID: plan, name: "b", priority: .high).draft())
         let projecting = Task { try await harness.project([planning]) }
-        try await Task.sleep(for: .milliseconds(1500))
+        try await eventually("the projection waiting for the row lock") {
+            try await harness.pool.query("""
+                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                """).scalar != "0"
+        }
         #expect(try await harness.pool.query("SELECT tasks_total FROM read.plans").scalar == "1", "applied through a held lock")
         try await holder.execute("COMMIT")
         try await projecting.value

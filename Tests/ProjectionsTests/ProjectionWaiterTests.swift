@@ -39,7 +39,7 @@ import Testing
         let watching = Task { try await watcher.run() }
         let projector = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [archive]).run() }
         defer { projector.cancel(); watching.cancel() }
-        while !watcher.isWatching { try await Task.sleep(for: .milliseconds(5)) }
+        while !watcher.isWatching { await Task.yield() }
         let served = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<40 {
                 group.addTask {

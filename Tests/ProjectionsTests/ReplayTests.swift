@@ -38,7 +38,9 @@ import Testing
         }
         let applied = try await ProjectionBuilder(log: harness.log, pool: harness.pool, definition: try Self.counting(version: 2, extraColumn: true),
                                                   batchSize: 100).run()
-        try await Task.sleep(nanoseconds: 100_000_000)
+        // Some more reads after the switch-over, counted rather than timed.
+        let readsAtSwitch = await reads.total
+        try await eventually("reads after the switch-over") { await reads.total >= readsAtSwitch + 20 }
         reader.cancel()
         _ = await reader.result
         #expect(applied == 3000)

@@ -71,8 +71,10 @@ import Testing
         try await harness.publish(count: 1)
         let keys = WorkerKeys(namespace: harness.namespace, worker: "fence-expired", partition: 0)
         try await harness.redis.send("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")
-        try await harness.redis.send("SET", keys.lease, "me", "PX", "50")
-        try await Task.sleep(for: .milliseconds(120))
+        // An expired key is an absent key to every command, the fence's GET included: the lease
+        // taken, then gone (DEL, rather than waiting for a short expiry).
+        try await harness.redis.send("SET", keys.lease, "me", "PX", "60000")
+        try await harness.redis.send("DEL", keys.lease)
         #expect(try await refusal(keys, as: "me", on: harness.redis) != nil)
         #expect(try await pendingCount(keys, consumer: "me", on: harness.redis) == 0)
     }
