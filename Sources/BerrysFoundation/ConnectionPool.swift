@@ -1,14 +1,18 @@
 /// A fixed-size pool of connections, lent out through `withConnection`.
 ///
-/// Connections are made lazily up to `size`; callers beyond that wait in FIFO order.
-/// The connections themselves reconnect when broken, so the pool never discards one.
-public actor ConnectionPool<Connection: Sendable> {
+/// Connections are made lazily up to `size`; callers beyond that wait in FIFO order
+/// (`WaiterQueue`), and a waiting caller that is cancelled stops waiting. The connections
+/// themselves reconnect when broken, so the pool never discards one.
+public final class ConnectionPool<Connection: Sendable>: Sendable {
+    private struct Lent: Sendable {
+        var idle: [Connection] = []
+        var created = 0
+    }
+
     /// The most connections this pool makes.
-    public nonisolated let size: Int
+    public let size: Int
     private let makeConnection: @Sendable () -> Connection
-    private var idle: [Connection] = []
-    private var created = 0
-    private var waiters: [CheckedContinuation<Connection, Never>] = []
+    private let waiters = WaiterQueue<Void, Connection, Lent>(Lent())
 
     /// Creates a pool; no connection is made yet.
     /// - Parameters:
@@ -20,32 +24,30 @@ public actor ConnectionPool<Connection: Sendable> {
     }
 
     /// Lends a connection to `body` and takes it back afterwards, even when `body` throws.
-    public nonisolated func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
-        let connection = await lease()
+    /// - Throws: `CancellationError` when cancelled while waiting for one; `body`'s error.
+    public func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
+        let connection = try await lease()
         do {
             let result = try await body(connection)
-            await giveBack(connection)
+            giveBack(connection)
             return result
         } catch {
-            await giveBack(connection)
+            giveBack(connection)
             throw error
         }
     }
 
-    private func lease() async -> Connection {
-        if let connection = idle.popLast() { return connection }
-        if created < size {
-            created += 1
-            return makeConnection()
+    private func lease() async throws -> Connection {
+        let size = size, makeConnection = makeConnection
+        return try await waiters.wait(with: ()) { lent in
+            if let connection = lent.idle.popLast() { return .now(connection) }
+            guard lent.created < size else { return .wait }
+            lent.created += 1
+            return .now(makeConnection())
         }
-        return await withCheckedContinuation { waiters.append($0) }
     }
 
     private func giveBack(_ connection: Connection) {
-        if waiters.isEmpty {
-            idle.append(connection)
-        } else {
-            waiters.removeFirst().resume(returning: connection)
-        }
+        waiters.take(whenEmpty: { $0.idle.append(connection) }).first?.resume(connection)
     }
 }

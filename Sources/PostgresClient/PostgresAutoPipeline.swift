@@ -1,4 +1,4 @@
-import Synchronization
+import BerrysFoundation
 
 /// Runs read-only statements from many tasks on a few connections, sending the ones that
 /// wait at the same time in one pipelined round trip (auto-pipelining, as some Redis clients
@@ -13,18 +13,11 @@ import Synchronization
 public final class PostgresAutoPipeline: Sendable {
     /// The most statements sent in one round trip.
     public let maximumBatch: Int
-    // Mutex, not an actor: queueing a statement must not cost a hop of its own.
-    private let state: Mutex<State>
+    /// The statements waiting, with the idle connections: not an actor, since queueing a
+    /// statement must not cost a hop of its own.
+    private let waiters: WaiterQueue<PostgresStatement, PostgresResult, [PostgresConnection]>
 
-    struct Waiter {
-        let statement: PostgresStatement
-        let continuation: CheckedContinuation<Result<PostgresResult, PostgresError>, Never>
-    }
-
-    private struct State {
-        var idle: [PostgresConnection]
-        var waiting: [Waiter] = []
-    }
+    typealias Waiter = WaiterQueue<PostgresStatement, PostgresResult, [PostgresConnection]>.Waiter
 
     /// - Parameters:
     ///   - conninfo: a `postgres://` URL or libpq `key=value` string.
@@ -32,19 +25,17 @@ public final class PostgresAutoPipeline: Sendable {
     ///   - maximumBatch: the most statements per round trip.
     public init(conninfo: String, connections: Int, maximumBatch: Int = 32) {
         self.maximumBatch = max(1, maximumBatch)
-        state = Mutex(State(idle: (0..<max(1, connections)).map { _ in PostgresConnection(conninfo: conninfo) }))
+        waiters = WaiterQueue((0..<max(1, connections)).map { _ in PostgresConnection(conninfo: conninfo) })
     }
 
     /// Runs a read-only `statement`, alone or pipelined with others', and returns its result.
+    /// A caller cancelled before its statement is sent takes it back (`CancellationError`).
     /// - Throws: `PostgresError` (the statement's own failure, or the connection's).
     public func run(_ statement: PostgresStatement) async throws -> PostgresResult {
-        try await withCheckedContinuation { continuation in
-            let woken = state.withLock { state -> PostgresConnection? in
-                state.waiting.append(Waiter(statement: statement, continuation: continuation))
-                return state.idle.popLast()
-            }
-            if let woken { wake(woken) }
-        }.get()
+        try await waiters.wait(with: statement) { idle in
+            guard let woken = idle.popLast() else { return .wait }
+            return .waitThen { [self] in wake(woken) }
+        }
     }
 
     /// Lets `connection` serve the waiting statements on its own thread until none is left.
@@ -59,20 +50,13 @@ public final class PostgresAutoPipeline: Sendable {
     /// Takes up to `maximumBatch` waiting statements, or, when none waits, files `connection`
     /// as idle and returns nil.
     private func nextBatch(orIdle connection: PostgresConnection) -> [Waiter]? {
-        state.withLock { state in
-            guard !state.waiting.isEmpty else {
-                state.idle.append(connection)
-                return nil
-            }
-            let batch = Array(state.waiting.prefix(maximumBatch))
-            state.waiting.removeFirst(batch.count)
-            return batch
-        }
+        let batch = waiters.take(upTo: maximumBatch, whenEmpty: { $0.append(connection) })
+        return batch.isEmpty ? nil : batch
     }
 
     /// Closes the connections that are idle now (a later statement opens them again).
     public func close() async {
-        for connection in state.withLock({ $0.idle }) { await connection.close() }
+        for connection in waiters.withShared({ $0 }) { await connection.close() }
     }
 }
 
@@ -81,11 +65,16 @@ extension PostgresConnection {
     func serve(_ batch: [PostgresAutoPipeline.Waiter]) {
         var outcomes: [Result<PostgresResult, PostgresError>]
         do {
-            outcomes = try pipelineReads(batch.map(\.statement))
+            outcomes = try pipelineReads(batch.map(\.payload))
         } catch {
             let failure = error as? PostgresError ?? PostgresError(.io, "\(error)")
             outcomes = Array(repeating: .failure(failure), count: batch.count)
         }
-        for (waiter, outcome) in zip(batch, outcomes) { waiter.continuation.resume(returning: outcome) }
+        for (waiter, outcome) in zip(batch, outcomes) {
+            switch outcome {
+            case .success(let result): waiter.resume(result)
+            case .failure(let error): waiter.fail(error)
+            }
+        }
     }
 }
