@@ -129,7 +129,7 @@ let package = Package(
         // What the command line and the benchmarks share: settings, context, failure reporting, exit codes, logging.
         .target(name: "CommandSupport", dependencies: [
             "BerrysFoundation", "BerrysRuntime",
-            "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI", "BerrysAPI",
+            "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -137,9 +137,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // The Berrys platform's domain as the commands take it (PlatformDomain.berrys): what the
+        // executables wire into the engine.
+        .target(name: "BerrysPlatform", dependencies: ["CommandSupport", "BerrysDomain", "BerrysAPI"]),
+
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [
-            "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
+            "CommandSupport", "BerrysPlatform", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "JSONSchema", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
             "Connectors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -150,7 +154,7 @@ let package = Package(
 
         // The benchmarks (`berrys-bench`), a product apart from `berrys`.
         .executableTarget(name: "BerrysBench", dependencies: [
-            "CommandSupport", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
+            "CommandSupport", "BerrysPlatform", "EventLog", "BerrysDomain", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "BerrysWorkers", "QueryAPI",
             "BerrysAPI", "BerrysFoundation", "BerrysRuntime", "Connectors", "ProcessSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import BerrysRuntime
 import CommandSupport
 import ArgumentParser
@@ -34,7 +35,7 @@ struct APIBench: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             try WrkRunner.ensureInstalled()
-            let context = try Context(redisPoolSize: 16)
+            let context = try Context(domain: .berrys, redisPoolSize: 16)
             var logSettings = context.settings.log
             logSettings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let log = try await EventLog.open(redis: context.redis, configuration: logSettings, registry: context.registry,

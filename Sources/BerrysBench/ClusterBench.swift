@@ -1,3 +1,4 @@
+import BerrysPlatform
 import ArgumentParser
 import BerrysDomain
 import CommandSupport
@@ -33,7 +34,7 @@ struct ClusterBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context()
+            let context = try Context(domain: .berrys)
             guard try await context.redis.isCluster() else {
                 throw EventLogError(.registry, field: "BERRYS_REDIS_URL", "must list the seed nodes of a Redis Cluster for berrys-bench cluster")
             }

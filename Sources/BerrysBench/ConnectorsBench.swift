@@ -1,3 +1,4 @@
+import BerrysPlatform
 import ArgumentParser
 import AsyncHTTPClient
 import BerrysDomain
@@ -30,7 +31,7 @@ struct ConnectorsBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 32)
+            let context = try Context(domain: .berrys, redisPoolSize: 32)
             let lines = try await BenchLogs.with(context) { logs in
                 var lines: [String] = []
                 try await measureDeliveries(context: context, logs: logs, lines: &lines)

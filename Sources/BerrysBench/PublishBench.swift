@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysJSON
@@ -19,7 +20,7 @@ struct PublishBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context()
+            let context = try Context(domain: .berrys)
             var settings = context.settings.log
             settings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,

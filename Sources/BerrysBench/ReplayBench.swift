@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysDomain
@@ -26,7 +27,7 @@ struct ReplayBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 8)
+            let context = try Context(domain: .berrys, redisPoolSize: 8)
             var settings = context.settings.log
             settings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysDomain
@@ -29,7 +30,7 @@ struct RetentionBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 12)
+            let context = try Context(domain: .berrys, redisPoolSize: 12)
             var settings = context.settings.log
             settings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             settings.retention = .entries(keep)

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import BerrysFoundation
 import ArgumentParser
 import BerrysDomain
@@ -34,7 +35,7 @@ struct StreamBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 8)
+            let context = try Context(domain: .berrys, redisPoolSize: 8)
             var logSettings = context.settings.log
             logSettings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let log = try await EventLog.open(redis: context.redis, configuration: logSettings, registry: context.registry,

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysDomain
@@ -26,7 +27,7 @@ struct WorkersBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 16)
+            let context = try Context(domain: .berrys, redisPoolSize: 16)
             let settings = WorkerSettings(concurrency: concurrency, batchSize: 500, blockMilliseconds: 100, leaseSeconds: 2)
             let lines = try await BenchLogs.with(context) { logs in
                 var lines: [String] = []

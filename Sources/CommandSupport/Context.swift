@@ -1,6 +1,4 @@
 import Foundation
-import BerrysAPI
-import BerrysDomain
 import Hummingbird
 import ServiceLifecycle
 import Prometheus
@@ -11,19 +9,22 @@ import Projections
 import QueryAPI
 import RedisClient
 
-/// What a command needs, built from the settings: the Redis pool and the opened log.
+/// What a command needs, built from the settings and the platform's domain: the Redis pool
+/// and the opened log.
 public struct Context {
     public let settings: Settings
     public let redis: RedisPool
     public let registry: SchemaRegistry
+    public let domain: PlatformDomain
 
     /// Loads the settings, sets up logging, and opens a Redis pool of `redisPoolSize` connections.
     /// - Throws: `SettingsError`, or the schema registry's error.
-    public init(redisPoolSize: Int = 4) throws {
+    public init(domain: PlatformDomain, redisPoolSize: Int = 4) throws {
         settings = try Settings.load()
         LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         redis = RedisPool(seeds: try RedisConfiguration.seeds(url: settings.redisURL), size: redisPoolSize)
-        registry = try BerrysSchemas.registry()
+        registry = try domain.registry()
+        self.domain = domain
     }
 
     /// A PostgreSQL pool on `BERRYS_DATABASE_URL`.
@@ -37,7 +38,7 @@ public struct Context {
             throw ProjectionError(.definition, "cannot find the projections folder; set BERRYS_PROJECTIONS_DIR")
         }
         let all = try ProjectionDefinition.loadAll(from: folder, knownTypes: Set(registry.types),
-                                                   referenceData: TransitionsSQL.referenceData)
+                                                   referenceData: domain.referenceData)
         for name in only where !all.contains(where: { $0.name == name }) {
             throw ProjectionError(.unknown, "no projection named '\(name)' in \(folder.path) (have: \(all.map(\.name).joined(separator: ", ")))")
         }
@@ -54,7 +55,7 @@ public struct Context {
             configuration.partitionsAreRequired = true
         }
         return try await EventLog.open(redis: redis, configuration: configuration, registry: registry,
-                                conventions: BerrysConventions(), defaultSource: source, create: create)
+                                conventions: domain.conventions, defaultSource: source, create: create)
     }
 
     /// What the HTTP API needs, on this process's connections.
@@ -63,12 +64,12 @@ public struct Context {
                         databaseURL: settings.databaseURL, settings: settings.api)
     }
 
-    /// The HTTP API with the Berrys platform's routes, on this process's connections, as a
+    /// The HTTP API with the platform's routes, on this process's connections, as a
     /// service that opens `listening` once it listens and names its address when it cannot.
     public func apiService(log: EventLog, admin: PostgresPool, metrics: PrometheusCollectorRegistry?, listening: ListeningSignal,
                            logger: Logger) -> some Service {
         let dependencies = apiDependencies(log: log, admin: admin)
-        let application = APIServer.application(dependencies, metrics: metrics, domain: [BerrysRoutes(dependencies: dependencies)],
+        let application = APIServer.application(dependencies, metrics: metrics, domain: domain.routes(dependencies),
                                                 listening: listening, logger: logger)
         return ListeningAPI(application, listening: listening, host: settings.api.host, port: settings.api.port)
     }

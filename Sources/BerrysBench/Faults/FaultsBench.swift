@@ -1,3 +1,4 @@
+import BerrysPlatform
 import ArgumentParser
 import BerrysWorkers
 import CommandSupport
@@ -40,7 +41,7 @@ struct FaultsBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 4)
+            let context = try Context(domain: .berrys, redisPoolSize: 4)
             let servers = try FaultServers.here(context: context, berrys: berrys, serversScript: serversScript, serversName: serversName)
             let chosen = scenarios.isEmpty ? FaultScenario.allCases : scenarios
             var outcomes: [FaultRunner.Outcome] = []

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import ArgumentParser
 import BerrysWorkers
 import CommandSupport
@@ -35,7 +36,7 @@ struct SoakBench: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 4)
+            let context = try Context(domain: .berrys, redisPoolSize: 4)
             let servers = try FaultServers.here(context: context, berrys: berrys)
             let faults = FaultRunner(servers: servers, redis: context.redis, registry: context.registry,
                                      projections: try context.definitions().map(\.name), workers: BerrysWorkerCatalog.all.count,

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import Foundation
@@ -20,7 +21,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let letters = try await DeadLetterStore(redis: context.redis, namespace: context.settings.log.namespace).list(worker: worker)
                 let now = Date().timeIntervalSince1970
                 print(["REFERENCE", "EVENT ID", "TYPE", "SUBJECT", "REASON", "ATTEMPTS", "AGE"].joined(separator: "\t"))
@@ -41,7 +42,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let letter = try await DeadLetterStore(redis: context.redis, namespace: context.settings.log.namespace).find(id)
                 print("reference\t\(letter.reference)")
                 for field in letter.fields { print("\(field.name)\t\(field.value)") }
@@ -62,7 +63,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let store = DeadLetterStore(redis: context.redis, namespace: context.settings.log.namespace)
                 let count = all ? try await store.retryAll(worker: worker) : try await store.retry(try await store.find(id!))
                 print("re-delivered \(count) event(s); the worker processes them before new events of their keys")
@@ -82,7 +83,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let store = DeadLetterStore(redis: context.redis, namespace: context.settings.log.namespace)
                 let letter = try await store.find(id)
                 let who = ProcessInfo.processInfo.environment["USER"] ?? "unknown"

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysDomain
@@ -17,7 +18,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context()
+            let context = try Context(domain: .berrys)
             let log = try await context.openLog(create: true, source: "berrys-demo")
             let scenario = DemoScenario()
             let first = try await publish(scenario.setup, to: log)

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import Workers
@@ -23,7 +24,7 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context()
+            let context = try Context(domain: .berrys)
             let log = try await context.openLog(create: true, partitions: partitions)  // loads berrys (berrys_append)
             // The workers' libraries too, so that a cluster is ready before any worker starts
             // (workers load them again at start, and wherever a primary is found without them).

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import Foundation
@@ -30,7 +31,7 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let log = try await context.openLog(create: false)
                 if let partition, !(0..<log.partitioner.partitions).contains(partition) {
                     throw EventLogError(.invalidEnvelope, field: "partition", "--partition must be 0…\(log.partitioner.partitions - 1)")

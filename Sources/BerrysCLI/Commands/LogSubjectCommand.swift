@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import EventLog
@@ -35,7 +36,7 @@ extension LogCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let log = try await context.openLog(create: false)
                 let pool = context.postgres(size: 2)
                 let waiter = ProjectionWaiter(conninfo: context.settings.databaseURL)

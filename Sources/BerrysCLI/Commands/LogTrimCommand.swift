@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import EventLog
@@ -24,7 +25,7 @@ extension LogCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let log = try await context.openLog(create: false)
                 let policy = try retention.map(RetentionPolicy.init(parsing:)) ?? log.configuration.retention
                 let trimmer = LogTrimmer(log: log, catalog: ProjectionCatalog(pool: context.postgres(size: 2)), policy: policy)

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import Projections
@@ -9,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context()
+            let context = try Context(domain: .berrys)
             let applied = try await context.postgres(size: 1).withConnection { try await Migrations.run(on: $0) }
             print(applied.isEmpty ? "schema berrys is up to date (migration \(Migrations.all.last!.version))"
                                   : "applied migrations \(applied.map(String.init).joined(separator: ", "))")

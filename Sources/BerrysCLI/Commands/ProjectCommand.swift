@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import Logging
@@ -23,7 +24,7 @@ struct ProjectCommand: LongRunningCommand {
     func run() async throws {
         let (only, rebuildChanged, leasing) = (only, rebuildChanged, ProjectorLeasing(leaseMilliseconds: Int(leaseSeconds * 1000)))
         try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.projector") {
-            let context = try Context(redisPoolSize: 16)
+            let context = try Context(domain: .berrys, redisPoolSize: 16)
             let pool = context.postgres(size: 16)
             _ = try await pool.withConnection { try await Migrations.run(on: $0) }
             var definitions = try context.definitions(only: only)

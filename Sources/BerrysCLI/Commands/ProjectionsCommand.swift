@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import EventLog
@@ -14,7 +15,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                for definition in try Context().definitions() {
+                for definition in try Context(domain: .berrys).definitions() {
                     print("\(definition.name)\tv\(definition.version)\t\(definition.handles.joined(separator: ","))\t\(definition.description)")
                 }
             }
@@ -27,7 +28,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let context = try Context()
+                let context = try Context(domain: .berrys)
                 let statuses = try await ProjectionStatus.all(pool: context.postgres(size: 2), log: context.openLog(create: false))
                 for status in statuses {
                     let positions = status.positions.keys.sorted().map { "\($0):\(status.positions[$0]!)" }.joined(separator: " ")
@@ -56,7 +57,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let who = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-                try await ProjectionCatalog(pool: Context().postgres(size: 1)).skip(name: name, position: Position(position)!, by: who, reason: reason)
+                try await ProjectionCatalog(pool: Context(domain: .berrys).postgres(size: 1)).skip(name: name, position: Position(position)!, by: who, reason: reason)
                 print("recorded: \(name) skips the event at \(position); run berrys projections resume \(name)")
             }
         }
@@ -69,7 +70,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                try await ProjectionCatalog(pool: Context().postgres(size: 1)).resume(name: name)
+                try await ProjectionCatalog(pool: Context(domain: .berrys).postgres(size: 1)).resume(name: name)
                 print("\(name) resumed")
             }
         }
@@ -80,7 +81,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let dropped = try await ProjectionCatalog(pool: Context().postgres(size: 1)).prune()
+                let dropped = try await ProjectionCatalog(pool: Context(domain: .berrys).postgres(size: 1)).prune()
                 print(dropped.isEmpty ? "nothing to prune" : "dropped \(dropped.joined(separator: ", "))")
             }
         }

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysJSON
@@ -46,7 +47,7 @@ struct PublishCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let log = try await Context().openLog(source: source)
+            let log = try await Context(domain: .berrys).openLog(source: source)
             if let file {
                 try await FilePublisher(log: log, expected: ExpectedSequence(expect)!).publish(path: file)
             } else {

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import EventLog
@@ -30,7 +31,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context(redisPoolSize: 8)
+            let context = try Context(domain: .berrys, redisPoolSize: 8)
             var definitions = try context.definitions(only: names)
             if let version, let definition = definitions.first, version != definition.version {
                 throw ProjectionError(.definition, "projections/\(definition.name) declares v\(definition.version); only that version can be built (asked for v\(version))")

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysWorkers
@@ -18,7 +19,7 @@ struct RunCommand: LongRunningCommand {
     func run() async throws {
         let workerOptions = workerOptions
         try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.run") {
-            let context = try Context(redisPoolSize: 16 + 2 * workerOptions.concurrency)
+            let context = try Context(domain: .berrys, redisPoolSize: 16 + 2 * workerOptions.concurrency)
             let metrics = APIMetrics.bootstrap()
             let postgres = context.postgres(size: 16 + workerOptions.concurrency)
             _ = try await postgres.withConnection { try await Migrations.run(on: $0) }

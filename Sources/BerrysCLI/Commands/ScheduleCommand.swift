@@ -1,3 +1,4 @@
+import BerrysPlatform
 import ArgumentParser
 import CommandSupport
 import EventLog
@@ -21,7 +22,7 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let log = try await Context().openLog(create: false)
+                let log = try await Context(domain: .berrys).openLog(create: false)
                 let events = try await log.scheduledEvents(limit: limit)
                 print(["DELIVER AT", "ID", "TYPE", "SUBJECT", "PARTITION"].joined(separator: "\t"))
                 for event in events {
@@ -37,7 +38,7 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let log = try await Context().openLog(create: false)
+                let log = try await Context(domain: .berrys).openLog(create: false)
                 guard try await log.cancelScheduled(id: id) else {
                     printError("berrys: no held event has id \(id) (appended already, cancelled, or never scheduled)")
                     throw ExitCode(ExitCodes.refused)

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import Logging
@@ -15,7 +16,7 @@ struct ServeCommand: LongRunningCommand {
 
     func run() async throws {
         try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.api") {
-            let context = try Context(redisPoolSize: 16)
+            let context = try Context(domain: .berrys, redisPoolSize: 16)
             let metrics = APIMetrics.bootstrap()
             let admin = context.postgres(size: 8)
             _ = try await admin.withConnection { try await Migrations.run(on: $0) }

@@ -1,3 +1,4 @@
+import BerrysPlatform
 import EventLog
 import CommandSupport
 import ArgumentParser
@@ -13,7 +14,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let context = try Context()
+            let context = try Context(domain: .berrys)
             let log = try await context.openLog(create: false)
             let reader = WorkerStatusReader(redis: context.redis, namespace: log.configuration.namespace, partitions: log.partitioner.partitions)
             let cluster = try await context.redis.isCluster()

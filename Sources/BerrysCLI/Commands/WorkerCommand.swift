@@ -1,3 +1,4 @@
+import BerrysPlatform
 import CommandSupport
 import ArgumentParser
 import BerrysDomain
@@ -32,7 +33,7 @@ struct WorkerCommand: LongRunningCommand {
         let (options, metricsPort) = (options, metricsPort)
         try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.workers") {
             let registry = metricsPort.map { _ in APIMetrics.bootstrap() }
-            let context = try Context(redisPoolSize: 8 + 2 * options.concurrency)
+            let context = try Context(domain: .berrys, redisPoolSize: 8 + 2 * options.concurrency)
             let logger = Logger(label: "berrys.workers")
             let consumer = options.consumer ?? WorkerRuntime.defaultConsumerName()
             let selection = try WorkerSelection(only: options.only, context: context, consumer: consumer, logger: logger)
