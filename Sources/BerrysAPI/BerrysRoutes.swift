@@ -1,3 +1,5 @@
+import BerrysJSON
+import Foundation
 import Hummingbird
 import QueryAPI
 
@@ -18,6 +20,17 @@ public struct BerrysRoutes: APIRoutes {
     public init(dependencies: APIDependencies) {
         self.dependencies = dependencies
     }
+
+    /// The routes' OpenAPI paths and schemas (`Resources/openapi-berrys.json`), merged into the
+    /// engine's document at start.
+    public var openAPIFragment: JSON? { Self.openAPI }
+
+    /// The fragment itself (nil when the build lacks the resource).
+    public static let openAPI: JSON? = {
+        guard let url = Bundle.module.url(forResource: "openapi-berrys", withExtension: "json"),
+              let data = try? Data(contentsOf: url) else { return nil }
+        return try? JSON(parsing: [UInt8](data))
+    }()
 
     public func register(on router: Router<BasicRequestContext>) {
         let readModels = router.group().add(middleware: ConsistencyMiddleware(projections: Self.projections, dependencies: dependencies))

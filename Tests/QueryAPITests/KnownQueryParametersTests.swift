@@ -1,3 +1,4 @@
+import BerrysAPI
 import BerrysJSON
 import HTTPTypes
 import Hummingbird
@@ -20,8 +21,14 @@ import Testing
         #expect(table == ["GET /v1/things/{id}": ["state", "consistent_with"], "GET /v1/plain": []])
     }
 
-    @Test func theServedDocumentListsEveryReadEndpointsFilters() {
-        let table = KnownQueryParameters<BasicRequestContext>.forServedDocument().parameters
+    /// The engine's document names no read model; merged with the Berrys fragment, as served,
+    /// it lists every read endpoint's filters.
+    @Test func theServedDocumentListsEveryReadEndpointsFilters() throws {
+        #expect(OpenAPIDocument.engine["paths"]?["/v1/agents"] == nil, "the engine documents no domain route")
+        #expect(OpenAPIDocument.engine["paths"]?["/v1/events"] != nil)
+        let served = OpenAPIDocument(mergingIn: [try #require(BerrysRoutes.openAPI)])
+        #expect(served.json["components"]?["schemas"]?["Agent"] != nil && served.json["components"]?["schemas"]?["Error"] != nil)
+        let table = KnownQueryParameters<BasicRequestContext>.parameters(of: served.json)
         #expect(table["GET /v1/agents"]?.isSuperset(of: ["status", "q", "limit", "cursor", "consistent_with"]) == true)
         #expect(table["GET /v1/agents/{id}"] == ["consistent_with"])
     }

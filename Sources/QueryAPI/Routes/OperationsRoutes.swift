@@ -12,6 +12,8 @@ import Workers
 struct OperationsRoutes {
     let dependencies: APIDependencies
     let metrics: PrometheusCollectorRegistry?
+    /// The served OpenAPI document (the engine's with the domains' merged in).
+    let openAPI: String
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/health/liveness") { _, _ in JSONResponse.make(#"{"status":"up"}"#) }
@@ -20,12 +22,7 @@ struct OperationsRoutes {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics?.emitToBuffer() ?? [])))
         }
-        router.get("/openapi.json") { _, _ in
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else {
-                throw APIError(.internalServerError, code: "internal", "the OpenAPI document is missing from this build")
-            }
-            return JSONResponse.make(String(decoding: data, as: UTF8.self))
-        }
+        router.get("/openapi.json") { _, _ in JSONResponse.make(openAPI) }
         router.get("/v1/projections") { _, _ in
             let statuses = try await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log)
             return JSONResponse.make(JSON.array(statuses.map { status in

@@ -1,3 +1,4 @@
+import BerrysJSON
 import Hummingbird
 
 /// Routes a domain serves beside the engine's (publish, event history, operations): the Berrys
@@ -6,4 +7,13 @@ import Hummingbird
 public protocol APIRoutes: Sendable {
     /// Adds the routes (and any middleware of their own, on a group) to `router`.
     func register(on router: Router<BasicRequestContext>)
+    /// The routes' part of the OpenAPI document (`paths` and `components`), merged into the
+    /// engine's when the API starts: what `GET /openapi.json` serves and the query-parameter
+    /// check reads.
+    var openAPIFragment: JSON? { get }
+}
+
+extension APIRoutes {
+    /// Undocumented by default.
+    public var openAPIFragment: JSON? { nil }
 }

@@ -17,7 +17,8 @@ public enum APIServer {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TimeoutMiddleware(seconds: dependencies.settings.requestTimeout))
         if let tokens = dependencies.settings.tokens { router.add(middleware: AuthMiddleware(tokens: tokens)) }
-        router.add(middleware: KnownQueryParameters.forServedDocument())
+        let document = OpenAPIDocument(mergingIn: domain.compactMap(\.openAPIFragment))
+        router.add(middleware: KnownQueryParameters(parameters: KnownQueryParameters<BasicRequestContext>.parameters(of: document.json)))
         for routes in domain { routes.register(on: router) }
         EventRoutes(dependencies: dependencies).register(on: router)
         PublishRoutes(dependencies: dependencies).register(on: router)
@@ -27,7 +28,7 @@ public enum APIServer {
         DeadLetterRoutes(dependencies: dependencies).register(on: router)
         ScheduleRoutes(dependencies: dependencies).register(on: router)
         ConsoleRoutes().register(on: router)
-        OperationsRoutes(dependencies: dependencies, metrics: metrics).register(on: router)
+        OperationsRoutes(dependencies: dependencies, metrics: metrics, openAPI: document.text).register(on: router)
         return router
     }
 

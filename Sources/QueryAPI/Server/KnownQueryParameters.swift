@@ -46,11 +46,4 @@ struct KnownQueryParameters<Context: RequestContext>: RouterMiddleware {
             return resolved["in"]?.stringValue == "query" ? resolved["name"]?.stringValue : nil
         })
     }
-
-    /// The middleware for the document this build serves (none when it is missing).
-    static func forServedDocument() -> KnownQueryParameters {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url),
-              let document = try? JSON(parsing: [UInt8](data)) else { return KnownQueryParameters(parameters: [:]) }
-        return KnownQueryParameters(parameters: parameters(of: document))
-    }
 }
