@@ -124,7 +124,7 @@ let package = Package(
         .target(name: "BerrysAPI", dependencies: [
             "QueryAPI", "BerrysDomain", "BerrysJSON",
             .product(name: "Hummingbird", package: "hummingbird"),
-        ], resources: [.copy("Resources/openapi-berrys.json")]),
+        ], resources: [.copy("Resources/openapi-berrys.json"), .copy("Resources/console")]),
 
         // What the command line and the benchmarks share: settings, context, failure reporting, exit codes, logging.
         .target(name: "CommandSupport", dependencies: [

@@ -32,6 +32,13 @@ public struct BerrysRoutes: APIRoutes {
         return try? JSON(parsing: [UInt8](data))
     }()
 
+    /// The agents and plans pages of the console (`Resources/console/models.js`).
+    public var consolePages: ConsolePages? {
+        ConsolePages(pages: [.init(name: "agents", title: "Agents", module: "models.js", function: "agents"),
+                             .init(name: "plans", title: "Plans", module: "models.js", function: "plans")],
+                     folder: Bundle.module.url(forResource: "console", withExtension: nil))
+    }
+
     public func register(on router: Router<BasicRequestContext>) {
         let readModels = router.group().add(middleware: ConsistencyMiddleware(projections: Self.projections, dependencies: dependencies))
         AgentRoutes(reads: dependencies.reads).register(on: readModels)

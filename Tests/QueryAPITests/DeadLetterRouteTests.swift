@@ -53,6 +53,10 @@ import Testing
                 #expect(try await client.execute(uri: "/console/app.js", method: .get, headers: [:], body: nil) { $0.headers[.contentType] }?
                     .hasPrefix("text/javascript") == true)
                 #expect(try await client.get("/console/nothing.js").status == .notFound)
+                // The Berrys pages come from BerrysAPI: listed, and their module served beside the engine's.
+                let pages = try await client.get("/console/pages.json").json.arrayValue?.compactMap { $0["name"]?.stringValue }
+                #expect(pages == ["agents", "plans"])
+                #expect(try await client.execute(uri: "/console/models.js", method: .get, headers: [:], body: nil) { $0.status } == .ok)
                 #expect(try await client.get("/v1/log").status == .unauthorized, "the log's state is not")
             }
         }

@@ -11,9 +11,13 @@ public protocol APIRoutes: Sendable {
     /// engine's when the API starts: what `GET /openapi.json` serves and the query-parameter
     /// check reads.
     var openAPIFragment: JSON? { get }
+    /// The routes' pages in the web console, if any.
+    var consolePages: ConsolePages? { get }
 }
 
 extension APIRoutes {
     /// Undocumented by default.
     public var openAPIFragment: JSON? { nil }
+    /// No console pages by default.
+    public var consolePages: ConsolePages? { nil }
 }

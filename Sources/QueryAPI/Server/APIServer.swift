@@ -27,7 +27,7 @@ public enum APIServer {
         SchemaRoutes(dependencies: dependencies).register(on: router)
         DeadLetterRoutes(dependencies: dependencies).register(on: router)
         ScheduleRoutes(dependencies: dependencies).register(on: router)
-        ConsoleRoutes().register(on: router)
+        ConsoleRoutes(domains: domain.compactMap(\.consolePages)).register(on: router)
         OperationsRoutes(dependencies: dependencies, metrics: metrics, openAPI: document.text).register(on: router)
         return router
     }

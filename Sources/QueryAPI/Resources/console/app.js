@@ -1,14 +1,21 @@
-// The console's pages, chosen by the URL's hash (#/overview, #/events, …).
+// The console's pages, chosen by the URL's hash (#/overview, #/events, …): the engine's, and
+// the ones the domain adds (listed in pages.json, each a module's exported function).
 
 import { clearError, h, setToken, token } from "./api.js";
 import { overview } from "./overview.js";
 import { events } from "./events.js";
 import { subject } from "./subject.js";
-import { agents, plans } from "./models.js";
 import { deadLetters } from "./deadletters.js";
 import { projections } from "./projections.js";
 
-const pages = { overview, events, subject, agents, plans, dlq: deadLetters, projections };
+const pages = { overview, events, subject, dlq: deadLetters, projections };
+for (const page of await (await fetch("pages.json")).json()) {
+  pages[page.name] = (await import(`./${page.module}`))[page.function];
+  const link = document.createElement("a");
+  Object.assign(link, { href: `#/${page.name}`, textContent: page.title });
+  link.dataset.page = page.name;
+  document.querySelector('nav a[data-page="dlq"]').before(link);
+}
 let stop = () => {};
 
 function route() {
