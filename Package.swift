@@ -129,7 +129,7 @@ let package = Package(
         // What the command line and the benchmarks share: settings, context, failure reporting, exit codes, logging.
         .target(name: "CommandSupport", dependencies: [
             "BerrysFoundation", "BerrysRuntime",
-            "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "QueryAPI",
+            "EventLog", "RedisClient", "PostgresClient", "BerrysJSON", "Projections", "Workers", "Connectors", "QueryAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -139,7 +139,7 @@ let package = Package(
 
         // The Berrys platform's domain as the commands take it (PlatformDomain.berrys): what the
         // executables wire into the engine.
-        .target(name: "BerrysPlatform", dependencies: ["CommandSupport", "BerrysDomain", "BerrysAPI"]),
+        .target(name: "BerrysPlatform", dependencies: ["CommandSupport", "BerrysDomain", "BerrysAPI", "BerrysWorkers"]),
 
         // The command line.
         .executableTarget(name: "BerrysCLI", dependencies: [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BerrysWorkers
 import CommandSupport
+import Workers
 import Connectors
 
 /// The `berrys` command.

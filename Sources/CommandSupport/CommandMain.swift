@@ -4,7 +4,17 @@ import BerrysFoundation
 /// A command that runs services until it is stopped (`run`, `worker`, `project`, `serve`):
 /// SIGTERM and SIGINT stop it gracefully from its first instant (see `ServiceRun`). Other
 /// commands keep the default action of those signals.
-public protocol LongRunningCommand: AsyncParsableCommand {}
+public protocol LongRunningCommand: AsyncParsableCommand {
+    /// Runs until done or until `signals` ask it to stop (gracefully, `ServiceRun`).
+    func run(signals: ShutdownSignals) async throws
+}
+
+extension LongRunningCommand {
+    /// Not called: `CommandMain` calls `run(signals:)`.
+    public func run() async throws {
+        try await run(signals: ShutdownSignals.install())
+    }
+}
 
 /// The `main` of both commands: SIGPIPE ignored, the arguments parsed as `Root`, the chosen
 /// (sub)command run, and the process ended with the command's exit code.
@@ -17,7 +27,11 @@ public enum CommandMain {
         let signals = ShutdownSignals.install()
         do {
             var command = try root.parseAsRoot()
-            if !(command is any LongRunningCommand) { signals.restoreDefaultAction() }
+            if let longRunning = command as? any LongRunningCommand {
+                try await longRunning.run(signals: signals)
+                return
+            }
+            signals.restoreDefaultAction()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

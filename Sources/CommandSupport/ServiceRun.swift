@@ -7,44 +7,30 @@ import Synchronization
 import Glibc
 #endif
 
-/// How the long-running commands (`run`, `worker`, `project`, `serve`) start and stop: SIGTERM
-/// and SIGINT are caught from the first line of the command, before any connection is made,
-/// and always end in a graceful shutdown with exit 0.
+/// How the long-running commands (`run`, `worker`, `project`, `serve`) start and stop: one
+/// `ServiceGroup` from the start, whose first service sets the process up (connects, migrates,
+/// opens the log: `SystemAssembly`) inside it and then runs what it built; SIGTERM and SIGINT,
+/// caught from the first line of the command (`CommandMain`), always end in a graceful
+/// shutdown with exit 0.
 ///
-/// `ServiceGroup` installs its signal handlers only when `run()` starts. Before that — while the
-/// command connects, migrates and opens the log, which takes 0.1–0.5 s and longer while a server
-/// is down — the default action applied and a SIGTERM killed the process (exit 143), leases
-/// and all. The fault runner hit that window; a worker restarted after a kill -9 and stopped
-/// at once is the case an operator meets.
+/// A signal during set-up cancels it; the command then ends with exit 0 without starting the
+/// services (nothing was acquired yet). A signal after it triggers the group's graceful
+/// shutdown. Before, set-up ran outside the group, whose handlers came only when it started:
+/// a SIGTERM in that window (0.1–0.5 s, longer while a server is down) killed the process with
+/// exit 143, leases and all. The fault runner hit it.
 public enum ServiceRun {
-    /// Catches the shutdown signals, runs `setUp`, then the services it returns in one
-    /// `ServiceGroup` until they end or a signal asks them to.
-    ///
-    /// A signal during `setUp` cancels it; the command then ends with exit 0 without starting
-    /// the services (nothing was acquired yet). A signal after it triggers the group's graceful
-    /// shutdown, also when the group has not started running yet (it starts and stops at once,
-    /// giving back what it took).
-    public static func run(loggerLabel: String, _ setUp: @escaping @Sendable () async throws -> [any Service]) async throws {
-        let signals = ShutdownSignals.install()
-        let setUpTask = Task { try await setUp() }
-        let watcher = Task {
-            await signals.wait()
-            setUpTask.cancel()
-        }
-        let services: [any Service]
-        do {
-            services = try await setUpTask.value
-        } catch {
-            watcher.cancel()
-            if signals.received { Logger(label: loggerLabel).notice("stopped by a signal while starting"); return }
-            throw error
-        }
-        watcher.cancel()
-        // Made after `setUp`, which bootstraps the logging system.
+    /// Runs `setUp` and then the services it returns, in one group, until they end or `signals`
+    /// ask them to stop.
+    public static func run(signals: ShutdownSignals, loggerLabel: String,
+                           _ setUp: @escaping @Sendable () async throws -> [any Service]) async throws {
+        // The logs' level and format first: the loggers made here and in the group's services
+        // take the handler of their moment.
+        let settings = try Settings.load()
+        LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         let logger = Logger(label: loggerLabel)
         // Every long-running process measures its own stalls (berrys_runtime_stall_seconds).
         let detector = StallDetector(clock: ContinuousClock(), logger: logger)
-        let group = ServiceGroup(configuration: .named(services + [detector], logger: logger))
+        let group = ServiceGroup(configuration: .named([SetUpThenRun(setUp: setUp, logger: logger), detector], logger: logger))
         try await withThrowingTaskGroup(of: Bool.self) { tasks in
             tasks.addTask { try await group.run(); return true }
             tasks.addTask {
@@ -57,8 +43,29 @@ public enum ServiceRun {
     }
 }
 
+/// Sets the process up inside the service group, then runs the services it built in a group of
+/// their own (which follows the outer group's graceful shutdown). Ends the outer group when it
+/// ends (a failure, or the services' own end).
+struct SetUpThenRun: Service {
+    let setUp: @Sendable () async throws -> [any Service]
+    let logger: Logger
+
+    func run() async throws {
+        let services: [any Service]
+        do {
+            services = try await cancelWhenGracefulShutdown { try await setUp() }
+        } catch is CancellationError {
+            logger.notice("stopped by a signal while starting")
+            return
+        }
+        try await ServiceGroup(configuration: .named(services, logger: logger)).run()
+    }
+}
+
 /// SIGTERM and SIGINT, caught: the first one is remembered, and everyone waiting is woken.
-final class ShutdownSignals: Sendable {
+/// `CommandMain` installs them once, before parsing the command line, and hands them to the
+/// long-running command.
+public final class ShutdownSignals: Sendable {
     private struct State {
         var first: Int32?
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -67,28 +74,21 @@ final class ShutdownSignals: Sendable {
 
     private let state = Mutex(State())
 
-    /// The process's one instance, installed on first use.
-    private static let shared = Mutex<ShutdownSignals?>(nil)
-
-    /// Installs the handlers once per process (ignoring the default action, so that a signal is
-    /// only ever recorded) and returns the instance.
+    /// Installs the handlers (ignoring the default action, so that a signal is only ever
+    /// recorded) and returns the instance. Call once per process.
     static func install() -> ShutdownSignals {
-        shared.withLock { shared in
-            if let shared { return shared }
-            let signals = ShutdownSignals()
-            for number in [SIGTERM, SIGINT] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                // The handler holds its source: the two stay alive (installed) for the life of the process.
-                source.setEventHandler { [source] in
-                    _ = source
-                    signals.deliver(number)
-                }
-                source.resume()
+        let signals = ShutdownSignals()
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            // The handler holds its source: the two stay alive (installed) for the life of the process.
+            source.setEventHandler { [source] in
+                _ = source
+                signals.deliver(number)
             }
-            shared = signals
-            return signals
+            source.resume()
         }
+        return signals
     }
 
     /// Gives SIGTERM and SIGINT their default action back (for the commands that are not

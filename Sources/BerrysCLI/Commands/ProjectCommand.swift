@@ -1,9 +1,8 @@
+import ArgumentParser
 import BerrysPlatform
 import CommandSupport
-import ArgumentParser
 import Logging
 import Projections
-import ServiceLifecycle
 
 struct ProjectCommand: LongRunningCommand {
     static let configuration = CommandConfiguration(
@@ -21,22 +20,14 @@ struct ProjectCommand: LongRunningCommand {
         guard leaseSeconds >= 0.3 else { throw ValidationError("--lease-seconds must be at least 0.3") }
     }
 
-    func run() async throws {
-        let (only, rebuildChanged, leasing) = (only, rebuildChanged, ProjectorLeasing(leaseMilliseconds: Int(leaseSeconds * 1000)))
-        try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.projector") {
-            let context = try Context(domain: .berrys, redisPoolSize: 16)
-            let pool = context.postgres(size: 16)
-            _ = try await pool.withConnection { try await Migrations.run(on: $0) }
-            var definitions = try context.definitions(only: only)
-            if rebuildChanged {
-                let catalog = ProjectionCatalog(pool: pool)
-                for index in definitions.indices { definitions[index] = try await catalog.versionForChangedFiles(definitions[index]) }
+    func run(signals: ShutdownSignals) async throws {
+        let assembly = SystemAssembly(
+            roles: [.projector, .trimmer], domain: .berrys,
+            projector: .init(only: only, rebuildChanged: rebuildChanged, leasing: ProjectorLeasing(leaseMilliseconds: Int(leaseSeconds * 1000))))
+        try await reportingFailures {
+            try await ServiceRun.run(signals: signals, loggerLabel: "berrys.projector") {
+                try await assembly.services(logger: Logger(label: "berrys.projector"))
             }
-            let log = try await context.openLog(create: true)
-            let logger = Logger(label: "berrys.projector")
-            logger.info("projecting \(definitions.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")) over \(log.partitioner.partitions) partitions")
-            return [Projector(log: log, pool: pool, definitions: definitions, logger: logger, leasing: leasing),
-                    LogTrimmer(log: log, catalog: ProjectionCatalog(pool: pool), policy: log.configuration.retention)]
-        } }
+        }
     }
 }

@@ -1,12 +1,8 @@
+import ArgumentParser
 import BerrysPlatform
 import CommandSupport
-import ArgumentParser
-import BerrysWorkers
 import Logging
 import Projections
-import QueryAPI
-import ServiceLifecycle
-import Workers
 
 struct RunCommand: LongRunningCommand {
     static let configuration = CommandConfiguration(
@@ -16,35 +12,12 @@ struct RunCommand: LongRunningCommand {
 
     @OptionGroup var workerOptions: WorkerOptions
 
-    func run() async throws {
-        let workerOptions = workerOptions
-        try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.run") {
-            let context = try Context(domain: .berrys, redisPoolSize: 16 + 2 * workerOptions.concurrency)
-            let metrics = APIMetrics.bootstrap()
-            let postgres = context.postgres(size: 16 + workerOptions.concurrency)
-            _ = try await postgres.withConnection { try await Migrations.run(on: $0) }
-            let definitions = try context.definitions()
-            let logger = Logger(label: "berrys.run")
-            let consumer = workerOptions.consumer ?? WorkerRuntime.defaultConsumerName()
-            let selection = try WorkerSelection(only: workerOptions.only, context: context, consumer: consumer,
-                                                logger: Logger(label: "berrys.workers"))
-            let workers = selection.workers
-            let log = try await context.openLog(create: true, source: "berrys")
-            let projector = Projector(log: log, pool: postgres, definitions: definitions, logger: Logger(label: "berrys.projector"),
-                                      leasing: ProjectorLeasing(leaseMilliseconds: Int(workerOptions.leaseSeconds * 1000)))
-            let runtime = WorkerRuntime(workers: workers, log: log, redis: context.redis, postgres: postgres,
-                                        history: TieredSource(log: log, pool: postgres), settings: workerOptions.settings,
-                                        consumer: consumer, logger: Logger(label: "berrys.workers"))
-            let listening = ListeningSignal()
-            let api = context.apiService(log: log, admin: postgres, metrics: metrics, listening: listening, logger: Logger(label: "berrys.api"))
-            logger.info("API on http://\(context.settings.api.host):\(context.settings.api.port)")
-            logger.info("running projections \(definitions.map(\.name).joined(separator: ", ")) and workers \(workers.map(\.name).joined(separator: ", "))")
-            let trimmer = LogTrimmer(log: log, catalog: ProjectionCatalog(pool: postgres), policy: log.configuration.retention)
-            // The connectors' HTTP client stops after the runtime (a group stops its services last to first).
-            let connectors: [any Service] = selection.connectors.map { [$0] } ?? []
-            let firer = ScheduledEventFirer(log: log, logger: Logger(label: "berrys.schedule"))
-            return connectors + [api, AfterListening(listening, projector), AfterListening(listening, runtime), AfterListening(listening, trimmer),
-                                 AfterListening(listening, firer)]
-        } }
+    func run(signals: ShutdownSignals) async throws {
+        let assembly = SystemAssembly(
+            roles: Set(Role.allCases), domain: .berrys, workers: workerOptions.plan(),
+            projector: .init(leasing: ProjectorLeasing(leaseMilliseconds: Int(workerOptions.leaseSeconds * 1000))))
+        try await reportingFailures {
+            try await ServiceRun.run(signals: signals, loggerLabel: "berrys.run") { try await assembly.services(logger: Logger(label: "berrys.run")) }
+        }
     }
 }

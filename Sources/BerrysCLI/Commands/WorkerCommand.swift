@@ -29,33 +29,16 @@ struct WorkerCommand: LongRunningCommand {
         if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1…65535") }
     }
 
-    func run() async throws {
-        let (options, metricsPort) = (options, metricsPort)
-        try await reportingFailures { try await ServiceRun.run(loggerLabel: "berrys.workers") {
-            let registry = metricsPort.map { _ in APIMetrics.bootstrap() }
-            let context = try Context(domain: .berrys, redisPoolSize: 8 + 2 * options.concurrency)
-            let logger = Logger(label: "berrys.workers")
-            let consumer = options.consumer ?? WorkerRuntime.defaultConsumerName()
-            let selection = try WorkerSelection(only: options.only, context: context, consumer: consumer, logger: logger)
-            let log = try await context.openLog(create: true, source: "berrys-worker")
-            let postgres = context.postgres(size: 4 + options.concurrency)
-            let runtime = WorkerRuntime(workers: selection.workers, log: log, redis: context.redis, postgres: postgres,
-                                        history: TieredSource(log: log, pool: postgres), settings: options.settings, consumer: consumer,
-                                        logger: logger)
-            // The connectors' HTTP client stops after the runtime (a group stops its services last to first).
-            // Held events (publish --at) are appended when due by every worker process (each once).
-            let firer = ScheduledEventFirer(log: log, logger: Logger(label: "berrys.schedule"))
-            var services: [any Service] = (selection.connectors.map { [$0] } ?? []) + [runtime, firer]
-            if let registry, let metricsPort {
-                let readiness: [(name: String, check: ReadinessReport.Check)] = [
-                    ("redis", ReadinessReport.redisCheck(context.redis)), ("postgres", ReadinessReport.postgresCheck(postgres)),
-                ]
-                services.append(MetricsServer.application(registry: registry, host: context.settings.api.host, port: metricsPort,
-                                                          readiness: readiness))
-                logger.info("metrics on http://\(context.settings.api.host):\(metricsPort)/metrics, readiness on /health/readiness")
+    func run(signals: ShutdownSignals) async throws {
+        // Held events (publish --at) are appended when due by the worker processes, which share
+        // the partitions for it.
+        let assembly = SystemAssembly(roles: [.workers, .firer], domain: .berrys, workers: options.plan(metricsPort: metricsPort),
+                                      source: "berrys-worker")
+        try await reportingFailures {
+            try await ServiceRun.run(signals: signals, loggerLabel: "berrys.workers") {
+                try await assembly.services(logger: Logger(label: "berrys.workers"))
             }
-            return services
-        } }
+        }
     }
 }
 
@@ -88,6 +71,11 @@ struct WorkerOptions: ParsableArguments {
     var settings: WorkerSettings {
         WorkerSettings(concurrency: concurrency, batchSize: batchSize, visibilityTimeout: visibilityTimeout, leaseSeconds: leaseSeconds,
                        policy: DeliveryPolicy(maxDeliveries: maxDeliveries), start: from)
+    }
+
+    /// The workers' part of the process's assembly.
+    func plan(metricsPort: Int? = nil) -> SystemAssembly.WorkerPlan {
+        SystemAssembly.WorkerPlan(only: only, consumer: consumer, settings: settings, metricsPort: metricsPort)
     }
 }
 

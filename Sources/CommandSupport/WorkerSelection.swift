@@ -1,13 +1,13 @@
-import BerrysWorkers
-import CommandSupport
 import Connectors
 import Logging
 import Workers
 
-/// The workers a process runs: the platform's (`BerrysWorkerCatalog`) and one per connector
+/// The workers a process runs: the platform's (`PlatformDomain.workers`) and one per connector
 /// file of the connectors folder, narrowed by `--only` (which may name either kind).
 struct WorkerSelection {
     let workers: [any Worker]
+    /// This process's consumer name.
+    let consumer: String
     /// The connectors' shared HTTP client and workers; nil when none runs.
     let connectors: ConnectorSet?
 
@@ -18,9 +18,10 @@ struct WorkerSelection {
             try ConnectorFolder.loadAll(from: $0, knownTypes: Set(context.registry.types))
         } ?? []
         let connectorNames = Set(definitions.map(\.workerName))
-        let known = BerrysWorkerCatalog.all.map(\.name) + connectorNames.sorted()
+        let all = context.domain.workers
+        let known = all.map(\.name) + connectorNames.sorted()
         if let unknown = only.first(where: { !known.contains($0) }) { throw WorkerCatalogError(name: unknown, known: known) }
-        let platform = only.isEmpty ? BerrysWorkerCatalog.all : BerrysWorkerCatalog.all.filter { only.contains($0.name) }
+        let platform = only.isEmpty ? all : all.filter { only.contains($0.name) }
         let chosen = only.isEmpty ? definitions : definitions.filter { only.contains($0.workerName) }
         if chosen.isEmpty {
             connectors = nil
@@ -32,5 +33,6 @@ struct WorkerSelection {
             }
         }
         workers = platform + (connectors?.workers ?? [])
+        self.consumer = consumer
     }
 }
