@@ -112,6 +112,7 @@ let package = Package(
         // The thin HTTP query API: read models, CloudEvents publishing, health and metrics.
         .target(name: "QueryAPI", dependencies: [
             "EventLog", "Projections", "Workers", "Subscriptions", "PostgresClient", "RedisClient", "BerrysJSON", "JSONSchema", "BerrysFoundation",
+            "BerrysRuntime",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),

@@ -66,13 +66,8 @@ struct SetUpThenRun: Service {
 /// `CommandMain` installs them once, before parsing the command line, and hands them to the
 /// long-running command.
 public final class ShutdownSignals: Sendable {
-    private struct State {
-        var first: Int32?
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter = 0
-    }
-
-    private let state = Mutex(State())
+    private let first = Mutex<Int32?>(nil)
+    private let arrived = StopSignal()
 
     /// Installs the handlers (ignoring the default action, so that a signal is only ever
     /// recorded) and returns the instance. Call once per process.
@@ -95,39 +90,18 @@ public final class ShutdownSignals: Sendable {
     /// long-running); one that already arrived is raised again, so the process ends as it would have.
     func restoreDefaultAction() {
         for number in [SIGTERM, SIGINT] { signal(number, SIG_DFL) }
-        if let first = state.withLock({ $0.first }) { raise(first) }
+        if let first = first.withLock({ $0 }) { raise(first) }
     }
 
     /// Whether a signal has arrived.
-    var received: Bool { state.withLock { $0.first != nil } }
+    var received: Bool { arrived.isRaised }
 
     /// Returns once a signal has arrived (at once when one already has), or when the task is
     /// cancelled.
-    func wait() async {
-        let id = state.withLock { state -> Int in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.first != nil || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-        }
-    }
+    func wait() async { await arrived.wait() }
 
     private func deliver(_ number: Int32) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            if state.first == nil { state.first = number }
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume() }
+        first.withLock { $0 = $0 ?? number }
+        arrived.raise()
     }
 }

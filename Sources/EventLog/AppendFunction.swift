@@ -26,7 +26,6 @@ import RedisClient
 public enum AppendFunction {
     /// The library (Lua/berrys-append.lua, then Lua/berrys-schedule.lua), versioned by its
     /// content, for loading on every primary.
-    public static let library = RedisFunctionLibrary(
-        name: "berrys", versionFunction: "berrys_version",
-        lua: LuaResource.text("berrys-append") + "\n" + LuaResource.text("berrys-schedule"))
+    public static let library = RedisFunctionLibrary(name: "berrys", versionFunction: "berrys_version",
+                                                     luaFiles: ["berrys-append", "berrys-schedule"], in: .module)
 }

@@ -30,6 +30,20 @@ public struct RedisFunctionLibrary: Sendable {
         self.source = lua.replacingOccurrences(of: "__VERSION__", with: version)
     }
 
+    /// A library from `Lua/<file>.lua` resources of `bundle` (the module's `Bundle.module`),
+    /// joined in order. A missing file is a broken build or install (the module's resource
+    /// bundle belongs beside the binary), not a condition to run on.
+    public init(name: String, versionFunction: String, luaFiles: [String], in bundle: Bundle) {
+        let texts = luaFiles.map { file -> String in
+            guard let url = bundle.url(forResource: file, withExtension: "lua", subdirectory: "Lua"),
+                  let text = try? String(contentsOf: url, encoding: .utf8) else {
+                preconditionFailure("Lua/\(file).lua is missing from the resources beside the binary (\(bundle.bundlePath))")
+            }
+            return text
+        }
+        self.init(name: name, versionFunction: versionFunction, lua: texts.joined(separator: "\n"))
+    }
+
     /// Loads the library on every primary that lacks this version; returns the primaries it
     /// was loaded on. Idempotent, and safe when several processes do it at once (`REPLACE`).
     @discardableResult

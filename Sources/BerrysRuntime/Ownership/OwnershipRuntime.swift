@@ -1,5 +1,6 @@
 import BerrysFoundation
 import Logging
+import ServiceLifecycle
 
 /// The one partition-ownership runtime: keeps this process's membership and leases in a
 /// `LeaseStore`, takes and gives back partitions toward its fair share of the live processes
@@ -46,6 +47,17 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
         self.logger = logger
         self.onLeaseLost = onLeaseLost
         self.afterTick = afterTick
+    }
+
+    /// Owns partitions and runs `work` for each until the graceful shutdown of the service it
+    /// runs in (a `Service`'s `run`).
+    public func runUntilGracefulShutdown(_ work: @escaping PartitionWork) async {
+        let stop = StopSignal()
+        await withGracefulShutdownHandler {
+            await run(stop: stop, work: work)
+        } onGracefulShutdown: {
+            stop.raise()
+        }
     }
 
     /// Owns partitions and runs `work` for each until `stop` is raised (then stops gracefully,

@@ -2,11 +2,12 @@ import Synchronization
 
 /// "Stop gracefully", raised once and awaited by any number of tasks: a partition's work
 /// finishes what it has in hand and returns. Waiting takes no polling, and a waiting task
-/// that is cancelled returns at once.
+/// that is cancelled returns at once. The one such signal of the project: the API's
+/// `ListeningSignal` and the commands' `ShutdownSignals` are made of it.
 public final class StopSignal: Sendable {
     private struct State {
         var raised = false
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
         var nextWaiter = 0
     }
 
@@ -19,31 +20,34 @@ public final class StopSignal: Sendable {
 
     /// Asks for the stop and wakes every waiter; later calls change nothing.
     public func raise() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
             state.raised = true
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.resume(returning: true) }
     }
 
     /// Returns once the stop is asked for (at once if it was), or when the task is cancelled.
-    public func wait() async {
+    /// - Returns: true when it was asked for, false when the task was cancelled first.
+    @discardableResult
+    public func wait() async -> Bool {
         let id = state.withLock { state -> Int in
             state.nextWaiter += 1
             return state.nextWaiter
         }
-        await withTaskCancellationHandler {
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.raised || Task.isCancelled { return true }
+                let resumeNow: Bool? = state.withLock { state in
+                    if state.raised { return true }
+                    if Task.isCancelled { return false }
                     state.waiters[id] = continuation
-                    return false
+                    return nil
                 }
-                if resumeNow { continuation.resume() }
+                if let resumeNow { continuation.resume(returning: resumeNow) }
             }
         } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: false)
         }
     }
 

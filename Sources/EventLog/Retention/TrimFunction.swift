@@ -15,5 +15,5 @@ import RedisClient
 public enum TrimFunction {
     /// The library (Lua/berrys_log.lua), versioned by its content, for loading on every primary.
     public static let library = RedisFunctionLibrary(name: "berrys_log", versionFunction: "berrys_log_version",
-                                                     lua: LuaResource.text("berrys_log"))
+                                                     luaFiles: ["berrys_log"], in: .module)
 }

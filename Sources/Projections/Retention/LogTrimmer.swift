@@ -56,18 +56,8 @@ public struct LogTrimmer: Service {
             return
         }
         logger.info("retention \(policy): trimming every \(interval)")
-        let partitions = log.partitioner.partitions
-        let store = RedisLeaseStore(keys: log.configuration.keys, owner: Self.owner, partitions: partitions, holder: holder,
-                                    redis: log.redis, lease: lease)
-        let runtime = OwnershipRuntime(name: "log trimmer", store: store, clock: ContinuousClock(),
-                                       settings: OwnershipSettings(leaseDuration: lease), partitions: partitions,
-                                       offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
-        let stop = StopSignal()
-        await withGracefulShutdownHandler {
-            await runtime.run(stop: stop) { partition, stop in await trimRounds(partition, until: stop) }
-        } onGracefulShutdown: {
-            stop.raise()
-        }
+        let runtime = log.ownership(of: Self.owner, holder: holder, lease: lease, name: "log trimmer", logger: logger)
+        await runtime.runUntilGracefulShutdown { partition, stop in await trimRounds(partition, until: stop) }
     }
 
     /// Trims `partition` every `interval` until `stop`.

@@ -19,5 +19,5 @@ public enum DeadLetterFunctions {
 
     /// The library (Lua/berrys_workers.lua), versioned by its content.
     static let library = RedisFunctionLibrary(name: "berrys_workers", versionFunction: "berrys_workers_version",
-                                              lua: LuaResource.text("berrys_workers"))
+                                              luaFiles: ["berrys_workers"], in: .module)
 }

@@ -35,7 +35,7 @@ public enum LeaseFunctions {
 
     /// The library (Lua/berrys_leases.lua), versioned by its content.
     static let library = RedisFunctionLibrary(name: "berrys_leases", versionFunction: "berrys_leases_version",
-                                              lua: LuaResource.text("berrys_leases"))
+                                              luaFiles: ["berrys_leases"], in: .module)
 
     /// A fenced `XCLAIM stream group consumer 0 ids…`.
     static func claim(_ keys: WorkerKeys, consumer: String, ids: [String]) -> RedisCommand {

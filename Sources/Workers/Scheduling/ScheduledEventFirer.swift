@@ -38,19 +38,9 @@ public struct ScheduledEventFirer: Service {
     }
 
     public func run() async throws {
-        let partitions = log.partitioner.partitions
-        let store = RedisLeaseStore(keys: log.configuration.keys, owner: Self.owner, partitions: partitions, holder: holder,
-                                    redis: log.redis, lease: lease)
-        let runtime = OwnershipRuntime(name: "scheduled-event firer", store: store, clock: ContinuousClock(),
-                                       settings: OwnershipSettings(leaseDuration: lease), partitions: partitions,
-                                       offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
+        let runtime = log.ownership(of: Self.owner, holder: holder, lease: lease, name: "scheduled-event firer", logger: logger)
         let metrics = (fired: Counter(label: "berrys_scheduled_events_fired_total"), failed: Counter(label: "berrys_scheduled_events_failed_total"))
-        let stop = StopSignal()
-        await withGracefulShutdownHandler {
-            await runtime.run(stop: stop) { partition, stop in await fire(partition, until: stop, metrics: metrics) }
-        } onGracefulShutdown: {
-            stop.raise()
-        }
+        await runtime.runUntilGracefulShutdown { partition, stop in await fire(partition, until: stop, metrics: metrics) }
     }
 
     /// Fires `partition` until `stop`; Redis down: tried again with backoff, never given up.
