@@ -44,8 +44,8 @@ struct ConnectorsBench: AsyncParsableCommand {
     }
 
     private func measureDeliveries(context: Context, logs: BenchLogs, lines: inout [String]) async throws {
-        let settings = WorkerSettings(concurrency: ProcessInfo.processInfo.activeProcessorCount, batchSize: 500, blockMilliseconds: 100,
-                                      leaseSeconds: 5)
+        let settings = WorkerSettings(concurrency: ProcessInfo.processInfo.activeProcessorCount, batchSize: 500, block: .milliseconds(100),
+                                      lease: .seconds(5))
         let backlog = try await logs.fresh()
         try await BenchBacklog.publish(WorkersBench.statusChanges(events), to: backlog)
         let meter = HandledMeter()

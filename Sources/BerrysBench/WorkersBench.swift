@@ -28,7 +28,7 @@ struct WorkersBench: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let context = try Context(domain: .berrys, redisPoolSize: 16)
-            let settings = WorkerSettings(concurrency: concurrency, batchSize: 500, blockMilliseconds: 100, leaseSeconds: 2)
+            let settings = WorkerSettings(concurrency: concurrency, batchSize: 500, block: .milliseconds(100), lease: .seconds(2))
             let lines = try await BenchLogs.with(context) { logs in
                 var lines: [String] = []
                 try await measure(context: context, settings: settings, logs: logs, lines: &lines)

@@ -23,7 +23,7 @@ extension Backoff {
 
     /// Lease renewal retried after a failure: 0.2 s, at most a quarter of the lease, so that
     /// several tries fit before it expires.
-    public static func leaseRenewal(leaseSeconds: Double) -> Backoff {
-        Backoff(initial: 0.2, maximum: leaseSeconds / 4)
+    public static func leaseRenewal(lease: Duration) -> Backoff {
+        Backoff(initial: 0.2, maximum: lease.inSeconds / 4)
     }
 }

@@ -40,9 +40,9 @@ import Testing
         // Leases of 10 s: under the full suite on 2 cores the test process stalls for seconds at
         // times, and 3 s leases then expired and changed hands again before the split settled.
         let first = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [counting],
-                                               leasing: ProjectorLeasing(holder: "first", leaseMilliseconds: 10_000)).run() }
+                                               leasing: ProjectorLeasing(holder: "first", lease: .seconds(10))).run() }
         let second = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [counting],
-                                                leasing: ProjectorLeasing(holder: "second", leaseMilliseconds: 10_000)).run() }
+                                                leasing: ProjectorLeasing(holder: "second", lease: .seconds(10))).run() }
         defer { first.cancel(); second.cancel() }
         // Each aims at its fair share: 4 of the 8 partitions.
         try await eventually("each projector holding 4 partitions", timeout: 60, every: .milliseconds(100)) {
@@ -71,7 +71,7 @@ import Testing
             SELECT $1, $2, p, 'dead', now() + interval '1 hour' FROM generate_series(0, 3) AS p
             """, [counting.name, counting.version])
         let live = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [counting],
-                                              leasing: ProjectorLeasing(holder: "live", leaseMilliseconds: 3000)).run() }
+                                              leasing: ProjectorLeasing(holder: "live", lease: .seconds(3))).run() }
         defer { live.cancel() }
         // Two heartbeats of the live projector: it ran a balancing round with the leases held.
         try await eventually("the live projector running") {

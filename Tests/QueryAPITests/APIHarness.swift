@@ -44,7 +44,7 @@ struct APIHarness {
         var services: [any Service] = runProjector ? [Projector(log: log, pool: admin, definitions: definitions, logger: logger)] : []
         if runWorkers {
             services.append(WorkerRuntime(workers: BerrysWorkerCatalog.all, log: log, redis: redis, postgres: admin,
-                                          settings: WorkerSettings(concurrency: 2, blockMilliseconds: 100, leaseSeconds: 10), logger: logger))
+                                          settings: WorkerSettings(concurrency: 2, block: .milliseconds(100), lease: .seconds(10)), logger: logger))
         }
         let dependencies = APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: url, settings: settings), admin: admin,
                                            databaseURL: url, settings: settings)

@@ -18,8 +18,8 @@ public struct RuntimeHarness: Sendable {
     /// process stalls for seconds at times under the full suite on 2 cores, and shorter leases
     /// then expired and handed partitions over (handling events again, as designed).
     public static let fastSettings = WorkerSettings(
-        concurrency: 4, batchSize: 50, blockMilliseconds: 100, visibilityTimeout: 2, leaseSeconds: 10,
-        policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 0.01, maximum: 0.05)), shutdownGrace: 2)
+        concurrency: 4, batchSize: 50, block: .milliseconds(100), visibilityTimeout: .seconds(2), lease: .seconds(10),
+        policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 0.01, maximum: 0.05)), shutdownGrace: .seconds(2))
 
     /// A log of `partitions` partitions in a namespace of its own.
     public init(partitions: Int = 4, redisSeeds: [RedisConfiguration] = [TestServers.redisConfiguration]) async throws {

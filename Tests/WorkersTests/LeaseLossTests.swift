@@ -11,8 +11,8 @@ import Testing
         let harness = try await RuntimeHarness(partitions: 1)
         let recorder = Recorder()
         var settings = RuntimeHarness.fastSettings
-        settings.blockMilliseconds = 1000
-        settings.leaseSeconds = 2
+        settings.block = .milliseconds(1000)
+        settings.lease = .seconds(2)
         try await harness.publish(count: 1)
         try await harness.withRuntime([RecordingWorker(name: "lost", recorder: recorder)], settings: settings) {
             try await eventually("handled before the lease is lost") { await recorder.handled.count == 1 }
@@ -38,7 +38,7 @@ import Testing
         let harness = try await RuntimeHarness(partitions: 1)
         let recorder = Recorder()
         var settings = RuntimeHarness.fastSettings
-        settings.leaseSeconds = 20
+        settings.lease = .seconds(20)
         try await harness.publish(count: 1)
         try await harness.withRuntime([RecordingWorker(name: "stolen", recorder: recorder)], consumer: "victim", settings: settings) {
             try await eventually("handled before the theft") { await recorder.handled.count == 1 }

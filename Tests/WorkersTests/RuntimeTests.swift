@@ -22,7 +22,7 @@ import Testing
         // cancels what is in a handler, and that is delivered again (at least once; see
         // `PartitionConsumer.acknowledgeWhatIsDone`). Leases of 30 s keep this test about order.
         var settings = RuntimeHarness.fastSettings
-        settings.leaseSeconds = 30
+        settings.lease = .seconds(30)
         try await harness.withRuntime([RecordingWorker(name: "rec", recorder: recorder)], settings: settings) {
             try await eventually("200 events handled") { await recorder.handled.count >= 200 }
             // The events the handlers emitted come after: the runtime reads (and acknowledges
@@ -53,7 +53,7 @@ import Testing
         // A 30 s lease: this test is about retries, and a lease lost in a stall of the whole
         // test process would hand the events over and (at least once) handle them again.
         var settings = RuntimeHarness.fastSettings
-        settings.leaseSeconds = 30
+        settings.lease = .seconds(30)
         try await harness.withRuntime([RecordingWorker(name: "rec", recorder: recorder)], settings: settings) {
             try await eventually("all handled after the dependency came back") { await recorder.handled.count == 3 }
         }
@@ -73,8 +73,8 @@ import Testing
         // expires (5 s): under the full suite, a stall of the whole test process let every
         // lease of it expire at once, and the other process took those partitions over.
         var settings = RuntimeHarness.fastSettings
-        settings.shutdownGrace = 60
-        settings.leaseSeconds = 30
+        settings.shutdownGrace = .seconds(60)
+        settings.lease = .seconds(30)
         try await harness.withRuntime([worker], consumer: "first", settings: settings) {
             try await harness.withRuntime([worker], consumer: "second", settings: settings) {
                 try await eventually("both processes hold partitions") {

@@ -23,7 +23,7 @@ struct ProjectCommand: LongRunningCommand {
     func run(signals: ShutdownSignals) async throws {
         let assembly = SystemAssembly(
             roles: [.projector, .trimmer], domain: .berrys,
-            projector: .init(only: only, rebuildChanged: rebuildChanged, leasing: ProjectorLeasing(leaseMilliseconds: Int(leaseSeconds * 1000))))
+            projector: .init(only: only, rebuildChanged: rebuildChanged, leasing: ProjectorLeasing(lease: .seconds(leaseSeconds))))
         try await reportingFailures {
             try await ServiceRun.run(signals: signals, loggerLabel: "berrys.projector") {
                 try await assembly.services(logger: Logger(label: "berrys.projector"))

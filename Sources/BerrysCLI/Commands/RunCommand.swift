@@ -15,7 +15,7 @@ struct RunCommand: LongRunningCommand {
     func run(signals: ShutdownSignals) async throws {
         let assembly = SystemAssembly(
             roles: Set(Role.allCases), domain: .berrys, workers: workerOptions.plan(),
-            projector: .init(leasing: ProjectorLeasing(leaseMilliseconds: Int(workerOptions.leaseSeconds * 1000))))
+            projector: .init(leasing: ProjectorLeasing(lease: .seconds(workerOptions.leaseSeconds))))
         try await reportingFailures {
             try await ServiceRun.run(signals: signals, loggerLabel: "berrys.run") { try await assembly.services(logger: Logger(label: "berrys.run")) }
         }

@@ -69,7 +69,7 @@ struct WorkerOptions: ParsableArguments {
     }
 
     var settings: WorkerSettings {
-        WorkerSettings(concurrency: concurrency, batchSize: batchSize, visibilityTimeout: visibilityTimeout, leaseSeconds: leaseSeconds,
+        WorkerSettings(concurrency: concurrency, batchSize: batchSize, visibilityTimeout: .seconds(visibilityTimeout), lease: .seconds(leaseSeconds),
                        policy: DeliveryPolicy(maxDeliveries: maxDeliveries), start: from)
     }
 

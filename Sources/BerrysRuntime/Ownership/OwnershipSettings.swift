@@ -22,5 +22,5 @@ public struct OwnershipSettings: Sendable, Hashable {
     }
 
     /// A failed tick (the store unreachable) is tried again after these delays.
-    var retry: Backoff { .leaseRenewal(leaseSeconds: leaseDuration.inSeconds) }
+    var retry: Backoff { .leaseRenewal(lease: leaseDuration) }
 }

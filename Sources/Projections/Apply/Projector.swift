@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// Several projector processes, on any machines, share each version's partitions through
 /// leases in PostgreSQL (`VersionLoops`): each applies its fair share, a batch commits only
 /// under its partition's lease, and the partitions of a process that stopped move to the
-/// others (at once after a graceful stop, after `leasing.leaseMilliseconds` after a kill).
+/// others (at once after a graceful stop, after `leasing.lease` after a kill).
 ///
 /// It runs the live versions as the catalog stored them, so a version keeps running while its
 /// successor is rebuilt side by side (`berrys replay`); every two seconds it looks for

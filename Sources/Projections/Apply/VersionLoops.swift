@@ -35,7 +35,7 @@ struct VersionLoops {
             members: ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds))
         let runtime = OwnershipRuntime(
             name: "projection \(definition.key)", store: store, clock: ContinuousClock(),
-            settings: OwnershipSettings(leaseDuration: .milliseconds(leasing.leaseMilliseconds), tick: leasing.balanceInterval),
+            settings: OwnershipSettings(leaseDuration: leasing.lease, tick: leasing.balanceInterval),
             partitions: partitions, offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
         let faults = FaultFlag()
         let failure = Mutex<(any Error)?>(nil)

@@ -11,7 +11,7 @@ extension PartitionConsumer {
         try? await removeIdleConsumers(live: live)
         guard !pending.isEmpty else { return ([], 0) }
         let plan = ClaimPlan(pending: pending, me: consumer, liveConsumers: live,
-                             visibilityMilliseconds: Int64(settings.visibilityTimeout * 1000), includeOwn: includeOwn)
+                             visibilityMilliseconds: Int64(settings.visibilityTimeout.inSeconds * 1000), includeOwn: includeOwn)
         guard !plan.claimNow.isEmpty else { return ([], plan.notYetClaimable) }
         let deliveries = Dictionary(pending.map { ($0.id, $0.deliveries) }, uniquingKeysWith: { first, _ in first })
         var claimed: [Delivery] = []

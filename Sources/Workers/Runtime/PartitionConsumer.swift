@@ -70,14 +70,14 @@ struct PartitionConsumer: Sendable {
 
     /// Carries out what `ConsumerLoop` decides, until it says the loop is over.
     private func consume(on connection: RedisConnection) async throws {
-        try await connection.setReplyTimeout(Double(settings.blockMilliseconds) / 1000 + 10)
+        try await connection.setReplyTimeout(settings.block.inSeconds + 10)
         try await ensureGroup(on: connection)
         guard try await catchUp(on: connection) else { return }
         let perTask = worker.concurrentDeliveries != nil ? 1
             : worker is any BatchWorker ? DeliveryProcessor.maximumBatch : DeliveryProcessor.maximumChunk
         var loop = ConsumerLoop(configuration: .init(
             concurrency: worker.concurrentDeliveries ?? settings.concurrency, batchSize: settings.batchSize, deliveriesPerTask: perTask,
-            visibilityTimeout: .seconds(settings.visibilityTimeout), shutdownGrace: .seconds(settings.shutdownGrace)))
+            visibilityTimeout: settings.visibilityTimeout, shutdownGrace: settings.shutdownGrace))
         try await withThrowingTaskGroup(of: LoopEvent.self) { group in
             do {
                 try await drive(&loop, group: &group, on: connection)

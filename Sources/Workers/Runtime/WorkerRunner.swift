@@ -22,11 +22,11 @@ struct WorkerRunner: Sendable {
 
     func run() async {
         let leases = RedisLeaseStore(keys: log.configuration.keys, owner: worker.name, partitions: log.partitioner.partitions,
-                                     holder: consumer, redis: redis, lease: .seconds(settings.leaseSeconds))
+                                     holder: consumer, redis: redis, lease: settings.lease)
         let metrics = WorkerMetrics(worker: worker.name)
         let runtime = OwnershipRuntime(
             name: "worker \(worker.name)", store: leases, clock: ContinuousClock(),
-            settings: OwnershipSettings(leaseDuration: .seconds(settings.leaseSeconds)), partitions: log.partitioner.partitions,
+            settings: OwnershipSettings(leaseDuration: settings.lease), partitions: log.partitioner.partitions,
             offset: offset, logger: logger, onLeaseLost: { _ in metrics.leasesLost.increment() },
             afterTick: { running in try? await updateLagGauges(running) })
         await runtime.run(stop: stop) { partition, stop in
