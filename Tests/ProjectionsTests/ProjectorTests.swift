@@ -37,10 +37,16 @@ import Testing
         let ids = (0..<300).map { _ in UUID().uuidString.lowercased() }
         _ = try await harness.log.appendBatch(try ids.map { try harness.log.prepare(Self.project($0)) })
 
-        // Run briefly and stop part-way, several times; then to the end.
+        // Run until some more is applied, stop, several times; then to the end.
         for _ in 0..<3 {
+            // (read.totals exists once the first projector registered the projection.)
+            let applied = { Int((try? await harness.pool.query("SELECT n FROM read.totals").scalar) ?? "0") ?? 0 }
+            let before = await applied()
             let task = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [counting]).run() }
-            try await Task.sleep(nanoseconds: 60_000_000)
+            try await eventually("more applied") {
+                let now = await applied()
+                return now > before || now == 300
+            }
             task.cancel()
             _ = await task.result
         }
