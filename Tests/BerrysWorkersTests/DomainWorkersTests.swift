@@ -197,6 +197,7 @@ import Testing
         _ = try await harness.log.append(try TaskCreated(taskID: task, planID: plan, name: "t", priority: .low).draft())
         _ = try await harness.log.append(try TaskAssigned(taskID: task, planID: plan, agentID: agent).draft())
         try await harness.withRuntime([PlanningToAgentWorker()], postgres: PostgresPool(conninfo: server.url, size: 2)) {
+            // Real time: that nothing is queued while PostgreSQL is down is a claim about a while.
             try await Task.sleep(for: .seconds(1))
             #expect(try await harness.events(ofType: AgentExecutionQueued.eventType).isEmpty)
             try await server.startOffPool()

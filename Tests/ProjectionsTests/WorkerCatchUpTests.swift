@@ -31,7 +31,7 @@ import Workers
         let handled: Handled
         var delay: Duration = .zero
         func handle(_ event: EventEnvelope, context: WorkerContext) async throws -> [EventDraft] {
-            if delay > .zero { try await Task.sleep(for: delay) }
+            if delay > .zero { try await Task.sleep(for: delay) }  // a slow handler, so a catch-up can be stopped halfway
             try await handled.record(event)
             return []
         }

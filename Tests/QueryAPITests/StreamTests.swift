@@ -119,6 +119,7 @@ import Testing
                     let client = try SSEClient(port: port, path: "/v1/stream?from=beginning&\(query)")
                     // The id-only message after the catch-up says the history is done.
                     try await eventually("\(query): caught up") { client.lastEventID != nil && Self.ids(client).count >= expected.count }
+                    // Real time: a message sent twice would arrive after the catch-up; give it a moment.
                     try await Task.sleep(for: .milliseconds(100))
                     #expect(Set(Self.ids(client)) == Set(expected), "\(query)")
                     #expect(Self.ids(client).count == expected.count, "\(query): each once")
@@ -140,6 +141,7 @@ import Testing
                 let stalled = try SSEClient(port: port, path: "/v1/stream", read: false, receiveBuffer: 4096)
                 let reader = try SSEClient(port: port, path: "/v1/stream")
                 try await eventually("both registered") { reader.lastEventID != nil }
+                // Real time: the stalled client's registration has nothing the test can watch.
                 try await Task.sleep(for: .milliseconds(200))
                 // About 12 MB of messages: more than the socket buffers between the server and a
                 // client that does not read (at most about 4 MB), and its queue, hold.

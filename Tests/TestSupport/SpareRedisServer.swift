@@ -23,7 +23,7 @@ public struct SpareRedisServer: Sendable {
                                              "--pidfile", "\(directory)/redis.pid", "--logfile", "\(directory)/redis.log"])
         for _ in 0..<200 {
             if answers() { return }
-            Thread.sleep(forTimeInterval: 0.025)
+            Thread.sleep(forTimeInterval: 0.025)  // a real server starting: polled every 25 ms
         }
         throw TestFailure("spare redis-server on port \(port) did not start; see \(directory)/redis.log")
     }

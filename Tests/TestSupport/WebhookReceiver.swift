@@ -70,7 +70,7 @@ public actor WebhookReceiver {
     private func listening(on port: Int) { self.port = port }
 
     private func answer(headers: [String: String], body: [UInt8]) async -> Response {
-        if delay > .zero { try? await Task.sleep(for: delay) }
+        if delay > .zero { try? await Task.sleep(for: delay) }  // a slow receiver, when a test asks for one
         let id = headers["ce-id"] ?? ""
         var status = HTTPResponse.Status.ok
         var fields = HTTPFields()

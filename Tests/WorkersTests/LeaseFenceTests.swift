@@ -99,6 +99,7 @@ import Testing
                 let watched = try await connection.pipeline([RedisCommand("SET", keys.lease, "me", "PX", String(milliseconds)),
                                                              RedisCommand("WATCH", keys.lease), RedisCommand("GET", keys.lease)])
                 if watched[2].string == "me" {
+                    // Real time: this checks Redis's own expiry of a watched key.
                     try await Task.sleep(for: .milliseconds(milliseconds + 150))
                     break
                 }

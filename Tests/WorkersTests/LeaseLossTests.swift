@@ -46,7 +46,7 @@ import Testing
             let keys = WorkerKeys(namespace: harness.namespace, worker: "stolen", partition: 0)
             try await harness.redis.send("SET", keys.lease, "thief", "PX", "60000")
             let afterTheft = try await harness.publish(count: 3).map(\.position.streamID.description)
-            try await Task.sleep(for: .seconds(1.5))
+            try await Task.sleep(for: .seconds(1.5))  // real time: nothing delivered after the theft, for a while
             #expect(await recorder.handled.count == 1)
             // None of them was delivered to the victim. (An entry read before the theft may
             // still be pending, say the worker's own emitted event waiting for its
