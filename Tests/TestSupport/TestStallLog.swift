@@ -13,8 +13,13 @@ enum TestStallLog {
     /// Started on first use, for the life of the test process.
     static let started: Void = {
         guard let path = ProcessInfo.processInfo.environment["BERRYS_TEST_STALL_LOG"], !path.isEmpty else { return }
-        guard FileManager.default.createFile(atPath: path, contents: nil) else { return }
+        // Appended to: scripts/test runs two test processes (the parallel suite, then the
+        // browser test) into one log.
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { return }
+        }
         guard let file = FileHandle(forWritingAtPath: path) else { return }
+        file.seekToEndOfFile()
         let writer = Mutex(file)
         var logger = Logger(label: "test.stalls")
         logger.logLevel = .error  // the file is the report; the test output stays readable

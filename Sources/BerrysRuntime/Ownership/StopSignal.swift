@@ -12,16 +12,19 @@ public final class StopSignal: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The same as `state.raised`, read without the lock: consumers ask on every turn of their loop.
+    private let raisedFlag = Atomic<Bool>(false)
 
     public init() {}
 
     /// Whether the stop was asked for.
-    public var isRaised: Bool { state.withLock { $0.raised } }
+    public var isRaised: Bool { raisedFlag.load(ordering: .acquiring) }
 
     /// Asks for the stop and wakes every waiter; later calls change nothing.
     public func raise() {
         let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
             state.raised = true
+            raisedFlag.store(true, ordering: .releasing)
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
         }
