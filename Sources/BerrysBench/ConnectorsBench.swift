@@ -174,6 +174,6 @@ struct ConnectorsBench: AsyncParsableCommand {
         var logger = Logger(label: "berrys.bench")
         logger.logLevel = .warning
         return ConnectorSet(definitions: definitions, knownTypes: knownTypes, redis: context.redis, namespace: namespace,
-                            consumer: "bench-\(UUID().uuidString.prefix(6))", logger: logger)
+                            consumer: "bench-\(UUID().uuidString.prefix(6))", clock: .system, logger: logger)
     }
 }

@@ -5,29 +5,29 @@
 /// yet clients that failed together do not retry together). The product's settings are the
 /// named presets in `Backoff+Presets.swift`.
 public struct Backoff: Sendable, Hashable {
-    /// The delay before the first retry, in seconds.
-    public var initial: Double
-    /// The largest delay, in seconds.
-    public var maximum: Double
+    /// The delay before the first retry.
+    public var initial: Duration
+    /// The largest delay.
+    public var maximum: Duration
     /// How much each delay grows.
     public var multiplier: Double
 
     /// Creates a backoff policy.
     /// - Parameters:
-    ///   - initial: the first delay's upper bound, in seconds.
-    ///   - maximum: the cap on any delay, in seconds.
+    ///   - initial: the first delay's upper bound.
+    ///   - maximum: the cap on any delay.
     ///   - multiplier: growth per attempt.
-    public init(initial: Double = 0.05, maximum: Double = 5, multiplier: Double = 2) {
+    public init(initial: Duration = .milliseconds(50), maximum: Duration = .seconds(5), multiplier: Double = 2) {
         self.initial = initial
         self.maximum = maximum
         self.multiplier = multiplier
     }
 
     /// The upper bound of the delay before retry number `attempt` (0-based), without jitter.
-    public func ceiling(attempt: Int) -> Double {
+    public func ceiling(attempt: Int) -> Duration {
         var value = initial
         for _ in 0..<max(0, min(attempt, 64)) {
-            value *= multiplier
+            value = value * multiplier
             if value >= maximum { return maximum }
         }
         return min(value, maximum)
@@ -35,13 +35,13 @@ public struct Backoff: Sendable, Hashable {
 
     /// The delay before retry number `attempt` (0-based): uniform in [ceiling/2, ceiling].
     /// - Parameter random: the source of jitter, injectable for tests.
-    public func delay<R: RandomNumberGenerator>(attempt: Int, using random: inout R) -> Double {
+    public func delay<R: RandomNumberGenerator>(attempt: Int, using random: inout R) -> Duration {
         let top = ceiling(attempt: attempt)
-        return Double.random(in: (top / 2)...top, using: &random)
+        return .seconds(Double.random(in: (top.inSeconds / 2)...top.inSeconds, using: &random))
     }
 
     /// The delay before retry number `attempt` with the system's random source.
-    public func delay(attempt: Int) -> Double {
+    public func delay(attempt: Int) -> Duration {
         var random = SystemRandomNumberGenerator()
         return delay(attempt: attempt, using: &random)
     }

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import Foundation
 import Hummingbird
 import ServiceLifecycle
@@ -13,16 +14,19 @@ import RedisClient
 /// and the opened log.
 public struct Context {
     public let settings: Settings
+    /// The clock everything built from this context waits and expires on.
+    public let clock: BerrysClock
     public let redis: RedisPool
     public let registry: SchemaRegistry
     public let domain: PlatformDomain
 
     /// Loads the settings, sets up logging, and opens a Redis pool of `redisPoolSize` connections.
     /// - Throws: `SettingsError`, or the schema registry's error.
-    public init(domain: PlatformDomain, redisPoolSize: Int = 4) throws {
+    public init(domain: PlatformDomain, redisPoolSize: Int = 4, clock: BerrysClock = .system) throws {
         settings = try Settings.load()
+        self.clock = clock
         LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
-        redis = RedisPool(seeds: try RedisConfiguration.seeds(url: settings.redisURL), size: redisPoolSize)
+        redis = RedisPool(seeds: try RedisConfiguration.seeds(url: settings.redisURL), size: redisPoolSize, clock: clock)
         registry = try domain.registry()
         self.domain = domain
     }
@@ -55,7 +59,7 @@ public struct Context {
             configuration.partitionsAreRequired = true
         }
         return try await EventLog.open(redis: redis, configuration: configuration, registry: registry,
-                                conventions: domain.conventions, defaultSource: source, create: create)
+                                conventions: domain.conventions, defaultSource: source, create: create, clock: clock)
     }
 
     /// What the HTTP API needs, on this process's connections.

@@ -53,7 +53,7 @@ public struct Settings: Sendable {
             partitions: try integer("BERRYS_PARTITIONS", 4, 1...1024),
             deduplicationWindowMilliseconds: try integer("BERRYS_DEDUP_WINDOW_MS", 86_400_000, 0...(365 * 86_400_000)),
             maximumPayloadBytes: try integer("BERRYS_MAX_PAYLOAD_BYTES", 1 << 20, 1...(64 << 20)),
-            unavailableRetrySeconds: Double(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)),
+            unavailableRetry: .seconds(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)),
             partitionsAreRequired: !(values["BERRYS_PARTITIONS"] ?? "").isEmpty,
             durability: try durability(values, timeoutMilliseconds: try integer(
                 "BERRYS_REPLICATION_TIMEOUT_MS", Durability.defaultReplicationTimeoutMilliseconds, 1...600_000)),
@@ -68,10 +68,10 @@ public struct Settings: Sendable {
             host: values["BERRYS_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: try integer("BERRYS_HTTP_PORT", 8080, 0...65535),
             maximumBodyBytes: try integer("BERRYS_MAX_BODY_BYTES", 1 << 20, 1...(64 << 20)),
-            consistencyTimeout: Double(try integer("BERRYS_CONSISTENCY_TIMEOUT_MS", 5000, 0...600_000)) / 1000,
-            readyMaximumLagSeconds: Double(try integer("BERRYS_READY_MAX_LAG_SECONDS", 60, 0...86_400)),
+            consistencyTimeout: .milliseconds(try integer("BERRYS_CONSISTENCY_TIMEOUT_MS", 5000, 0...600_000)),
+            readyMaximumLag: .seconds(try integer("BERRYS_READY_MAX_LAG_SECONDS", 60, 0...86_400)),
             tokens: tokens,
-            requestTimeout: Double(try integer("BERRYS_REQUEST_TIMEOUT_MS", 30_000, 100...3_600_000)) / 1000,
+            requestTimeout: .milliseconds(try integer("BERRYS_REQUEST_TIMEOUT_MS", 30_000, 100...3_600_000)),
             streamBufferCapacity: try integer("BERRYS_STREAM_BUFFER", 10_000, 1...1_000_000))
         return Settings(redisURL: redisURL, databaseURL: databaseURL, log: log, logLevel: level, logFormat: format, api: api)
     }

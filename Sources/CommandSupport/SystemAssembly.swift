@@ -1,3 +1,4 @@
+import BerrysFoundation
 import Connectors
 import EventLog
 import Logging
@@ -56,14 +57,17 @@ public struct SystemAssembly: Sendable {
     public var projector: ProjectorPlan
     /// The `source` of events this process publishes without one.
     public var source: String
+    /// The clock every service of the process waits and expires on.
+    public var clock: BerrysClock
 
     public init(roles: Set<Role>, domain: PlatformDomain, workers: WorkerPlan = WorkerPlan(), projector: ProjectorPlan = ProjectorPlan(),
-                source: String = "berrys") {
+                source: String = "berrys", clock: BerrysClock = .system) {
         self.roles = roles
         self.domain = domain
         self.workers = workers
         self.projector = projector
         self.source = source
+        self.clock = clock
     }
 
     /// Redis connections: 8, and 8 more for the API or the projector, and two per concurrent
@@ -81,7 +85,7 @@ public struct SystemAssembly: Sendable {
     /// Connects, migrates, opens the log and builds the services of the roles.
     public func services(logger: Logger) async throws -> [any Service] {
         let metrics = roles.contains(.api) || workers.metricsPort != nil ? Self.bootstrapMetrics() : nil
-        let context = try Context(domain: domain, redisPoolSize: redisPoolSize)
+        let context = try Context(domain: domain, redisPoolSize: redisPoolSize, clock: clock)
         let postgres = context.postgres(size: postgresPoolSize)
         if roles.contains(.api) || roles.contains(.projector) {
             _ = try await postgres.withConnection { try await Migrations.run(on: $0) }

@@ -27,7 +27,7 @@ struct WorkerSelection {
             connectors = nil
         } else {
             connectors = ConnectorSet(definitions: chosen, knownTypes: Set(context.registry.types), redis: context.redis,
-                                      namespace: context.settings.log.namespace, consumer: consumer, logger: logger)
+                                      namespace: context.settings.log.namespace, consumer: consumer, clock: context.clock, logger: logger)
             for definition in chosen {
                 logger.info("connector \(definition.name) → \(definition.url.absoluteString) (\(definition.filters.map(\.description).joined(separator: ", ")))")
             }

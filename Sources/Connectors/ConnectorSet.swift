@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BerrysFoundation
 import Foundation
 import Logging
 import RedisClient
@@ -19,15 +20,16 @@ public struct ConnectorSet: Service {
     /// - Parameters:
     ///   - consumer: this process's consumer name (its breaker reports are filed under it).
     ///   - namespace: the log's, for the breaker reports.
+    ///   - clock: the process's clock (the breakers' timeouts).
     public init(definitions: [ConnectorDefinition], knownTypes: Set<String>, redis: RedisPool, namespace: String,
-                consumer: String, logger: Logger) {
+                consumer: String, clock: BerrysClock, logger: Logger) {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.connectionPool = .init(idleTimeout: .seconds(60),
                                              concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, definitions.map(\.maxInFlight).max() ?? 8))
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         self.client = client
         workers = definitions.map { definition in
-            WebhookWorker(connector: definition, knownTypes: knownTypes, client: client, consumer: consumer) { status in
+            WebhookWorker(connector: definition, knownTypes: knownTypes, client: client, consumer: consumer, clock: clock) { status in
                 do {
                     try await status.write(namespace: namespace, worker: definition.workerName, redis: redis)
                 } catch {

@@ -11,7 +11,7 @@ extension EventLog {
     ///   Retries while Redis is unreachable (safe: appends are idempotent by id).
     public func append(_ draft: EventDraft, expected: ExpectedSequence = .any) async throws -> AppendResult {
         let envelope = try prepare(draft)
-        if let deliverAt = draft.deliverAt, deliverAt > Date() {
+        if let deliverAt = draft.deliverAt, deliverAt > clock.date {
             return try await schedule(prepared: envelope, at: deliverAt, expected: expected)
         }
         return try await append(prepared: envelope, expected: expected)
@@ -117,10 +117,10 @@ extension EventLog {
     }
 
     func withRetries<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
-        let loop = RetryLoop(timeout: configuration.unavailableRetrySeconds)
+        let loop = RetryLoop(timeout: configuration.unavailableRetry, clock: clock)
         return try await Self.unavailableAsError(redis) {
             try await loop.run(isRetryable: { ($0 as? RedisError)?.isTransient == true },
-                               onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(String(format: "%.2f", delay)) s: \(error)") },
+                               onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(delay.secondsText): \(error)") },
                                operation)
         }
     }

@@ -17,6 +17,9 @@ public struct EventLog: Sendable {
     public let defaultSource: String
     /// The Redis pool the log uses (its leases and functions go through it too).
     public let redis: RedisPool
+    /// The clock of everything that waits or expires around this log (retries, leases, due
+    /// times, the services built on it): `.system` in production, a manual clock in tests.
+    public let clock: BerrysClock
     let logger: Logger
 
     /// Opens a log: loads or upgrades the append function and reads (or creates) the metadata.
@@ -25,16 +28,17 @@ public struct EventLog: Sendable {
     /// - Throws: `EventLogError.unavailable` when Redis cannot be reached in time.
     public static func open(redis: RedisPool, configuration: EventLogConfiguration, registry: SchemaRegistry,
                             conventions: any EventConventions = NoConventions(), defaultSource: String = "berrys",
-                            create: Bool = true, logger: Logger = Logger(label: "berrys.eventlog")) async throws -> EventLog {
-        let retry = RetryLoop(timeout: configuration.unavailableRetrySeconds)
+                            create: Bool = true, clock: BerrysClock = .system,
+                            logger: Logger = Logger(label: "berrys.eventlog")) async throws -> EventLog {
+        let retry = RetryLoop(timeout: configuration.unavailableRetry, clock: clock)
         let partitions = try await Self.unavailableAsError(redis) {
             try await retry.run(isRetryable: { ($0 as? RedisError)?.isTransient == true },
-                                onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(String(format: "%.2f", delay)) s: \(error)") }) {
+                                onRetry: { error, delay in logger.warning("Redis not reachable, retrying in \(delay.secondsText): \(error)") }) {
                 try await LogSetup(redis: redis, configuration: configuration).prepare(create: create)
             }
         }
         return EventLog(configuration: configuration, registry: registry, conventions: conventions,
-                        partitioner: Partitioner(partitions: partitions), defaultSource: defaultSource, redis: redis, logger: logger)
+                        partitioner: Partitioner(partitions: partitions), defaultSource: defaultSource, redis: redis, clock: clock, logger: logger)
     }
 
     /// Fills in a draft's defaults and checks it completely: envelope, conventions, schema, size.
@@ -56,7 +60,7 @@ public struct EventLog: Sendable {
         if partitionKey == subject { partitionKey = nil }
         let envelope = EventEnvelope(
             id: draft.id ?? RandomUUID.make(), source: draft.source ?? defaultSource, type: draft.type,
-            dataVersion: version, subject: subject, time: draft.time ?? Timestamp.format(draft.deliverAt ?? Date()), data: draft.data,
+            dataVersion: version, subject: subject, time: draft.time ?? Timestamp.format(draft.deliverAt ?? clock.date), data: draft.data,
             partitionKey: partitionKey, correlationID: draft.correlationID, causationID: draft.causationID,
             extensions: draft.extensions)
         try EnvelopeRules.check(envelope, maximumPayloadBytes: configuration.maximumPayloadBytes)

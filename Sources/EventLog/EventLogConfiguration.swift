@@ -8,8 +8,8 @@ public struct EventLogConfiguration: Sendable, Hashable {
     public var deduplicationWindowMilliseconds: Int
     /// The largest `data` accepted, in bytes (default 1 MiB).
     public var maximumPayloadBytes: Int
-    /// How long publishing retries while Redis is unreachable, in seconds.
-    public var unavailableRetrySeconds: Double
+    /// How long publishing retries while Redis is unreachable.
+    public var unavailableRetry: Duration
     /// True when `partitions` was asked for explicitly (`BERRYS_PARTITIONS`, `berrys init
     /// --partitions`): opening an existing log with another count is then refused, instead of
     /// the stored count silently winning.
@@ -20,7 +20,7 @@ public struct EventLogConfiguration: Sendable, Hashable {
     public var retention: RetentionPolicy
 
     public init(namespace: String = "berrys", partitions: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000,
-                maximumPayloadBytes: Int = 1 << 20, unavailableRetrySeconds: Double = 10, partitionsAreRequired: Bool = false,
+                maximumPayloadBytes: Int = 1 << 20, unavailableRetry: Duration = .seconds(10), partitionsAreRequired: Bool = false,
                 durability: Durability = .local, retention: RetentionPolicy = .keepAll) {
         self.durability = durability
         self.retention = retention
@@ -29,7 +29,7 @@ public struct EventLogConfiguration: Sendable, Hashable {
         self.partitions = partitions
         self.deduplicationWindowMilliseconds = deduplicationWindowMilliseconds
         self.maximumPayloadBytes = maximumPayloadBytes
-        self.unavailableRetrySeconds = unavailableRetrySeconds
+        self.unavailableRetry = unavailableRetry
     }
 
     /// The log's Redis keys.

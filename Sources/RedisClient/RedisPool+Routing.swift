@@ -1,32 +1,42 @@
+import BerrysFoundation
 /// Commands sent to the node serving their keys, following the cluster's redirections.
 extension RedisPool {
     /// Sends one command to the node serving its key, error replies returned as `.error`.
     public func sendReturningErrors(_ command: RedisCommand) async throws -> RedisValue {
         assert(command.keysShareOneSlot, "\(command.name): its keys span slots, which a cluster refuses (CROSSSLOT)")
         var asking: RedisNodeAddress?
-        var attempt = 0
         // One node needs no slot (working it out costs more than the routing itself).
         let slot = topology.mode == .single ? nil : command.slot
-        while true {
-            let node: RedisNodeAddress
-            if let asking { node = asking } else { node = try await topology.node(forSlot: slot) }
-            let reply = try await topology.pool(for: node).withConnection { connection in
-                asking == nil ? try await connection.pipelineKeepingRedirections([command])[0]
-                              : try await connection.pipelineKeepingRedirections([RedisCommand("ASKING"), command])[1]
+        do {
+            return try await redirections.run(deciding: { error in
+                switch (error as? Redirected)?.redirection {
+                case nil: .stop
+                case .moved, .ask: .atOnce
+                case .tryAgain, .clusterDown: .afterBackoff
+                }
+            }) {
+                let askedFor = asking
+                asking = nil
+                let node = if let askedFor { askedFor } else { try await topology.node(forSlot: slot) }
+                let reply = try await topology.pool(for: node).withConnection { connection in
+                    askedFor == nil ? try await connection.pipelineKeepingRedirections([command])[0]
+                                    : try await connection.pipelineKeepingRedirections([RedisCommand("ASKING"), command])[1]
+                }
+                guard let message = reply.errorMessage, let redirection = ClusterRedirection(errorMessage: message) else { return reply }
+                if case .ask(_, let host, let port) = redirection {
+                    asking = RedisNodeAddress(host: host.isEmpty ? node.host : host, port: port)
+                }
+                throw Redirected(reply: reply, redirection: redirection)
             }
-            guard let message = reply.errorMessage, let redirection = ClusterRedirection(errorMessage: message),
-                  attempt < Self.maximumRedirections else { return reply }
-            attempt += 1
-            asking = nil
-            switch redirection {
-            case .moved:
-                continue
-            case .ask(_, let host, let port):
-                asking = RedisNodeAddress(host: host.isEmpty ? node.host : host, port: port)
-            case .tryAgain, .clusterDown:
-                try await Task.sleep(for: .seconds(Self.redirectionBackoff.delay(attempt: attempt)))
-            }
+        } catch let redirected as Redirected {
+            return redirected.reply  // redirected more often than allowed: the caller sees the last reply
         }
+    }
+
+    /// A reply that redirects the command, thrown to the redirection loop.
+    private struct Redirected: Error {
+        let reply: RedisValue
+        let redirection: ClusterRedirection
     }
 
     /// Pipelines commands: on one connection to one node, or split by node in a cluster (each

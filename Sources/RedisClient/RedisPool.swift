@@ -14,23 +14,33 @@ public struct RedisPool: Sendable {
     /// The most connections open at once to each node.
     public let size: Int
     let topology: RedisTopology
+    /// The clock a redirection's backoff waits on.
+    let clock: BerrysClock
 
-    /// How often one call follows redirections before giving up (with the backoff below,
-    /// about 10 s: longer than a failover with a 2 s cluster-node-timeout).
+    /// How often one call follows redirections before giving up (with `.clusterRedirection`'s
+    /// backoff, about 10 s: longer than a failover with a 2 s cluster-node-timeout).
     static let maximumRedirections = 40
-    static let redirectionBackoff = Backoff.clusterRedirection
+
+    /// The loop that follows a cluster's redirections: `MOVED` and `ASK` at once (the next
+    /// attempt goes to another node), `TRYAGAIN` and `CLUSTERDOWN` after a backoff while
+    /// slots move, at most `maximumRedirections` times.
+    var redirections: RetryLoop {
+        RetryLoop(backoff: .clusterRedirection, budget: .attempts(Self.maximumRedirections + 1), clock: clock)
+    }
 
     /// Creates a pool for one node, or for a cluster that node belongs to; nothing is opened yet.
     /// - Parameters:
     ///   - configuration: where to connect.
     ///   - size: the most connections at once, per node.
-    public init(configuration: RedisConfiguration, size: Int = 4) {
-        self.init(seeds: [configuration], size: size)
+    ///   - clock: what a redirection's backoff waits on.
+    public init(configuration: RedisConfiguration, size: Int = 4, clock: BerrysClock = .system) {
+        self.init(seeds: [configuration], size: size, clock: clock)
     }
 
     /// Creates a pool for the nodes of `seeds` (one node, or seed nodes of a cluster).
-    public init(seeds: [RedisConfiguration], size: Int = 4) {
+    public init(seeds: [RedisConfiguration], size: Int = 4, clock: BerrysClock = .system) {
         self.configuration = seeds[0]
+        self.clock = clock
         self.size = max(1, size)
         self.topology = RedisTopology(seeds: seeds, poolSize: max(1, size))
     }
@@ -84,16 +94,12 @@ public struct RedisPool: Sendable {
     /// it sent before the redirection may have run.
     public func withConnection<T: Sendable>(routedBy key: String, _ body: (RedisConnection) async throws -> T) async throws -> T {
         let slot = HashSlot.of(key)
-        var attempt = 0
-        while true {
-            let node = try await topology.node(forSlot: slot)
-            do {
-                return try await topology.pool(for: node).withConnection(body)
-            } catch let error as RedisError where error.code == .redirected && attempt < Self.maximumRedirections {
-                attempt += 1
-                if case .moved = ClusterRedirection(errorMessage: error.message) { continue }
-                try await Task.sleep(for: .seconds(Self.redirectionBackoff.delay(attempt: attempt)))
-            }
+        return try await redirections.run(deciding: { error in
+            guard let error = error as? RedisError, error.code == .redirected else { return .stop }
+            if case .moved = ClusterRedirection(errorMessage: error.message) { return .atOnce }
+            return .afterBackoff
+        }) {
+            try await topology.pool(for: try await topology.node(forSlot: slot)).withConnection(body)
         }
     }
 

@@ -8,10 +8,11 @@ extension EventHub {
     func follow(_ partitions: [Int], from start: [StreamID]) async {
         var after = Dictionary(uniqueKeysWithValues: partitions.map { ($0, start[$0]) })
         let connection = redis.makeDedicatedConnection(routedBy: log.configuration.streamKey(partition: partitions[0]))
-        let backoff = Backoff.reconnect
-        var failures = 0
+        let retry = RetryLoop(backoff: .reconnect, budget: .unlimited, clock: log.clock)
         while !Task.isCancelled {
-            do {
+            try? await retry.run(isRetryable: { _ in !Task.isCancelled }, onRetry: { error, delay in
+                logger.warning("live stream read of partitions \(partitions) failed (\(error)); again in \(delay.secondsText)")
+            }) {
                 let followed = try await log.followEntries(after: after, count: settings.readCount,
                                                            blockMilliseconds: settings.blockMilliseconds, on: connection)
                 for partition in partitions {
@@ -27,13 +28,6 @@ extension EventHub {
                     if !passOverWithoutSubscribers(partition: partition, through: last) { fanOut(render(entries)) }
                     after[partition] = last
                 }
-                failures = 0
-            } catch {
-                guard !Task.isCancelled else { break }
-                failures += 1
-                let delay = backoff.delay(attempt: failures)
-                logger.warning("live stream read of partitions \(partitions) failed (\(error)); again in \(String(format: "%.2f", delay)) s")
-                try? await Task.sleep(for: .seconds(delay))
             }
         }
         await connection.close()

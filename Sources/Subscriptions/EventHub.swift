@@ -78,7 +78,7 @@ public final class EventHub: Service, Sendable {
         defer { close() }
         try await cancelWhenGracefulShutdown {
             let start = try await self.startingPositions()
-            let groups = try await RetryLoop(backoff: .serviceRestart, budget: .unlimited).run(
+            let groups = try await RetryLoop(backoff: .serviceRestart, budget: .unlimited, clock: self.log.clock).run(
                 isRetryable: { _ in !Task.isCancelled }) { try await self.readerGroups() }
             self.state.withLock { $0.positions = start }
             self.logger.info("live stream reading \(self.log.partitioner.partitions) partitions with \(groups.count) blocking reads")
@@ -93,9 +93,9 @@ public final class EventHub: Service, Sendable {
 
     /// The newest entry of every partition, when the hub starts: it delivers what comes after.
     private func startingPositions() async throws -> [StreamID] {
-        try await RetryLoop(backoff: .serviceRestart, budget: .unlimited).run(
+        try await RetryLoop(backoff: .serviceRestart, budget: .unlimited, clock: log.clock).run(
             isRetryable: { _ in !Task.isCancelled },
-            onRetry: { error, delay in self.logger.warning("live stream not started (\(error)); retrying in \(String(format: "%.1f", delay)) s") }
+            onRetry: { error, delay in self.logger.warning("live stream not started (\(error)); retrying in \(delay.secondsText)") }
         ) {
             var positions: [StreamID] = []
             for partition in 0..<log.partitioner.partitions { positions.append(try await log.lastStreamID(partition: partition)) }
@@ -109,13 +109,13 @@ public final class EventHub: Service, Sendable {
         return try await redis.isCluster() ? all.map { [$0] } : [all]
     }
 
-    /// Waits until the hub has started, at most `timeout` seconds.
+    /// Waits until the hub has started, at most `timeout`.
     /// - Throws: `StreamUnavailable` when it has not.
-    public func waitUntilStarted(timeout: Double) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+    public func waitUntilStarted(timeout: Duration) async throws {
+        let deadline = log.clock.now + timeout
         while state.withLock({ $0.positions == nil }) {
-            guard ContinuousClock.now < deadline else { throw StreamUnavailable() }
-            try await Task.sleep(for: .milliseconds(20))
+            guard log.clock.now < deadline else { throw StreamUnavailable() }
+            try await log.clock.sleep(for: .milliseconds(20))
         }
     }
 
@@ -203,7 +203,7 @@ public final class EventHub: Service, Sendable {
     /// Sends every subscriber the hub's positions, every heartbeat interval.
     private func beatHearts() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: settings.heartbeat)
+            try? await log.clock.sleep(for: settings.heartbeat)
             let overflowed = state.withLock { state -> Int in
                 guard let positions = state.positions else { return 0 }
                 var overflowed = 0

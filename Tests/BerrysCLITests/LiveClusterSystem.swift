@@ -49,7 +49,7 @@ struct LiveClusterSystem {
         let runLog = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString).log").path
         let run = try BackgroundProcess.start(binary, ["run", "--lease-seconds", "2"], environment: environment, logPath: runLog)
         let redis = RedisPool(seeds: seeds, size: 4)
-        let configuration = EventLogConfiguration(namespace: namespace, partitions: partitions, unavailableRetrySeconds: 60,
+        let configuration = EventLogConfiguration(namespace: namespace, partitions: partitions, unavailableRetry: .seconds(60),
                                                   durability: durability)
         return LiveClusterSystem(seeds: seeds, environment: environment, database: database, redis: redis,
                                  log: try await TestLog.open(configuration, on: redis), run: run, runLog: runLog)

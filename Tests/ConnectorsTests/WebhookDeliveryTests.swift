@@ -23,7 +23,7 @@ import Workers
         var logger = Logger(label: "test.connectors")
         logger.logLevel = .warning
         let connectors = ConnectorSet(definitions: [definition], knownTypes: Set(TestLog.registry.types), redis: harness.redis,
-                                      namespace: harness.namespace, consumer: "hooks-1", logger: logger)
+                                      namespace: harness.namespace, consumer: "hooks-1", clock: harness.log.clock, logger: logger)
         do {
             let result = try await harness.withRuntime(connectors.workers, consumer: "hooks-1") { try await body(connectors) }
             try await connectors.shutdown()

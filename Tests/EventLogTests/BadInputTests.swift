@@ -61,7 +61,7 @@ import Testing
         let started = Date()
         let error = await #expect(throws: EventLogError.self) {
             _ = try await EventLog.open(redis: .init(configuration: .init(port: 1, connectTimeout: 0.2)),
-                                        configuration: EventLogConfiguration(unavailableRetrySeconds: 1), registry: registry)
+                                        configuration: EventLogConfiguration(unavailableRetry: .seconds(1)), registry: registry)
         }
         #expect(error?.code == .unavailable)
         // It kept retrying (connecting to port 1 fails at once) before giving up.
@@ -71,7 +71,7 @@ import Testing
 
 @Suite struct SubjectLimitTests {
     @Test func subjectOver256BytesIsRefusedByTheClient() async throws {
-        let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("subject"), unavailableRetrySeconds: 2)
+        let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("subject"), unavailableRetry: .seconds(2))
         let log = try await EventLog.open(redis: .init(configuration: TestServers.redisConfiguration), configuration: configuration,
                                           registry: TestLog.registry)
         let draft = EventDraft(type: "project.created", data: .object(["project_id": .string(UUID().uuidString.lowercased()), "name": .string("p")]),

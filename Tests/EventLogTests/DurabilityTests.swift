@@ -9,7 +9,7 @@ import Testing
 @Suite struct DurabilityTests {
     private static func log(on deployment: TestServers.RedisDeployment, timeoutMilliseconds: Int) async throws -> EventLog {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("durable"), partitions: 4,
-                                                  unavailableRetrySeconds: 2,
+                                                  unavailableRetry: .seconds(2),
                                                   durability: .replicated(timeoutMilliseconds: timeoutMilliseconds))
         return try await TestLog.open(configuration, on: RedisPool(seeds: deployment.seeds, size: 4))
     }

@@ -103,7 +103,7 @@ import Testing
         let events = try await harness.log.read(partition: 0, upcast: false)
         let leases = ProjectionLeases(pool: harness.pool, definition: counting, partitions: 1, holder: "other", milliseconds: 60_000)
         #expect(try await leases.acquire(0))
-        var applier = BatchApplier(definition: counting, registry: harness.log.registry)
+        var applier = BatchApplier(definition: counting, registry: harness.log.registry, clock: harness.log.clock)
         applier.leaseHolder = "stalled"
         await #expect(throws: LeaseLost.self) {
             try await harness.pool.withConnection {

@@ -12,10 +12,10 @@ import Testing
         let archive = try ProjectionHarness.archive
         let projector = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [archive]).run() }
         defer { projector.cancel() }
-        let waiter = ProjectionWaiter(conninfo: harness.url)
+        let waiter = ProjectionWaiter(conninfo: harness.url, clock: .system)
         for _ in 0..<100 {
             let result = try await harness.log.append(ProjectorTests.project())
-            #expect(try await waiter.wait(projection: "archive", reached: result.position, timeout: 60))
+            #expect(try await waiter.wait(projection: "archive", reached: result.position, timeout: .seconds(60)))
             let found = try await harness.pool.query("SELECT count(*) FROM read.events WHERE id = $1", [result.id]).scalar
             #expect(found == "1")
         }
@@ -25,9 +25,15 @@ import Testing
         let harness = try await ProjectionHarness.make()
         try await ProjectionCatalog(pool: harness.pool).register(try ProjectionHarness.archive, partitions: 4)
         let result = try await harness.log.append(ProjectorTests.project())
-        let started = Date()
-        #expect(try await ProjectionWaiter(conninfo: harness.url).wait(projection: "archive", reached: result.position, timeout: 0.3) == false)
-        #expect(Date().timeIntervalSince(started) >= 0.3)
+        // The timeout is read on the waiter's clock: a manual one that the test moves on, so the
+        // wait ends once 30 s passed on it, not 30 s of real time.
+        let clock = ManualClock()
+        let waiter = ProjectionWaiter(conninfo: harness.url, clock: clock.berrysClock())
+        let reached = try await clock.whileMovingOn {
+            try await waiter.wait(projection: "archive", reached: result.position, timeout: .seconds(30))
+        }
+        #expect(reached == false)
+        #expect(clock.now.offset >= .seconds(30))
     }
 
     /// One watcher serves many concurrent waiters (each sees its own event once it waited),
@@ -35,7 +41,8 @@ import Testing
     @Test func oneWatcherServesManyConcurrentWaiters() async throws {
         let harness = try await ProjectionHarness.make()
         let archive = try ProjectionHarness.archive
-        let watcher = CheckpointWatcher(pool: harness.pool)
+        let clock = ManualClock()
+        let watcher = CheckpointWatcher(pool: harness.pool, clock: clock.berrysClock())
         let watching = Task { try await watcher.run() }
         let projector = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [archive]).run() }
         defer { projector.cancel(); watching.cancel() }
@@ -44,7 +51,7 @@ import Testing
             for _ in 0..<40 {
                 group.addTask {
                     let result = try await harness.log.append(ProjectorTests.project())
-                    guard try await watcher.wait(projection: "archive", reached: result.position, timeout: 60) else { return false }
+                    guard try await watcher.wait(projection: "archive", reached: result.position, timeout: .seconds(60)) else { return false }
                     return try await harness.pool.query("SELECT count(*) FROM read.events WHERE id = $1", [result.id]).scalar == "1"
                 }
             }
@@ -52,8 +59,8 @@ import Testing
         }
         #expect(served.count == 40 && served.allSatisfy { $0 })
         let beyond = Position(partition: 0, streamID: StreamID(milliseconds: UInt64.max / 2, sequence: 0))
-        let started = Date()
-        #expect(try await watcher.wait(projection: "archive", reached: beyond, timeout: 0.3) == false)
-        #expect(Date().timeIntervalSince(started) >= 0.25)
+        let reached = try await clock.whileMovingOn { try await watcher.wait(projection: "archive", reached: beyond, timeout: .seconds(30)) }
+        #expect(reached == false)
+        #expect(clock.now.offset >= .seconds(30))
     }
 }

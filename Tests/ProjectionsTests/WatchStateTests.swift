@@ -1,10 +1,11 @@
+import BerrysFoundation
 import EventLog
 @testable import Projections
 import Testing
 
 @Suite struct WatchStateTests {
     let position = Position(partition: 1, streamID: StreamID(milliseconds: 100, sequence: 2))
-    let later = ContinuousClock.now + .seconds(60)
+    let later = BerrysClock.Instant(offset: .seconds(60))
 
     @Test func nothingIsRegisteredWithoutAWatchLoop() {
         var state = WatchState()
@@ -37,7 +38,7 @@ import Testing
     @Test func expiryFindsOnlyUndecidedWaitersPastTheirDeadline() throws {
         var state = WatchState()
         state.running = true
-        let now = ContinuousClock.now
+        let now = BerrysClock.Instant(offset: .seconds(1))
         let soonRegistered = state.register(projection: "p", position: position, deadline: now)
         let soon = try #require(soonRegistered)
         let decidedRegistered = state.register(projection: "p", position: position, deadline: now)

@@ -29,7 +29,7 @@ struct APIHarness {
     let task: Task<Void, any Error>
 
     /// - Parameter runProjector: false leaves the read models behind the log (for consistency timeouts).
-    static func start(settings: APISettings = APISettings(consistencyTimeout: 60), runWorkers: Bool = true,
+    static func start(settings: APISettings = APISettings(consistencyTimeout: .seconds(60)), runWorkers: Bool = true,
                       runProjector: Bool = true) async throws -> APIHarness {
         let url = try await TestServers.freshDatabase()
         let admin = PostgresPool(conninfo: url, size: 8)
@@ -73,7 +73,7 @@ struct APIHarness {
 
     /// Runs `body` with a whole system started as `start` starts it, and stops it afterwards,
     /// also when `body` throws.
-    static func with<T>(settings: APISettings = APISettings(consistencyTimeout: 60), runWorkers: Bool = true, runProjector: Bool = true,
+    static func with<T>(settings: APISettings = APISettings(consistencyTimeout: .seconds(60)), runWorkers: Bool = true, runProjector: Bool = true,
                         _ body: (APIHarness) async throws -> T) async throws -> T {
         let harness = try await start(settings: settings, runWorkers: runWorkers, runProjector: runProjector)
         do {
@@ -87,7 +87,7 @@ struct APIHarness {
     }
 
     /// Runs `body` with a client of a whole system (see `with`), stopped afterwards.
-    static func withAPI<T: Sendable>(settings: APISettings = APISettings(consistencyTimeout: 60), runWorkers: Bool = true,
+    static func withAPI<T: Sendable>(settings: APISettings = APISettings(consistencyTimeout: .seconds(60)), runWorkers: Bool = true,
                                      runProjector: Bool = true, live: Bool = false,
                                      _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         try await with(settings: settings, runWorkers: runWorkers, runProjector: runProjector) { harness in

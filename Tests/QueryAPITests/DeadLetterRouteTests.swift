@@ -13,7 +13,7 @@ import Testing
         let tokens = try APITokens(parsing: "read:r-secret,publish:p-secret,admin:a-secret")
         let read: HTTPFields = [.authorization: "Bearer r-secret"], publish: HTTPFields = [.authorization: "Bearer p-secret"]
         let admin: HTTPFields = [.authorization: "Bearer a-secret"]
-        try await APIHarness.with(settings: APISettings(consistencyTimeout: 60, tokens: tokens)) { harness in
+        try await APIHarness.with(settings: APISettings(consistencyTimeout: .seconds(60), tokens: tokens)) { harness in
             try await harness.withClient { client async throws in
                 // A task assignment for a task nobody created: planning-to-agent parks it.
                 let task = Events.uuid(), orphan = "orphan-\(Events.uuid())"

@@ -52,7 +52,7 @@ import Testing
 
     @Test func aPositionNotReachedInTimeIsA504WithTheLag() async throws {
         // No projector: the read model never reaches what was published.
-        try await APIHarness.with(settings: APISettings(consistencyTimeout: 0.2), runWorkers: false, runProjector: false) { harness in
+        try await APIHarness.with(settings: APISettings(consistencyTimeout: .milliseconds(200)), runWorkers: false, runProjector: false) { harness in
             try await harness.withClient { client async throws in
                 let agent = Events.uuid()
                 let published = try await client.post("/v1/events", body: Events.agentCreated(agent))
@@ -73,7 +73,7 @@ import Testing
     @Test func aRequestOverTheTimeLimitIsA503() async throws {
         // The consistency wait (60 s) is far past the request limit (0.3 s), so an answer
         // well within it can only be the request limit's; the bound leaves room for a slow CI.
-        let settings = APISettings(consistencyTimeout: 60, requestTimeout: 0.3)
+        let settings = APISettings(consistencyTimeout: .seconds(60), requestTimeout: .milliseconds(300))
         try await APIHarness.with(settings: settings, runWorkers: false, runProjector: false) { harness in
             try await harness.withClient { client async throws in
                 let agent = Events.uuid()

@@ -16,7 +16,7 @@ import Testing
 /// each runs a whole API server beside the rest of the suite.
 @Suite(.serialized) struct StreamTests {
     /// A whole API server (hub and all) over `harness`'s log on a free port, stopped after `body`.
-    static func withServer<T>(_ harness: APIHarness, settings: APISettings = APISettings(consistencyTimeout: 60),
+    static func withServer<T>(_ harness: APIHarness, settings: APISettings = APISettings(consistencyTimeout: .seconds(60)),
                               _ body: (Int) async throws -> T) async throws -> T {
         var logger = Logger(label: "test.stream")
         logger.logLevel = .warning
@@ -28,7 +28,7 @@ import Testing
                               onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
         return try await withServices([app], logger: logger) {
             let listening = try await eventuallySome("the server listening") { port.withLock { $0 } }
-            try await dependencies.stream.waitUntilStarted(timeout: 30)
+            try await dependencies.stream.waitUntilStarted(timeout: .seconds(30))
             return try await body(listening)
         }
     }
@@ -137,7 +137,7 @@ import Testing
 
     @Test func aClientThatNeverReadsOverflowsAndOthersGetEverything() async throws {
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: 60, streamBufferCapacity: 2500)) { port in
+            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: .seconds(60), streamBufferCapacity: 2500)) { port in
                 let stalled = try SSEClient(port: port, path: "/v1/stream", read: false, receiveBuffer: 4096)
                 let reader = try SSEClient(port: port, path: "/v1/stream")
                 try await eventually("both registered") { reader.lastEventID != nil }
@@ -178,7 +178,7 @@ import Testing
     @Test func tokensAreAskedForAndAReadTokenStreams() async throws {
         let tokens = try APITokens(parsing: "read:r3ad,publish:pub1")
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: 60, tokens: tokens)) { port in
+            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: .seconds(60), tokens: tokens)) { port in
                 let none = try SSEClient(port: port, path: "/v1/stream")
                 let unknown = try SSEClient(port: port, path: "/v1/stream", headers: ["Authorization": "Bearer nope"])
                 try await eventually("the refusals") { none.status != nil && unknown.status != nil }

@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func anArchiveThatDoesNotGetThereInTimeIsA504() async throws {
-        try await APIHarness.with(settings: APISettings(consistencyTimeout: 0.2), runWorkers: false, runProjector: false) { harness in
+        try await APIHarness.with(settings: APISettings(consistencyTimeout: .milliseconds(200)), runWorkers: false, runProjector: false) { harness in
             try await harness.withClient { client async throws in
                 let project = Events.uuid()
                 _ = try await client.post("/v1/events", body: Events.cloudEvent(type: "project.created", data: .object([

@@ -1,3 +1,5 @@
+import BerrysFoundation
+import Foundation
 import Synchronization
 
 /// A clock that moves only when a test says so: rules about time (stalls, leases, backoff,
@@ -81,5 +83,57 @@ public final class ManualClock: Clock, Sendable {
     /// the code under test has reached its wait.
     public func waitForSleepers(_ count: Int = 1) async {
         while sleeperCount < count { await Task.yield() }
+    }
+}
+
+extension ManualClock {
+    /// This clock as the product's clock: its wall-clock time starts at `start` and moves with it.
+    public func berrysClock(startingAt start: Date = Date(timeIntervalSince1970: 1_800_000_000)) -> BerrysClock {
+        BerrysClock(self, date: { start.addingTimeInterval(self.now.offset.inSeconds) })
+    }
+
+    /// Runs `body`, moving time on by `step` each time it sleeps on this clock, until it
+    /// returns: for code that waits several times in a row (a retry loop), where the test
+    /// cares about how much time passed, not about each wait.
+    public func run<T: Sendable>(advancingBy step: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while !Task.isCancelled {
+                    if self.sleeperCount > 0 { self.advance(by: step) }
+                    await Task.yield()
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+}
+
+extension ManualClock {
+    /// Runs `body` while moving time on by `step` at every turn of the cooperative pool, until
+    /// it returns: for code that reads the clock without sleeping on it (a wait that polls its
+    /// deadline between notifications).
+    public func whileMovingOn<T: Sendable>(by step: Duration = .milliseconds(100),
+                                           _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while !Task.isCancelled {
+                    self.advance(by: step)
+                    await Task.yield()
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
     }
 }

@@ -19,12 +19,12 @@ public struct RuntimeHarness: Sendable {
     /// then expired and handed partitions over (handling events again, as designed).
     public static let fastSettings = WorkerSettings(
         concurrency: 4, batchSize: 50, block: .milliseconds(100), visibilityTimeout: .seconds(2), lease: .seconds(10),
-        policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 0.01, maximum: 0.05)), shutdownGrace: .seconds(2))
+        policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(50))), shutdownGrace: .seconds(2))
 
     /// A log of `partitions` partitions in a namespace of its own.
     public init(partitions: Int = 4, redisSeeds: [RedisConfiguration] = [TestServers.redisConfiguration]) async throws {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("wrk"), partitions: partitions,
-                                                  unavailableRetrySeconds: 20)
+                                                  unavailableRetry: .seconds(20))
         redis = RedisPool(seeds: redisSeeds, size: 8)
         log = try await EventLog.open(redis: redis, configuration: configuration, registry: TestLog.registry,
                                       conventions: BerrysConventions())

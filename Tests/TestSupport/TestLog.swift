@@ -13,7 +13,7 @@ public enum TestLog {
                             on deployment: TestServers.RedisDeployment = .single) async throws -> EventLog {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("log"), partitions: partitions,
                                                   deduplicationWindowMilliseconds: deduplicationWindowMilliseconds,
-                                                  unavailableRetrySeconds: 2)
+                                                  unavailableRetry: .seconds(2))
         return try await EventLog.open(redis: RedisPool(seeds: deployment.seeds, size: poolSize),
                                        configuration: configuration, registry: registry, conventions: BerrysConventions())
     }

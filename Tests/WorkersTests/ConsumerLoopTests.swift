@@ -1,3 +1,4 @@
+import BerrysFoundation
 import TestSupport
 import Testing
 @testable import Workers
@@ -6,7 +7,7 @@ import Testing
 @Suite struct ConsumerLoopTests {
     private let configuration = ConsumerLoop.Configuration(
         concurrency: 2, batchSize: 10, deliveriesPerTask: 4, visibilityTimeout: .seconds(30), shutdownGrace: .seconds(5))
-    private let start = ContinuousClock.now
+    private let start = BerrysClock.Instant(offset: .seconds(1000))
 
     private func delivery(_ id: Int, key: String) -> Delivery {
         Delivery.received(fields: [("subject", key)], streamID: "1-\(id)", partition: 0, origin: .stream,

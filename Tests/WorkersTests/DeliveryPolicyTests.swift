@@ -11,11 +11,11 @@ struct FixedRandom: RandomNumberGenerator {
 }
 
 @Suite struct DeliveryPolicyTests {
-    let policy = DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: 1, maximum: 8))
+    let policy = DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: .seconds(1), maximum: .seconds(8)))
 
     @Test func transientFailuresAreRetriedWithoutLimitAndGrowingDelays() {
         var random = FixedRandom()
-        var delays: [Double] = []
+        var delays: [Duration] = []
         for attempt in 1...10 {
             guard case .retry(let delay) = policy.afterFailure(.transient, attempt: attempt, using: &random) else {
                 Issue.record("attempt \(attempt) of a transient failure was not retried")
@@ -24,18 +24,18 @@ struct FixedRandom: RandomNumberGenerator {
             delays.append(delay)
         }
         #expect(delays == delays.sorted())
-        #expect(delays.last! <= 8 && delays.last! >= 4)
+        #expect(delays.last! <= .seconds(8) && delays.last! >= .seconds(4))
     }
 
     @Test func aRetryAfterIsTheLeastDelayOfATransientRetry() {
         var random = FixedRandom()
-        #expect(policy.afterFailure(.transient, attempt: 1, retryAfter: 20, using: &random) == .retry(after: 20))
-        guard case .retry(let delay) = policy.afterFailure(.transient, attempt: 9, retryAfter: 0.5, using: &random) else {
+        #expect(policy.afterFailure(.transient, attempt: 1, retryAfter: .seconds(20), using: &random) == .retry(after: .seconds(20)))
+        guard case .retry(let delay) = policy.afterFailure(.transient, attempt: 9, retryAfter: .milliseconds(500), using: &random) else {
             Issue.record("not retried"); return
         }
-        #expect(delay >= 4, "a short Retry-After does not shorten the backoff: \(delay)")
-        #expect(FailureClassifier.kind(of: WorkerError.throttled("429", retryAfter: 3)) == .transient)
-        #expect(FailureClassifier.retryAfter(of: WorkerError.throttled("429", retryAfter: 3)) == 3)
+        #expect(delay >= .seconds(4), "a short Retry-After does not shorten the backoff: \(delay)")
+        #expect(FailureClassifier.kind(of: WorkerError.throttled("429", retryAfter: .seconds(3))) == .transient)
+        #expect(FailureClassifier.retryAfter(of: WorkerError.throttled("429", retryAfter: .seconds(3))) == .seconds(3))
         #expect(FailureClassifier.retryAfter(of: WorkerError.transient("down")) == nil)
     }
 

@@ -103,7 +103,7 @@ struct FaultRunner: Sendable {
         let postgres = PostgresPool(conninfo: world.databaseURL, size: 2)
         let probe = FaultProbe(redis: redis, postgres: postgres, keys: LogKeys(namespace: world.namespace), partitions: world.partitions)
         var configuration = EventLogConfiguration(namespace: world.namespace, partitions: world.partitions)
-        configuration.unavailableRetrySeconds = 2
+        configuration.unavailableRetry = .seconds(2)
         let log = try await EventLog.open(redis: redis, configuration: configuration, registry: registry, conventions: BerrysConventions(),
                                           defaultSource: "berrys-bench-faults", create: false)
         for role in roles { _ = try await world.start(role) }

@@ -39,9 +39,9 @@ extension LogCommand {
                 let context = try Context(domain: .berrys)
                 let log = try await context.openLog(create: false)
                 let pool = context.postgres(size: 2)
-                let waiter = ProjectionWaiter(conninfo: context.settings.databaseURL)
+                let waiter = ProjectionWaiter(conninfo: context.settings.databaseURL, clock: context.clock)
                 let history = SubjectHistory(log: log) { try await waiter.wait(projection: LogTrimmer.archiveProjection, reached: $0, timeout: $1) }
-                let timeout = timeoutMs.map { Double($0) / 1000 } ?? context.settings.api.consistencyTimeout
+                let timeout = timeoutMs.map { Duration.milliseconds($0) } ?? context.settings.api.consistencyTimeout
                 guard let head = try await history.consistentHead(subject: subject, partitionKey: partitionKey, timeout: timeout) else {
                     throw EventLogError(.invalidEnvelope, field: "subject", "subject \(subject) has no events in the log"
                                         + (partitionKey == nil ? " (give --partition-key when its events carry one)" : ""))

@@ -75,7 +75,7 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
                     pause = ownership.pause(normal: settings.tick, quick: settings.quickTick)
                 } catch {
                     failures += 1
-                    pause = .seconds(settings.retry.delay(attempt: failures - 1))
+                    pause = settings.retry.delay(attempt: failures - 1)
                     logger.warning("\(name): leases not renewed (\(error)); trying again in \(String(format: "%.2f", pause.inSeconds)) s")
                 }
                 await stop.sleep(for: pause, on: clock)

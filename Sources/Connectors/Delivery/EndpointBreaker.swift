@@ -4,27 +4,28 @@ import RedisClient
 import Workers
 
 /// The circuit breaker of one connector's endpoint in this process: the pure
-/// `CircuitBreaker` on the continuous clock, with its state reported to the metrics and, for
+/// `CircuitBreaker` on the process's clock, with its state reported to the metrics and, for
 /// `berrys status` and `/v1/workers`, to Redis whenever it changes.
 actor EndpointBreaker {
-    typealias Clock = ContinuousClock
-    private var breaker: CircuitBreaker<Clock.Instant>
+    private var breaker: CircuitBreaker<BerrysClock.Instant>
+    private let clock: BerrysClock
     private let metrics: ConnectorMetrics
     private let report: @Sendable (CircuitStatus) async -> Void
     private let consumer: String
     private var reported: (state: CircuitState, failures: Int)?
 
-    init(configuration: CircuitBreaker<Clock.Instant>.Configuration, metrics: ConnectorMetrics, consumer: String,
+    init(configuration: CircuitBreaker<BerrysClock.Instant>.Configuration, clock: BerrysClock, metrics: ConnectorMetrics, consumer: String,
          report: @escaping @Sendable (CircuitStatus) async -> Void) {
         self.breaker = CircuitBreaker(configuration: configuration)
+        self.clock = clock
         self.metrics = metrics
         self.consumer = consumer
         self.report = report
     }
 
     /// Whether a delivery may be sent now.
-    func admit() async -> CircuitBreaker<Clock.Instant>.Admission {
-        let admission = breaker.admit(now: .now)
+    func admit() async -> CircuitBreaker<BerrysClock.Instant>.Admission {
+        let admission = breaker.admit(now: clock.now)
         await changed()
         return admission
     }
@@ -35,7 +36,7 @@ actor EndpointBreaker {
     }
 
     func failed() async {
-        breaker.failed(now: .now)
+        breaker.failed(now: clock.now)
         await changed()
     }
 
@@ -53,7 +54,7 @@ actor EndpointBreaker {
         case .closed(let count): failures = count
         case .open(let until):
             failures = breaker.configuration.failureThreshold
-            openUntil = Date().timeIntervalSince1970 + (until - .now).inSeconds
+            openUntil = clock.date.timeIntervalSince1970 + clock.now.duration(to: until).inSeconds
         case .halfOpen: failures = breaker.configuration.failureThreshold
         }
         let name = breaker.state.kind
@@ -61,6 +62,6 @@ actor EndpointBreaker {
         reported = (name, failures)
         metrics.circuitState.record(ConnectorMetrics.value(of: name))
         await report(CircuitStatus(consumer: consumer, state: name, consecutiveFailures: failures, openUntil: openUntil,
-                                   updatedAt: Date().timeIntervalSince1970))
+                                   updatedAt: clock.date.timeIntervalSince1970))
     }
 }

@@ -27,17 +27,21 @@ public struct WebhookWorker: Worker {
     private let breaker: EndpointBreaker
     private let limit: InFlightLimit
     private let metrics: ConnectorMetrics
+    private let clock: BerrysClock
 
     /// - Parameters:
     ///   - knownTypes: the registry's types, which the connector's filters select from.
+    ///   - clock: what the breaker's timeouts and the signatures' timestamps read.
     ///   - report: where breaker changes go (`CircuitStatus.write`, best effort).
-    init(connector: ConnectorDefinition, knownTypes: Set<String>, client: HTTPClient, consumer: String,
+    init(connector: ConnectorDefinition, knownTypes: Set<String>, client: HTTPClient, consumer: String, clock: BerrysClock,
          report: @escaping @Sendable (CircuitStatus) async -> Void) {
         self.connector = connector
         self.handledTypes = connector.handledTypes(among: knownTypes)
         self.client = client
         self.metrics = ConnectorMetrics(connector: connector.name)
+        self.clock = clock
         self.breaker = EndpointBreaker(configuration: .init(failureThreshold: connector.failureThreshold, recoveryTimeout: connector.recoveryTimeout),
+                                       clock: clock,
                                        metrics: metrics, consumer: consumer, report: report)
         self.limit = InFlightLimit(limit: connector.maxInFlight)
     }
@@ -48,7 +52,7 @@ public struct WebhookWorker: Worker {
         case .delivered:
             return []
         case .transient(let reason, let retryAfter):
-            if let retryAfter { throw WorkerError.throttled(reason, retryAfter: retryAfter.inSeconds) }
+            if let retryAfter { throw WorkerError.throttled(reason, retryAfter: retryAfter) }
             throw WorkerError.transient(reason)
         case .permanent(let reason):
             throw WorkerError.rejected(reason)
@@ -71,8 +75,8 @@ public struct WebhookWorker: Worker {
                 if !held { metrics.heldByBreaker.increment() }
                 held = true
                 // Open: until the probe may go. Half-open with the probe out: look again soon.
-                let pause = until.map { max(Duration.milliseconds(1), $0 - .now) } ?? .milliseconds(50)
-                try await Task.sleep(for: min(pause, .seconds(1)))
+                let pause = until.map { max(Duration.milliseconds(1), clock.now.duration(to: $0)) } ?? .milliseconds(50)
+                try await clock.sleep(for: min(pause, .seconds(1)))
             }
         }
     }
@@ -104,7 +108,7 @@ public struct WebhookWorker: Worker {
     }
 
     private func post(_ event: EventEnvelope) async throws -> WebhookOutcome {
-        let request = WebhookRequest(event: event, connector: connector, timestamp: Int(Date().timeIntervalSince1970))
+        let request = WebhookRequest(event: event, connector: connector, timestamp: Int(clock.date.timeIntervalSince1970))
         var http = HTTPClientRequest(url: connector.url.absoluteString)
         http.method = .POST
         for header in request.headers { http.headers.add(name: header.name, value: header.value) }

@@ -18,16 +18,19 @@ public struct RedisLeaseStore: LeaseStore {
     let holder: String
     let redis: RedisPool
     let leaseMilliseconds: Int
+    /// The wall clock the membership scores are read from.
+    let clock: BerrysClock
 
     /// - Parameters:
     ///   - owner: what owns the partitions: a worker's name, or `_firer`, `_trimmer`.
     ///   - holder: this process's name, unique per process.
-    public init(keys: LogKeys, owner: String, partitions: Int, holder: String, redis: RedisPool, lease: Duration) {
+    public init(keys: LogKeys, owner: String, partitions: Int, holder: String, redis: RedisPool, lease: Duration, clock: BerrysClock) {
         self.keys = keys
         self.owner = owner
         self.partitions = partitions
         self.holder = holder
         self.redis = redis
+        self.clock = clock
         self.leaseMilliseconds = Int(lease.inSeconds * 1000)
     }
 
@@ -37,7 +40,7 @@ public struct RedisLeaseStore: LeaseStore {
     /// Refreshes this process's membership and drops expired members.
     /// - Returns: how many processes run this worker, this one included.
     public func heartbeat() async throws -> Int {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = clock.unixMilliseconds
         let replies = try await redis.pipeline([
             RedisCommand("ZADD", membersKey, String(now + Int64(leaseMilliseconds)), holder),
             RedisCommand("ZREMRANGEBYSCORE", membersKey, "-inf", String(now)),
@@ -49,7 +52,7 @@ public struct RedisLeaseStore: LeaseStore {
 
     /// The live holder names, without refreshing.
     public func liveMembers() async throws -> Set<String> {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = clock.unixMilliseconds
         let reply = try await redis.send(RedisCommand("ZRANGEBYSCORE", membersKey, String(now), "+inf"))
         return Set((reply.array ?? []).compactMap(\.string))
     }

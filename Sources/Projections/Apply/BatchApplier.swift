@@ -9,6 +9,8 @@ import PostgresClient
 struct BatchApplier: Sendable {
     let definition: ProjectionDefinition
     let registry: SchemaRegistry
+    /// The clock a conflict's retries wait on.
+    let clock: BerrysClock
     /// Events an operator skipped explicitly (`berrys projections skip`).
     var skipped: Set<Position> = []
     /// The live projector's name in the partition leases: each batch commits only while this
@@ -62,7 +64,7 @@ struct BatchApplier: Sendable {
         let holder = leaseHolder
         // Partitions that update the same rows (commutative counters) can deadlock; the batch
         // rolled back whole, so it is simply applied again.
-        let retry = RetryLoop(backoff: .transactionConflict, budget: .attempts(31))
+        let retry = RetryLoop(backoff: .transactionConflict, budget: .attempts(31), clock: clock)
         do {
             try await retry.run(isRetryable: { ($0 as? PostgresError)?.isTransient == true }) {
                 try await connection.withTransaction { conn in

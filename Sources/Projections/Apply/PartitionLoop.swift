@@ -28,7 +28,7 @@ struct PartitionLoop {
             case .applied(let through, _, let events):
                 applied.increment(by: events)
                 // The age of the newest applied entry: how far behind the log this partition is.
-                lag.record(max(0, Date().timeIntervalSince1970 - Double(through.milliseconds) / 1000))
+                lag.record(max(0, log.clock.date.timeIntervalSince1970 - Double(through.milliseconds) / 1000))
             case .faulted, .checkpointMoved, .leaseLost:
                 break
             }

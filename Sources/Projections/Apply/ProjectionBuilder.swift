@@ -89,7 +89,7 @@ public struct ProjectionBuilder: Sendable {
     /// Every partition in parallel until each has nothing left to read.
     private func applyAll(catalog: ProjectionCatalog, counter: BuildCounter) async throws {
         let checkpoints = try await catalog.checkpoints(definition)
-        var applier = BatchApplier(definition: definition, registry: log.registry)
+        var applier = BatchApplier(definition: definition, registry: log.registry, clock: log.clock)
         applier.skipped = try await catalog.skippedPositions(definition)
         let frozen = applier
         if let partitionOrder {

@@ -26,17 +26,17 @@ public struct Projector: Service {
     let pool: PostgresPool
     let definitions: [ProjectionDefinition]
     let logger: Logger
-    let rescanSeconds: Double
+    let rescanInterval: Duration
     let leasing: ProjectorLeasing
 
     public init(log: EventLog, pool: PostgresPool, definitions: [ProjectionDefinition],
-                logger: Logger = Logger(label: "berrys.projector"), rescanSeconds: Double = 2,
+                logger: Logger = Logger(label: "berrys.projector"), rescanInterval: Duration = .seconds(2),
                 leasing: ProjectorLeasing = ProjectorLeasing()) {
         self.log = log
         self.pool = pool
         self.definitions = definitions
         self.logger = logger
-        self.rescanSeconds = rescanSeconds
+        self.rescanInterval = rescanInterval
         self.leasing = leasing
     }
 
@@ -54,7 +54,7 @@ public struct Projector: Service {
                 var versions = RunningVersions()
                 while !stop.isRaised && !Task.isCancelled {
                     await rescan(catalog, &versions, &group)
-                    await stop.sleep(for: .seconds(rescanSeconds), on: ContinuousClock())
+                    await stop.sleep(for: rescanInterval, on: log.clock)
                 }
                 versions.stopAll()
                 await group.waitForAll()
@@ -77,7 +77,7 @@ public struct Projector: Service {
         } catch {
             // PostgreSQL down, restarting or timing out: the running versions go on retrying
             // their own batches; the catalog is read again at the next rescan.
-            logger.warning("cannot read the projection catalog, trying again in \(rescanSeconds) s: \(error)")
+            logger.warning("cannot read the projection catalog, trying again in \(rescanInterval.secondsText): \(error)")
             return
         }
         versions.forgetEnded()

@@ -25,7 +25,7 @@ struct VersionLoops {
 
     /// Runs until `stop` (or a fault, or a loop's error, which is thrown).
     func run(stop: StopSignal) async throws {
-        var applier = BatchApplier(definition: definition, registry: log.registry)
+        var applier = BatchApplier(definition: definition, registry: log.registry, clock: log.clock)
         applier.skipped = try await catalog.skippedPositions(definition)
         applier.leaseHolder = leasing.holder
         let partitions = log.partitioner.partitions
@@ -34,7 +34,7 @@ struct VersionLoops {
                                      milliseconds: leasing.leaseMilliseconds),
             members: ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds))
         let runtime = OwnershipRuntime(
-            name: "projection \(definition.key)", store: store, clock: ContinuousClock(),
+            name: "projection \(definition.key)", store: store, clock: log.clock,
             settings: OwnershipSettings(leaseDuration: leasing.lease, tick: leasing.balanceInterval),
             partitions: partitions, offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
         let faults = FaultFlag()

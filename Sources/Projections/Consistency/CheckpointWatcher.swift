@@ -15,14 +15,17 @@ import Synchronization
 public final class CheckpointWatcher: Service, Sendable {
     private let pool: PostgresPool
     private let logger: Logger
+    private let clock: BerrysClock
     // Mutex: waiters register from request tasks while the watch loop decides them.
     private let state = Mutex(WatchState())
 
     /// - Parameters:
     ///   - pool: the database the projector writes to (checkpoint reads, and the conninfo of
     ///     the LISTEN session).
-    public init(pool: PostgresPool, logger: Logger = Logger(label: "berrys.checkpoints")) {
+    ///   - clock: what the timeouts are measured on.
+    public init(pool: PostgresPool, clock: BerrysClock, logger: Logger = Logger(label: "berrys.checkpoints")) {
         self.pool = pool
+        self.clock = clock
         self.logger = logger
     }
 
@@ -30,11 +33,11 @@ public final class CheckpointWatcher: Service, Sendable {
     public var isWatching: Bool { state.withLock { $0.running } }
 
     /// Waits until projection `name` (its live version) has applied `position`.
-    /// - Returns: true when reached, false when `timeout` seconds passed first.
-    public func wait(projection name: String, reached position: Position, timeout: Double) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, timeout) * 1000))
+    /// - Returns: true when reached, false when `timeout` passed first.
+    public func wait(projection name: String, reached position: Position, timeout: Duration) async throws -> Bool {
+        let deadline = clock.now + max(.zero, timeout)
         guard let id = state.withLock({ $0.register(projection: name, position: position, deadline: deadline) }) else {
-            return try await ProjectionWaiter(conninfo: pool.conninfo).wait(projection: name, reached: position, timeout: timeout)
+            return try await ProjectionWaiter(conninfo: pool.conninfo, clock: clock).wait(projection: name, reached: position, timeout: timeout)
         }
         // Registered before looking, so a checkpoint committed meanwhile is seen by one or the other.
         do {
@@ -59,7 +62,7 @@ public final class CheckpointWatcher: Service, Sendable {
             for continuation in pending { continuation.resume(returning: false) }
         }
         await cancelWhenGracefulShutdown { [self] in
-            try? await RetryLoop(backoff: .listenAgain, budget: .unlimited).run(
+            try? await RetryLoop(backoff: .listenAgain, budget: .unlimited, clock: clock).run(
                 isRetryable: { _ in !Task.isCancelled },
                 onRetry: { error, _ in logger.warning("checkpoint notifications interrupted (\(error)); listening again") }
             ) {
@@ -88,7 +91,7 @@ public final class CheckpointWatcher: Service, Sendable {
                let name = listening.first(where: { BatchApplier.channel($0) == note.channel }) {
                 try await recheck(name)
             }
-            for id in state.withLock({ $0.expired(now: .now) }) { decide(id, false) }
+            for id in state.withLock({ $0.expired(now: clock.now) }) { decide(id, false) }
         }
     }
 

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import EventLog
 
 /// The waiters of a `CheckpointWatcher`, without I/O: each is decided once (reached, or not in
@@ -6,7 +7,7 @@ struct WatchState {
     struct Waiter {
         let projection: String
         let position: Position
-        let deadline: ContinuousClock.Instant
+        let deadline: BerrysClock.Instant
         /// Set when decided before the waiting task attached its continuation.
         var outcome: Bool?
         var continuation: CheckedContinuation<Bool, Never>?
@@ -18,7 +19,7 @@ struct WatchState {
     private var nextID = 0
 
     /// Registers a waiter; nil when no watch loop runs.
-    mutating func register(projection: String, position: Position, deadline: ContinuousClock.Instant) -> Int? {
+    mutating func register(projection: String, position: Position, deadline: BerrysClock.Instant) -> Int? {
         guard running else { return nil }
         nextID += 1
         waiters[nextID] = Waiter(projection: projection, position: position, deadline: deadline)
@@ -65,7 +66,7 @@ struct WatchState {
     }
 
     /// The undecided waiters whose deadline has passed.
-    func expired(now: ContinuousClock.Instant) -> [Int] {
+    func expired(now: BerrysClock.Instant) -> [Int] {
         waiters.compactMap { id, waiter in waiter.outcome == nil && waiter.deadline <= now ? id : nil }
     }
 

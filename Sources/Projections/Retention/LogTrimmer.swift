@@ -75,7 +75,7 @@ public struct LogTrimmer: Service {
                 logger.warning("partition \(partition): trim round failed (retrying in \(interval)): \(error)")
                 Counter(label: "berrys_log_trim_failures_total").increment()
             }
-            await stop.sleep(for: interval, on: ContinuousClock())
+            await stop.sleep(for: interval, on: log.clock)
         }
     }
 
@@ -95,7 +95,7 @@ public struct LogTrimmer: Service {
         let groups = try await log.consumerGroups(partition: partition)
         func plan(_ state: TrimResult) -> TrimPlan {
             TrimPlan(policy: policy, length: state.length, firstEntry: state.firstEntry,
-                     nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000), archiveCheckpoint: archived, groups: groups)
+                     nowMilliseconds: UInt64(log.clock.unixMilliseconds), archiveCheckpoint: archived, groups: groups)
         }
         var state = try await log.trimState(partition: partition)
         var removed = 0

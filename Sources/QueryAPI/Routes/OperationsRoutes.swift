@@ -73,7 +73,7 @@ struct OperationsRoutes {
     private func readiness() async throws -> Response {
         var report = ReadinessReport()
         let redis = dependencies.redis, admin = dependencies.admin, log = dependencies.log
-        let limit = dependencies.settings.readyMaximumLagSeconds
+        let limit = dependencies.settings.readyMaximumLag.inSeconds
         await report.check("redis", ReadinessReport.redisCheck(redis))
         await report.check("postgres", ReadinessReport.postgresCheck(admin))
         if report.ready {

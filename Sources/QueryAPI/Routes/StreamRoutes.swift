@@ -32,7 +32,7 @@ struct StreamRoutes {
         }
         let hub = dependencies.stream
         do {
-            try await hub.waitUntilStarted(timeout: 5)
+            try await hub.waitUntilStarted(timeout: .seconds(5))
         } catch let error as StreamUnavailable {
             throw APIError(.serviceUnavailable, code: "stream_unavailable", error.description)
         }

@@ -31,7 +31,7 @@ public struct APIDependencies: Sendable {
         self.admin = admin
         self.databaseURL = databaseURL
         self.settings = settings
-        self.checkpoints = CheckpointWatcher(pool: admin)
+        self.checkpoints = CheckpointWatcher(pool: admin, clock: log.clock)
         self.stream = EventHub(log: log, redis: redis, history: TieredSource(log: log, pool: admin),
                                settings: EventHub.Settings(bufferCapacity: settings.streamBufferCapacity))
     }
@@ -45,27 +45,27 @@ public struct APISettings: Sendable {
     public var port: Int
     /// Largest request body, in bytes.
     public var maximumBodyBytes: Int
-    /// How long a read waits for `consistent_with`, in seconds.
-    public var consistencyTimeout: Double
-    /// Readiness fails when a projection lags more than this, in seconds.
-    public var readyMaximumLagSeconds: Double
+    /// How long a read waits for `consistent_with`.
+    public var consistencyTimeout: Duration
+    /// Readiness fails when a projection lags more than this.
+    public var readyMaximumLag: Duration
     /// Bearer tokens; nil = no authentication.
     public var tokens: APITokens?
-    /// Longest time a request may take, in seconds (503 `request_timeout` after it).
-    public var requestTimeout: Double
+    /// Longest time a request may take (503 `request_timeout` after it).
+    public var requestTimeout: Duration
     /// Events that may wait for one `GET /v1/stream` client before it is cut off with an
     /// `overflow` message (`BERRYS_STREAM_BUFFER`).
     public var streamBufferCapacity: Int
 
     /// Settings with the documented defaults.
-    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, consistencyTimeout: Double = 5,
-                readyMaximumLagSeconds: Double = 60, tokens: APITokens? = nil, requestTimeout: Double = 30,
+    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, consistencyTimeout: Duration = .seconds(5),
+                readyMaximumLag: Duration = .seconds(60), tokens: APITokens? = nil, requestTimeout: Duration = .seconds(30),
                 streamBufferCapacity: Int = 10_000) {
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
         self.consistencyTimeout = consistencyTimeout
-        self.readyMaximumLagSeconds = readyMaximumLagSeconds
+        self.readyMaximumLag = readyMaximumLag
         self.tokens = tokens
         self.requestTimeout = requestTimeout
         self.streamBufferCapacity = streamBufferCapacity

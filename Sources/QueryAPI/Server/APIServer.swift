@@ -15,7 +15,7 @@ public enum APIServer {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: TimeoutMiddleware(seconds: dependencies.settings.requestTimeout))
+        router.add(middleware: TimeoutMiddleware(limit: dependencies.settings.requestTimeout, clock: dependencies.log.clock))
         if let tokens = dependencies.settings.tokens { router.add(middleware: AuthMiddleware(tokens: tokens)) }
         let document = OpenAPIDocument(mergingIn: domain.compactMap(\.openAPIFragment))
         router.add(middleware: KnownQueryParameters(parameters: KnownQueryParameters<BasicRequestContext>.parameters(of: document.json)))

@@ -9,17 +9,17 @@ import BerrysFoundation
 struct RequestDeadline: Sendable {
     @TaskLocal static var current: RequestDeadline?
 
-    let instant: ContinuousClock.Instant
-    /// The request time limit, in seconds, for the error message.
-    let limit: Double
+    let instant: BerrysClock.Instant
+    /// The request time limit, for the error message.
+    let limit: Duration
+    let clock: BerrysClock
 
-    /// Seconds left (never negative).
-    var remaining: Double {
-        let left = instant - ContinuousClock.now
-        return max(0, left.inSeconds)
+    /// The time left (never negative).
+    var remaining: Duration {
+        max(.zero, clock.now.duration(to: instant))
     }
 
     var error: APIError {
-        APIError(.serviceUnavailable, code: "request_timeout", "the request took longer than \(Int(limit * 1000)) ms")
+        APIError(.serviceUnavailable, code: "request_timeout", "the request took longer than \(Int(limit.inSeconds * 1000)) ms")
     }
 }

@@ -48,7 +48,7 @@ struct Consistency {
     static func timedOut(projection: String, what: String, dependencies: APIDependencies) async throws -> APIError {
         let lag = (try? await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log))?.first { $0.name == projection }
         return APIError(.gatewayTimeout, code: "consistency_timeout",
-                        "projection \(projection) did not reach \(what) within \(Int(dependencies.settings.consistencyTimeout * 1000)) ms",
+                        "projection \(projection) did not reach \(what) within \(Int(dependencies.settings.consistencyTimeout.inSeconds * 1000)) ms",
                         details: [.object(["projection": .string(projection), "lag_events": .number(Double(lag?.lagEvents ?? -1)),
                                            "lag_seconds": .number(lag?.lagSeconds ?? -1)])])
     }

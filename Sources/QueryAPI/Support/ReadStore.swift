@@ -20,7 +20,7 @@ public struct ReadStore: Sendable {
     /// them; measured with `berrys-bench api`, more backends only add contention on 2 cores),
     /// reads bounded by the request time limit.
     public init(conninfo: String, settings: APISettings) {
-        self.init(conninfo: conninfo, size: ProcessInfo.processInfo.activeProcessorCount, statementTimeout: settings.requestTimeout)
+        self.init(conninfo: conninfo, size: ProcessInfo.processInfo.activeProcessorCount, statementTimeout: settings.requestTimeout.inSeconds)
     }
 
     /// The URL with `options=-c role=berrys_reader -c statement_timeout=…`, so each session

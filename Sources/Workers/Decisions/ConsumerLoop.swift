@@ -1,3 +1,5 @@
+import BerrysFoundation
+
 /// The rules of one partition consumer's loop, as a pure state machine: events (a claim, a read
 /// or a chunk finished, a tick) go in, actions (claim, read, acknowledge, start deliveries, wait,
 /// finish) come out. `PartitionConsumer` carries the actions out; it decides nothing itself.
@@ -86,12 +88,12 @@ struct ConsumerLoop {
     /// True until a claim found nothing of live consumers that must be waited for.
     private(set) var recovering = true
     private var claimedOnce = false
-    private var lastClaim: ContinuousClock.Instant?
-    private var lastRetryRead: ContinuousClock.Instant?
-    private(set) var stoppingSince: ContinuousClock.Instant?
+    private var lastClaim: BerrysClock.Instant?
+    private var lastRetryRead: BerrysClock.Instant?
+    private(set) var stoppingSince: BerrysClock.Instant?
     private var phase = Phase.begin
     /// The time the current turn began: every rule of one turn sees the same moment.
-    private var turn = ContinuousClock.now
+    private var turn = BerrysClock.Instant(offset: .zero)
     private var stop = Stop.running
 
     init(configuration: Configuration) {
@@ -102,7 +104,7 @@ struct ConsumerLoop {
     func holds(retryEntry id: String) -> Bool { hand.holds(retryEntry: id) }
 
     /// The next thing to do.
-    mutating func nextAction(now: ContinuousClock.Instant, stop: Stop) -> Action {
+    mutating func nextAction(now: BerrysClock.Instant, stop: Stop) -> Action {
         var idleTurns = 0
         while true {
             switch phase {

@@ -33,8 +33,8 @@ public enum ParkReason: String, Sendable, Hashable {
 public enum DeliveryDecision: Sendable, Hashable {
     /// Run the handler (again) now.
     case process
-    /// Leave it pending and run it again after this many seconds.
-    case retry(after: Double)
+    /// Leave it pending and run it again after this long.
+    case retry(after: Duration)
     /// Move it to the dead-letter stream.
     case park(ParkReason)
 }
@@ -59,7 +59,7 @@ public struct DeliveryPolicy: Sendable, Hashable {
     ///   - retryAfter: the least delay the failure asked for (`Retry-After`); a transient
     ///     retry waits at least that long, however early its backoff would be.
     ///   - random: the jitter source, injectable for tests.
-    public func afterFailure<R: RandomNumberGenerator>(_ kind: FailureKind, attempt: Int, retryAfter: Double? = nil,
+    public func afterFailure<R: RandomNumberGenerator>(_ kind: FailureKind, attempt: Int, retryAfter: Duration? = nil,
                                                        using random: inout R) -> DeliveryDecision {
         switch kind {
         case .invalid:
@@ -67,7 +67,7 @@ public struct DeliveryPolicy: Sendable, Hashable {
         case .rejected:
             return .park(.rejected)
         case .transient:
-            return .retry(after: max(backoff.delay(attempt: attempt - 1, using: &random), retryAfter ?? 0))
+            return .retry(after: max(backoff.delay(attempt: attempt - 1, using: &random), retryAfter ?? .zero))
         case .permanent:
             guard attempt < maxDeliveries else { return .park(.maxDeliveries) }
             return .retry(after: backoff.delay(attempt: attempt - 1, using: &random))

@@ -94,7 +94,7 @@ struct Delivery: Sendable {
     var firstFailedAt: String?
     /// Seconds to wait before the next attempt: a retry handed to its own task carries the
     /// backoff (or the `Retry-After`) of the failure before it.
-    var retryDelay: Double = 0
+    var retryDelay: Duration = .zero
 
     var origin: Origin { entry.origin }
     var streamID: String { entry.streamID }

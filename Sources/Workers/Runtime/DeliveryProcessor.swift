@@ -56,7 +56,7 @@ struct DeliveryProcessor: Sendable {
         var transientRetries = 0
         var firstFailedAt = delivery.firstFailedAt
         var random = SystemRandomNumberGenerator()
-        if delivery.retryDelay > 0 { try await Task.sleep(for: .seconds(delivery.retryDelay)) }
+        if delivery.retryDelay > .zero { try await log.clock.sleep(for: delivery.retryDelay) }
         while true {
             try Task.checkCancellation()
             let context = WorkerContext(logger: logger, log: log, postgres: postgres, attempt: counted, worker: worker.name,
@@ -95,8 +95,8 @@ struct DeliveryProcessor: Sendable {
                 switch decision {
                 case .retry(let delay):
                     metrics.retried.increment()
-                    context.logger.warning("attempt failed (\(kind)), retrying in \(String(format: "%.2f", delay)) s: \(error)")
-                    try await Task.sleep(for: .seconds(delay))
+                    context.logger.warning("attempt failed (\(kind)), retrying in \(delay.secondsText): \(error)")
+                    try await log.clock.sleep(for: delay)
                     if kind == .transient { transientRetries += 1 } else { counted += 1 }
                 case .park(let reason):
                     context.logger.error("parked after \(counted) attempts: \(error)")

@@ -23,6 +23,8 @@ struct PartitionConsumer: Sendable {
     let liveConsumers: @Sendable () async throws -> Set<String>
     let logger: Logger
     let stop: StopSignal
+    /// The clock of the loop's turns, pauses and ticks.
+    let clock: BerrysClock
 
     /// Raised to start over after an event was left pending outside a shutdown.
     struct Restart: Error, CustomStringConvertible {
@@ -41,10 +43,10 @@ struct PartitionConsumer: Sendable {
     }
 
     private func consumeRestartingAfterFailures() async throws {
-        try await RetryLoop(backoff: .reconnect, budget: .unlimited).run(
+        try await RetryLoop(backoff: .reconnect, budget: .unlimited, clock: clock).run(
             isRetryable: { !($0 is LeaseNotHeld) && !stop.isRaised && !Task.isCancelled },
             onRetry: { error, delay in
-                logger.warning("\(worker.name) partition \(keys.partition): \(error); starting over in \(String(format: "%.2f", delay)) s")
+                logger.warning("\(worker.name) partition \(keys.partition): \(error); starting over in \(delay.secondsText)")
             }
         ) {
             let connection = redis.makeDedicatedConnection(routedBy: keys.stream)
@@ -94,7 +96,7 @@ struct PartitionConsumer: Sendable {
         let isBatchWorker = worker is any BatchWorker
         var actions: [ConsumerLoop.Action] = []
         while true {
-            let action = actions.isEmpty ? loop.nextAction(now: .now, stop: currentStop) : actions.removeFirst()
+            let action = actions.isEmpty ? loop.nextAction(now: clock.now, stop: currentStop) : actions.removeFirst()
             switch action {
             case .claim(let includeOwn):
                 let (claimed, waiting) = try await claim(includeOwn: includeOwn)
@@ -113,7 +115,7 @@ struct PartitionConsumer: Sendable {
                 group.addTask { .processed([await processor.run(delivery)]) }
             case .startTick:
                 group.addTask {
-                    try? await Task.sleep(for: .milliseconds(50))
+                    try? await clock.sleep(for: .milliseconds(50))
                     return .tick
                 }
             case .cancelAll:
@@ -126,7 +128,7 @@ struct PartitionConsumer: Sendable {
                 case nil: break
                 }
             case .pause(let duration):
-                try await Task.sleep(for: duration)
+                try await clock.sleep(for: duration)
             case .restart:
                 throw Restart()
             case .finish(let acks):

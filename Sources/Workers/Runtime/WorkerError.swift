@@ -11,16 +11,16 @@ public enum WorkerError: Error, Sendable, CustomStringConvertible {
     /// Another service refused this event for good (a webhook's 4xx): parked at once with the
     /// message (`dlq_reason` `rejected`).
     case rejected(String)
-    /// A dependency asked to be called again no sooner than `retryAfter` seconds from now
+    /// A dependency asked to be called again no sooner than `retryAfter` from now
     /// (an HTTP 429 or 503 with `Retry-After`): transient, retried after at least that long.
-    case throttled(String, retryAfter: Double)
+    case throttled(String, retryAfter: Duration)
 
     public var description: String {
         switch self {
         case .permanent(let message): return "permanent: \(message)"
         case .transient(let message): return "transient: \(message)"
         case .rejected(let message): return "rejected: \(message)"
-        case .throttled(let message, let seconds): return "throttled for \(String(format: "%.1f", seconds)) s: \(message)"
+        case .throttled(let message, let delay): return "throttled for \(delay.secondsText): \(message)"
         }
     }
 }
@@ -51,8 +51,8 @@ public enum FailureClassifier {
     }
 
     /// The least delay before the next attempt that the failure asks for, if any.
-    public static func retryAfter(of error: any Error) -> Double? {
-        if case WorkerError.throttled(_, let seconds) = error { return max(0, seconds) }
+    public static func retryAfter(of error: any Error) -> Duration? {
+        if case WorkerError.throttled(_, let delay) = error { return max(.zero, delay) }
         return nil
     }
 }

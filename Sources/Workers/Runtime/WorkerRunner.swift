@@ -22,10 +22,10 @@ struct WorkerRunner: Sendable {
 
     func run() async {
         let leases = RedisLeaseStore(keys: log.configuration.keys, owner: worker.name, partitions: log.partitioner.partitions,
-                                     holder: consumer, redis: redis, lease: settings.lease)
+                                     holder: consumer, redis: redis, lease: settings.lease, clock: log.clock)
         let metrics = WorkerMetrics(worker: worker.name)
         let runtime = OwnershipRuntime(
-            name: "worker \(worker.name)", store: leases, clock: ContinuousClock(),
+            name: "worker \(worker.name)", store: leases, clock: log.clock,
             settings: OwnershipSettings(leaseDuration: settings.lease), partitions: log.partitioner.partitions,
             offset: offset, logger: logger, onLeaseLost: { _ in metrics.leasesLost.increment() },
             afterTick: { running in try? await updateLagGauges(running) })
@@ -50,6 +50,6 @@ struct WorkerRunner: Sendable {
                                           policy: settings.policy, consumer: consumer, logger: logger, metrics: metrics)
         return PartitionConsumer(keys: keys, worker: worker, processor: processor, settings: settings, redis: redis,
                                  registry: log.registry, history: history, consumer: consumer, liveConsumers: { try await leases.liveMembers() },
-                                 logger: logger, stop: stop)
+                                 logger: logger, stop: stop, clock: log.clock)
     }
 }

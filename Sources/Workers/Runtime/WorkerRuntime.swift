@@ -87,9 +87,9 @@ public struct WorkerRuntime: Service {
     /// Runs `step` until it succeeds, retrying transient failures with backoff; a permanent
     /// failure (e.g. a bad configuration) is thrown.
     private func untilAvailable(_ what: String, _ step: () async throws -> Void) async throws {
-        try await RetryLoop(backoff: .serviceRestart, budget: .unlimited).run(
+        try await RetryLoop(backoff: .serviceRestart, budget: .unlimited, clock: log.clock).run(
             isRetryable: { FailureClassifier.kind(of: $0) == .transient && !Task.isCancelled },
-            onRetry: { error, delay in logger.warning("\(what) failed (\(error)); retrying in \(String(format: "%.1f", delay)) s") },
+            onRetry: { error, delay in logger.warning("\(what) failed (\(error)); retrying in \(delay.secondsText)") },
             step)
     }
 }

@@ -56,13 +56,13 @@ public struct ScheduledEventFirer: Service {
                 if round.failed > 0 {
                     logger.error("\(round.failed) scheduled events could not be appended when due; see <ns>:schedule-failed:{\(partition)}")
                 }
-                pause = pacing.pause(nextDue: round.nextDue, more: round.fired + round.failed == Self.perCall, now: Date())
+                pause = pacing.pause(nextDue: round.nextDue, more: round.fired + round.failed == Self.perCall, now: log.clock.date)
             } catch {
                 failures += 1
-                pause = .seconds(Backoff.reconnect.delay(attempt: failures - 1))
+                pause = Backoff.reconnect.delay(attempt: failures - 1)
                 logger.warning("partition \(partition): scheduled events not fired (\(error)); trying again in \(pause)")
             }
-            await stop.sleep(for: pause, on: ContinuousClock())
+            await stop.sleep(for: pause, on: log.clock)
         }
     }
 }
