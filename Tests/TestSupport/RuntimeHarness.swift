@@ -21,13 +21,14 @@ public struct RuntimeHarness: Sendable {
         concurrency: 4, batchSize: 50, block: .milliseconds(100), visibilityTimeout: .seconds(2), lease: .seconds(10),
         policy: DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: .milliseconds(10), maximum: .milliseconds(50))), shutdownGrace: .seconds(2))
 
-    /// A log of `partitions` partitions in a namespace of its own.
-    public init(partitions: Int = 4, redisSeeds: [RedisConfiguration] = [TestServers.redisConfiguration]) async throws {
+    /// A log of `partitions` partitions in a namespace of its own, on `clock`.
+    public init(partitions: Int = 4, redisSeeds: [RedisConfiguration] = [TestServers.redisConfiguration],
+                clock: BerrysClock = .system) async throws {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("wrk"), partitions: partitions,
                                                   unavailableRetry: .seconds(20))
         redis = RedisPool(seeds: redisSeeds, size: 8)
         log = try await EventLog.open(redis: redis, configuration: configuration, registry: TestLog.registry,
-                                      conventions: BerrysConventions())
+                                      conventions: BerrysConventions(), clock: clock)
     }
 
     public var namespace: String { log.configuration.namespace }

@@ -56,8 +56,13 @@ local function fire(keys, args)
   local ctx, failure = open(keys[1])
   if not ctx then return invalid(failure) end
   local zset, held, failedKey = schedule_keys(ctx.stream)
-  local clock = redis.call('TIME')
-  local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+  -- Due by the caller's clock (the process's injected clock, in Unix milliseconds); by
+  -- Redis's own clock when the caller gives none.
+  local now = tonumber(args[2])
+  if not now then
+    local clock = redis.call('TIME')
+    now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+  end
   local due = redis.call('ZRANGEBYSCORE', zset, '-inf', now, 'LIMIT', 0, max)
   local fired, failed = 0, 0
   for _, id in ipairs(due) do

@@ -57,9 +57,11 @@ extension EventLog {
         return false
     }
 
-    /// Appends up to `max` held events of `partition` that are due by Redis's clock.
+    /// Appends up to `max` held events of `partition` that are due by the log's clock (its wall
+    /// time: processes whose clocks disagree fire up to that disagreement early or late).
     public func fireDue(partition: Int, max: Int = 500) async throws -> FireRound {
-        let command = RedisCommand("FCALL", "berrys_fire", "1", configuration.streamKey(partition: partition), String(max))
+        let command = RedisCommand("FCALL", "berrys_fire", "1", configuration.streamKey(partition: partition), String(max),
+                                   String(clock.unixMilliseconds))
         let reply = try await redis.sendReturningErrors(command)
         if case .error(let message) = reply { throw Self.appendError(message) }
         guard let parts = reply.array, parts.count == 3, let fired = parts[0].int, let failed = parts[1].int, let next = parts[2].int else {

@@ -14,7 +14,7 @@ public struct FirePacing: Sendable, Hashable {
 
     /// The wait after a call.
     /// - Parameters:
-    ///   - nextDue: the soonest event still held on the partition, if any (by Redis's clock).
+    ///   - nextDue: the soonest event still held on the partition, if any (by the log's clock).
     ///   - more: true when the partition had more due events than one call takes.
     public func pause(nextDue: Date?, more: Bool, now: Date) -> Duration {
         if more { return .zero }
