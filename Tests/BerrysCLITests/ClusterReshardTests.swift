@@ -22,7 +22,9 @@ import Testing
             try await eventually("the publisher under way", timeout: 30, every: .milliseconds(10)) { await progress.rounds >= 15 }
             let moved = try await SlotMigration.move(slot: slot, from: source, to: target, primaries: map.primaries,
                                                      configuration: system.seeds[0], keysPerBatch: 10) {
-                // Real time between batches, so that the publisher's rounds overlap the move.
+                // Real time between batches, so that the publisher's rounds overlap the move. (Its
+                // rounds cannot be awaited here: while a slot is half moved, its multi-key appends
+                // get TRYAGAIN until the move ends.)
                 try await Task.sleep(for: .milliseconds(20))
             }
             let roundsWhenMoved = await progress.rounds

@@ -196,9 +196,11 @@ import Testing
         let plan = UUID().uuidString.lowercased(), task = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
         _ = try await harness.log.append(try TaskCreated(taskID: task, planID: plan, name: "t", priority: .low).draft())
         _ = try await harness.log.append(try TaskAssigned(taskID: task, planID: plan, agentID: agent).draft())
-        try await harness.withRuntime([PlanningToAgentWorker()], postgres: PostgresPool(conninfo: server.url, size: 2)) {
-            // Real time: that nothing is queued while PostgreSQL is down is a claim about a while.
-            try await Task.sleep(for: .seconds(1))
+        let worker = PrepareCounting(PlanningToAgentWorker())
+        try await harness.withRuntime([worker], postgres: PostgresPool(conninfo: server.url, size: 2)) {
+            // The runtime keeps trying to prepare the worker (its tables) while PostgreSQL is
+            // down, instead of exiting; nothing is queued meanwhile.
+            try await eventually("the worker's preparation tried again while PostgreSQL is down") { worker.failures >= 2 }
             #expect(try await harness.events(ofType: AgentExecutionQueued.eventType).isEmpty)
             try await server.startOffPool()
             try await eventually("the execution queued once PostgreSQL is back", timeout: 90) {

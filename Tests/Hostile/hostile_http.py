@@ -160,6 +160,8 @@ def slowloris(connections=64, seconds=8):
         except OSError:
             break
 
+    first_round = threading.Event()
+
     def trickle():
         while time.monotonic() < stop:
             for entry in list(socks):
@@ -167,11 +169,12 @@ def slowloris(connections=64, seconds=8):
                     entry[0].sendall(entry[1])
                 except OSError:
                     socks.remove(entry)
-            time.sleep(0.5)
+            first_round.set()
+            time.sleep(0.5)  # real time: a slowloris is slow on purpose
 
     worker = threading.Thread(target=trickle)
     worker.start()
-    time.sleep(1)
+    first_round.wait()
     began = time.monotonic()
     check(f"a request during a slowloris of {connections} connections (headers and bodies)", request("GET", b"/health/liveness", token=None), {200}, timeout=10)
     served = time.monotonic() - began

@@ -15,9 +15,10 @@ import Testing
 /// filters, a client that never reads, tokens, and a server restart mid-stream. One at a time:
 /// each runs a whole API server beside the rest of the suite.
 @Suite(.serialized) struct StreamTests {
-    /// A whole API server (hub and all) over `harness`'s log on a free port, stopped after `body`.
+    /// A whole API server (hub and all) over `harness`'s log on a free port, stopped after `body`
+    /// (given the port and the server's live hub).
     static func withServer<T>(_ harness: APIHarness, settings: APISettings = APISettings(consistencyTimeout: .seconds(60)),
-                              _ body: (Int) async throws -> T) async throws -> T {
+                              _ body: (Int, EventHub) async throws -> T) async throws -> T {
         var logger = Logger(label: "test.stream")
         logger.logLevel = .warning
         let dependencies = APIDependencies(log: harness.log, redis: harness.redis, reads: harness.dependencies.reads, admin: harness.admin,
@@ -29,7 +30,7 @@ import Testing
         return try await withServices([app], logger: logger) {
             let listening = try await eventuallySome("the server listening") { port.withLock { $0 } }
             try await dependencies.stream.waitUntilStarted(timeout: .seconds(30))
-            return try await body(listening)
+            return try await body(listening, dependencies.stream)
         }
     }
 
@@ -72,7 +73,7 @@ import Testing
 
     @Test func aClientResumesWithLastEventIDAcrossADisconnectAndGetsEveryEventOnce() async throws {
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            try await Self.withServer(harness) { port in
+            try await Self.withServer(harness) { port, _ in
                 let before = try await Self.publish(harness.log, count: 40)
                 let first = try SSEClient(port: port, path: "/v1/stream?from=beginning")
                 try await eventually("the history") { Self.ids(first).count == 40 }
@@ -100,7 +101,7 @@ import Testing
 
     @Test func filtersPassOnlyWhatTheyName() async throws {
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            try await Self.withServer(harness) { port in
+            try await Self.withServer(harness) { port, _ in
                 let project = UUID().uuidString.lowercased()
                 let tools = try await Self.publish(harness.log, count: 5)
                 let ofProject = try await Self.publish(harness.log, count: 4, type: "project.status_changed", subject: project)
@@ -137,12 +138,10 @@ import Testing
 
     @Test func aClientThatNeverReadsOverflowsAndOthersGetEverything() async throws {
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: .seconds(60), streamBufferCapacity: 2500)) { port in
+            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: .seconds(60), streamBufferCapacity: 2500)) { port, hub in
                 let stalled = try SSEClient(port: port, path: "/v1/stream", read: false, receiveBuffer: 4096)
                 let reader = try SSEClient(port: port, path: "/v1/stream")
-                try await eventually("both registered") { reader.lastEventID != nil }
-                // Real time: the stalled client's registration has nothing the test can watch.
-                try await Task.sleep(for: .milliseconds(200))
+                try await eventually("both registered") { reader.lastEventID != nil && hub.subscriberCount == 2 }
                 // About 12 MB of messages: more than the socket buffers between the server and a
                 // client that does not read (at most about 4 MB), and its queue, hold.
                 var published: [String] = []
@@ -178,7 +177,7 @@ import Testing
     @Test func tokensAreAskedForAndAReadTokenStreams() async throws {
         let tokens = try APITokens(parsing: "read:r3ad,publish:pub1")
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: .seconds(60), tokens: tokens)) { port in
+            try await Self.withServer(harness, settings: APISettings(consistencyTimeout: .seconds(60), tokens: tokens)) { port, _ in
                 let none = try SSEClient(port: port, path: "/v1/stream")
                 let unknown = try SSEClient(port: port, path: "/v1/stream", headers: ["Authorization": "Bearer nope"])
                 try await eventually("the refusals") { none.status != nil && unknown.status != nil }
@@ -195,7 +194,7 @@ import Testing
 
     @Test func aServerRestartMidStreamIsResumedWithoutLossOrRepeat() async throws {
         try await APIHarness.with(runWorkers: false, runProjector: false) { harness in
-            let (received, lastID, published) = try await Self.withServer(harness) { port in
+            let (received, lastID, published) = try await Self.withServer(harness) { port, _ in
                 let client = try SSEClient(port: port, path: "/v1/stream?type=project.*")
                 try await eventually("registered") { client.lastEventID != nil }
                 let published = try await Self.publish(harness.log, count: 30, type: "project.status_changed")
@@ -205,7 +204,7 @@ import Testing
             // The server shut down gracefully: the stream ended, and the client reconnects.
             try await eventually("the stream ended by the shutdown") { received.ended }
             let whileDown = try await Self.publish(harness.log, count: 20, type: "project.status_changed")
-            try await Self.withServer(harness) { port in
+            try await Self.withServer(harness) { port, _ in
                 let again = try SSEClient(port: port, path: "/v1/stream?type=project.*", headers: ["Last-Event-ID": try #require(lastID)])
                 try await eventually("the events published while down") { Self.ids(again).count == 20 }
                 let after = try await Self.publish(harness.log, count: 10, type: "project.status_changed")

@@ -16,7 +16,7 @@ public func eventuallySome<T>(_ what: String, timeout: Double = 60, every interv
     while true {
         if let value = try await produce() { return value }
         guard ContinuousClock.now < deadline else { break }
-        try await Task.sleep(for: interval)
+        try await Task.sleep(for: interval)  // real time: it waits on real servers and processes
     }
     Issue.record("timed out after \(timeout) s waiting for: \(what)")
     throw TestFailure("timed out after \(timeout) s waiting for: \(what)")

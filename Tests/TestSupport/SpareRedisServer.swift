@@ -21,17 +21,23 @@ public struct SpareRedisServer: Sendable {
         try TestServers.run("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "",
                                              "--appendonly", "no", "--dir", directory, "--daemonize", "yes",
                                              "--pidfile", "\(directory)/redis.pid", "--logfile", "\(directory)/redis.log"])
-        for _ in 0..<200 {
-            if answers() { return }
-            Thread.sleep(forTimeInterval: 0.025)  // a real server starting: polled every 25 ms
-        }
+        if poll(until: answers) { return }
         throw TestFailure("spare redis-server on port \(port) did not start; see \(directory)/redis.log")
     }
 
     /// Stops the server and waits until it no longer answers.
     public func stop() {
         _ = try? TestServers.runCapturing("redis-cli", ["-p", String(port), "shutdown", "nosave"])
-        for _ in 0..<200 where answers() { Thread.sleep(forTimeInterval: 0.025) }
+        _ = poll(until: { !answers() })
+    }
+
+    /// Asks `condition` every 25 ms for at most 5 s; whether it came true.
+    private func poll(until condition: () -> Bool) -> Bool {
+        for _ in 0..<200 {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.025)  // real time: a real server starting or stopping
+        }
+        return false
     }
 
     private func answers() -> Bool {

@@ -16,7 +16,6 @@ public enum TestServers {
     private static let urls: (redis: String, database: String) = {
         // Every test on the servers passes here first: the process's stall detector starts with them.
         TestStallLog.started
-        StallStacks.started
         let environment = ProcessInfo.processInfo.environment
         if let redis = environment["BERRYS_TEST_REDIS_URL"], let database = environment["BERRYS_TEST_DATABASE_URL"] {
             return (redis, database)
