@@ -94,7 +94,7 @@ public struct SystemAssembly: Sendable {
         let selection = roles.contains(.workers) ? try workerSelection(context) : nil
         let log = try await context.openLog(create: true, source: source)
         var first: [any Service] = selection?.connectors.map { [$0] } ?? []
-        var rest: [any Service] = []
+        var rest: [any Service] = [RedisTopologyRefresher(redis: context.redis)]
         if roles.contains(.projector) {
             logger.info("projecting \(definitions.map { "\($0.name) v\($0.version)" }.joined(separator: ", ")) over \(log.partitioner.partitions) partitions")
             rest.append(Projector(log: log, pool: postgres, definitions: definitions, logger: Logger(label: "berrys.projector"),

@@ -42,7 +42,15 @@ public struct RedisPool: Sendable {
         self.configuration = seeds[0]
         self.clock = clock
         self.size = max(1, size)
-        self.topology = RedisTopology(seeds: seeds, poolSize: max(1, size))
+        self.topology = RedisTopology(seeds: seeds, poolSize: max(1, size), clock: clock)
+    }
+
+    /// Reads a cluster's slot map again whenever a connection met a redirection or lost its
+    /// node, until cancelled: run it for the life of a process (`RedisTopologyRefresher`), so
+    /// that connections that follow a slot find a new primary after a failover without
+    /// waiting for another call to route. On a single node it only waits.
+    public func keepTopologyFresh() async {
+        await topology.keepFresh()
     }
 
     /// True when the seeds are a Redis Cluster (found on first use, so this may connect).

@@ -17,21 +17,28 @@ final class RedisTopology: Sendable {
         var pools: [RedisNodeAddress: ConnectionPool<RedisConnection>] = [:]
         /// A redirection or lost node since the last refresh.
         var stale = false
-        var lastRefresh: ContinuousClock.Instant?
-        var refreshing: Task<Void, any Error>?
+        var lastRefresh: BerrysClock.Instant?
+        /// The callers waiting for the refresh under way (nil: none under way).
+        var refreshWaiters: [CheckedContinuation<Void, any Error>]?
     }
 
     let seeds: [RedisConfiguration]
     let poolSize: Int
+    let clock: BerrysClock
     private let state = Mutex(State())
+    /// Refreshes asked for by `markStale`, carried out by `keepFresh` (one at most waits).
+    private let staleSignals: AsyncStream<Void>
+    private let staleContinuation: AsyncStream<Void>.Continuation
     /// The least time between two refreshes caused by redirections (a resharding redirects
     /// many commands in a burst).
     static let refreshInterval: Duration = .milliseconds(100)
 
-    init(seeds: [RedisConfiguration], poolSize: Int) {
+    init(seeds: [RedisConfiguration], poolSize: Int, clock: BerrysClock) {
         precondition(!seeds.isEmpty, "a Redis topology needs at least one seed node")
         self.seeds = seeds
         self.poolSize = poolSize
+        self.clock = clock
+        (staleSignals, staleContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     var mode: Mode { state.withLock { $0.mode } }
@@ -54,7 +61,7 @@ final class RedisTopology: Sendable {
             case .unknown: return nil
             case .single: return RedisNodeAddress(seeds[0])
             case .cluster:
-                if state.stale, let last = state.lastRefresh, ContinuousClock.now - last > Self.refreshInterval {
+                if state.stale, let last = state.lastRefresh, clock.now - last > Self.refreshInterval {
                     return nil
                 }
                 guard let slot else { return state.map.primaries.first }
@@ -103,28 +110,58 @@ final class RedisTopology: Sendable {
         markStale()
     }
 
-    /// Asks for a refresh before the next routing (a node was lost), and starts one in the
-    /// background when none ran for `refreshInterval`, so that connections that route
-    /// without waiting (slot-following ones) find the new primary after a failover too.
+    /// Asks for a refresh before the next routing (a node was lost), and signals `keepFresh`
+    /// when none ran for `refreshInterval`, so that connections that route without waiting
+    /// (slot-following ones) find the new primary after a failover too.
     func markStale() {
         let due = state.withLock { state -> Bool in
             state.stale = true
-            guard state.mode == .cluster, state.refreshing == nil else { return false }
-            return state.lastRefresh.map { ContinuousClock.now - $0 > Self.refreshInterval } ?? true
+            guard state.mode == .cluster, state.refreshWaiters == nil else { return false }
+            return state.lastRefresh.map { clock.now - $0 > Self.refreshInterval } ?? true
         }
-        if due { Task { try? await self.refresh() } }
+        if due { staleContinuation.yield() }
     }
 
-    /// Finds the mode and reads the map, once for all callers waiting at the same time.
-    func refresh() async throws {
-        let task: Task<Void, any Error> = state.withLock { state in
-            if let running = state.refreshing { return running }
-            let running = Task { try await self.discover() }
-            state.refreshing = running
-            return running
+    /// Refreshes each time `markStale` asks, until cancelled: the pool's background work, run
+    /// by a service of the process (`RedisTopologyRefresher`). Without it, a stale map is read
+    /// again at the next routed call instead.
+    func keepFresh() async {
+        for await _ in staleSignals {
+            try? await refresh()
         }
-        defer { state.withLock { if $0.refreshing == task { $0.refreshing = nil } } }
-        try await task.value
+    }
+
+    /// Finds the mode and reads the map, once for all callers waiting at the same time: the
+    /// first caller reads it, the others wait for its result.
+    func refresh() async throws {
+        let first = state.withLock { state -> Bool in
+            guard state.refreshWaiters == nil else { return false }
+            state.refreshWaiters = []
+            return true
+        }
+        guard first else {
+            return try await withCheckedThrowingContinuation { continuation in
+                let waiting = state.withLock { state -> Bool in
+                    guard state.refreshWaiters != nil else { return false }
+                    state.refreshWaiters!.append(continuation)
+                    return true
+                }
+                if !waiting { continuation.resume() }  // it ended meanwhile: route with what it found
+            }
+        }
+        let result: Result<Void, any Error>
+        do {
+            try await discover()
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            defer { state.refreshWaiters = nil }
+            return state.refreshWaiters ?? []
+        }
+        for waiter in waiters { waiter.resume(with: result) }
+        try result.get()
     }
 
     private func discover() async throws {
@@ -146,7 +183,7 @@ final class RedisTopology: Sendable {
                     state.mode = state.mode == .single ? .single : found.0
                     state.map = found.1
                     state.stale = false
-                    state.lastRefresh = .now
+                    state.lastRefresh = clock.now
                 }
                 return
             } catch let error as RedisError {
