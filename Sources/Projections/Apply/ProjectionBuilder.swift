@@ -60,14 +60,17 @@ public struct ProjectionBuilder: Sendable {
             throw ProjectionError(.busy, "another replay of \(definition.name) v\(definition.version) is running")
         }
         let counter = BuildCounter(total: try await totalEvents())
-        let reporter = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: 1_000_000_000)
-                progress(await counter.snapshot())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Progress every second while the replay runs.
+                while !Task.isCancelled {
+                    try? await log.clock.sleep(for: .seconds(1))
+                    progress(await counter.snapshot())
+                }
             }
+            try await applyAll(catalog: catalog, counter: counter)
+            group.cancelAll()
         }
-        defer { reporter.cancel() }
-        try await applyAll(catalog: catalog, counter: counter)
         if state == .building {
             try await catalog.switchOver(to: definition)
             logger.info("\(definition.name) v\(definition.version) is live")

@@ -17,7 +17,9 @@ public actor SharedSource: EventSource {
     }
 
     private struct Batch {
-        let read: Task<[LogEntry], any Error>
+        /// The entries once read; until then the readers waiting for the first one's read.
+        var entries: [LogEntry]?
+        var waiters: [CheckedContinuation<[LogEntry], any Error>] = []
         var takenBy = 0
         let order: Int
     }
@@ -40,25 +42,51 @@ public actor SharedSource: EventSource {
 
     public func entries(partition: Int, after: StreamID, count: Int) async throws -> [LogEntry] {
         let key = Key(partition: partition, after: after, count: count)
-        if batches[key] == nil {
-            let base = base
-            batches[key] = Batch(read: Task { try await base.entries(partition: partition, after: after, count: count) }, order: nextOrder)
-            nextOrder += 1
-            evictBeyondWindow(partition: partition)
-        }
-        guard var batch = batches[key] else { return try await base.entries(partition: partition, after: after, count: count) }
+        guard var batch = batches[key] else { return try await readFirst(key) }
         batch.takenBy += 1
-        batches[key] = batch.takenBy >= readers ? nil : batch
-        do {
-            return try await batch.read.value
-        } catch {
-            batches[key] = nil  // the next reader tries again
-            throw error
+        if let entries = batch.entries {
+            batches[key] = batch.takenBy >= readers ? nil : batch
+            return entries
+        }
+        // Read by an earlier reader now: wait for its result (its failure is ours too).
+        return try await withCheckedThrowingContinuation { continuation in
+            batch.waiters.append(continuation)
+            batches[key] = batch
         }
     }
 
+    /// The first reader of a batch reads it; those that ask meanwhile wait for its result.
+    private func readFirst(_ key: Key) async throws -> [LogEntry] {
+        batches[key] = Batch(takenBy: 1, order: nextOrder)
+        nextOrder += 1
+        evictBeyondWindow(partition: key.partition)
+        let result: Result<[LogEntry], any Error>
+        do {
+            result = .success(try await base.entries(partition: key.partition, after: key.after, count: key.count))
+        } catch {
+            result = .failure(error)
+        }
+        guard var batch = batches[key] else { return try result.get() }
+        for waiter in batch.waiters { waiter.resume(with: result) }
+        batch.waiters = []
+        switch result {
+        case .success(let entries) where batch.takenBy < readers:
+            batch.entries = entries
+            batches[key] = batch
+        default:
+            batches[key] = nil  // taken by all, or failed: the next reader reads again
+        }
+        return try result.get()
+    }
+
+    /// How many readers wait for a batch being read (for tests).
+    func waitingReaders(partition: Int, after: StreamID, count: Int) -> Int {
+        batches[Key(partition: partition, after: after, count: count)]?.waiters.count ?? 0
+    }
+
     private func evictBeyondWindow(partition: Int) {
-        let kept = batches.filter { $0.key.partition == partition }.sorted { $0.value.order < $1.value.order }
+        // Only batches already read: one being read has readers waiting for it.
+        let kept = batches.filter { $0.key.partition == partition && $0.value.entries != nil }.sorted { $0.value.order < $1.value.order }
         for (key, _) in kept.dropLast(window) { batches[key] = nil }
     }
 }
