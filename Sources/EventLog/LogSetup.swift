@@ -21,7 +21,7 @@ struct LogSetup {
         }
         // HSETNX: when two processes create the log at once, the first count wins.
         try await redis.send("HSETNX", configuration.metaKey, "partitions", String(configuration.partitions))
-        try await redis.send("HSETNX", configuration.metaKey, "created", Timestamp.now())
+        try await redis.send("HSETNX", configuration.metaKey, "created", Timestamp.format(redis.clock.date))
         let partitions = Int(try await redis.send("HGET", configuration.metaKey, "partitions").int ?? Int64(configuration.partitions))
         try refuseOtherCount(stored: partitions)
         try await writePartitionConfig(partitions: partitions)

@@ -14,8 +14,8 @@ public struct RedisPool: Sendable {
     /// The most connections open at once to each node.
     public let size: Int
     let topology: RedisTopology
-    /// The clock a redirection's backoff waits on.
-    let clock: BerrysClock
+    /// The clock of the processes built on this pool (a redirection's backoff waits on it).
+    public let clock: BerrysClock
 
     /// How often one call follows redirections before giving up (with `.clusterRedirection`'s
     /// backoff, about 10 s: longer than a failover with a 2 s cluster-node-timeout).

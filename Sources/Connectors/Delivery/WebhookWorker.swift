@@ -118,6 +118,6 @@ public struct WebhookWorker: Worker {
         for try await chunk in response.body where start.count < WebhookOutcome.bodyPrefixLength {
             start += chunk.readableBytesView.prefix(WebhookOutcome.bodyPrefixLength - start.count)
         }
-        return WebhookOutcome.of(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: start)
+        return WebhookOutcome.of(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: start, now: clock.date)
     }
 }

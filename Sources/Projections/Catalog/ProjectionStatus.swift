@@ -42,7 +42,7 @@ public struct ProjectionStatus: Sendable {
                 capped = capped || behind.capped
                 if let first = behind.firstID { oldest = min(oldest ?? first.milliseconds, first.milliseconds) }
             }
-            let lagSeconds = oldest.map { max(0, Date().timeIntervalSince1970 - Double($0) / 1000) } ?? 0
+            let lagSeconds = oldest.map { max(0, log.clock.date.timeIntervalSince1970 - Double($0) / 1000) } ?? 0
             result.append(ProjectionStatus(name: name, version: version, state: state, error: try row.text("error"),
                                            positions: positions, lagEvents: lagEvents, lagCapped: capped, lagSeconds: lagSeconds))
         }

@@ -49,7 +49,7 @@ public struct DeadLetterStore: Sendable {
         try await DeadLetterFunctions.load(on: redis)
         let keys = WorkerKeys(namespace: namespace, worker: letter.worker, partition: letter.partition)
         let reply = try await redis.send(RedisCommand("FCALL", "berrys_dlq_retry", "3", keys.deadLetters, keys.retries, keys.blockedKeys,
-                                                      letter.entryID, Timestamp.now()))
+                                                      letter.entryID, Timestamp.format(redis.clock.date)))
         return Int(reply.int ?? 0)
     }
 
@@ -70,7 +70,7 @@ public struct DeadLetterStore: Sendable {
         try await DeadLetterFunctions.load(on: redis)
         let keys = WorkerKeys(namespace: namespace, worker: letter.worker, partition: letter.partition)
         let reply = try await redis.send(RedisCommand("FCALL", "berrys_dlq_drop", "4", keys.deadLetters, keys.dropped, keys.retries,
-                                                      keys.blockedKeys, letter.entryID, who, Timestamp.now()))
+                                                      keys.blockedKeys, letter.entryID, who, Timestamp.format(redis.clock.date)))
         return Int(reply.int ?? 0)
     }
 

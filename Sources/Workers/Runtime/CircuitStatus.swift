@@ -55,7 +55,7 @@ public struct CircuitStatus: Sendable, Hashable {
 extension WorkerStatusReader {
     /// The breakers of `worker` reported by its live processes, by consumer name.
     public func circuits(worker: String) async throws -> [CircuitStatus] {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = redis.clock.unixMilliseconds
         // Two keys, maybe two slots of a cluster: two requests.
         let reports = try await redis.send(RedisCommand("HGETALL", CircuitStatus.key(namespace: namespace, worker: worker)))
         guard let fields = reports.array?.compactMap(\.string), !fields.isEmpty else { return [] }

@@ -4,7 +4,7 @@ import RedisClient
 extension DeliveryProcessor {
     /// Moves a delivery to the DLQ with its reason (and the retry stream's later events of its key behind it).
     func park(_ delivery: Delivery, reason: ParkReason, error: String, attempts: Int) async throws {
-        let now = Timestamp.now()
+        let now = Timestamp.format(log.clock.date)
         let bookkeeping = [
             ("dlq_reason", reason.rawValue), ("dlq_error", error), ("dlq_worker", worker.name),
             ("dlq_attempts", String(attempts)), ("dlq_first_failed_at", delivery.firstFailedAt ?? now),
@@ -17,7 +17,7 @@ extension DeliveryProcessor {
     /// Parks a delivery behind the parked (or retrying) event of its key.
     /// - Returns: false when its key is free again by now, so it must be processed instead.
     func parkBehind(_ delivery: Delivery) async throws -> Bool {
-        let now = Timestamp.now()
+        let now = Timestamp.format(log.clock.date)
         let bookkeeping = [
             ("dlq_reason", ParkReason.behindParkedKey.rawValue),
             ("dlq_error", "waits behind an earlier parked event of partition key \(delivery.key)"),

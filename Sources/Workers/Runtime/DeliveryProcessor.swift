@@ -78,7 +78,7 @@ struct DeliveryProcessor: Sendable {
                 throw CancellationError()
             } catch {
                 metrics.failed.increment()
-                firstFailedAt = firstFailedAt ?? Timestamp.now()
+                firstFailedAt = firstFailedAt ?? Timestamp.format(log.clock.date)
                 let kind = FailureClassifier.kind(of: error)
                 let attempt = kind == .transient ? transientRetries + 1 : counted
                 let decision = policy.afterFailure(kind, attempt: attempt, retryAfter: FailureClassifier.retryAfter(of: error),

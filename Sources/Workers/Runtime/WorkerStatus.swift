@@ -110,7 +110,7 @@ public struct WorkerStatusReader: Sendable {
         }
         // While catching up, the entries through the target are not all processed: the lag is at least the target's age.
         let oldest = [oldestPending, oldestUndelivered, catchUp?.through].compactMap { $0 }.compactMap(Self.milliseconds).min()
-        let now = Date().timeIntervalSince1970 * 1000
+        let now = Double(redis.clock.unixMilliseconds)
         return GroupStatus(worker: worker, partition: partition, pending: Int(group["pending"]?.int ?? 0),
                            lagEntries: group["lag"]?.int.map(Int.init), lagSeconds: oldest.map { max(0, (now - Double($0)) / 1000) } ?? 0,
                            consumers: Int(group["consumers"]?.int ?? 0), deadLetters: Int(replies[2].int ?? 0),
