@@ -29,7 +29,7 @@ import Testing
         // wait ends once 30 s passed on it, not 30 s of real time.
         let clock = ManualClock()
         let waiter = ProjectionWaiter(conninfo: harness.url, clock: clock.berrysClock())
-        let reached = try await clock.whileMovingOn {
+        let reached = try await clock.run(advancingBy: .milliseconds(100), .always) {
             try await waiter.wait(projection: "archive", reached: result.position, timeout: .seconds(30))
         }
         #expect(reached == false)
@@ -59,7 +59,7 @@ import Testing
         }
         #expect(served.count == 40 && served.allSatisfy { $0 })
         let beyond = Position(partition: 0, streamID: StreamID(milliseconds: UInt64.max / 2, sequence: 0))
-        let reached = try await clock.whileMovingOn { try await watcher.wait(projection: "archive", reached: beyond, timeout: .seconds(30)) }
+        let reached = try await clock.run(advancingBy: .milliseconds(100), .always) { try await watcher.wait(projection: "archive", reached: beyond, timeout: .seconds(30)) }
         #expect(reached == false)
         #expect(clock.now.offset >= .seconds(30))
     }

@@ -92,39 +92,24 @@ extension ManualClock {
         BerrysClock(self, date: { start.addingTimeInterval(self.now.offset.inSeconds) })
     }
 
-    /// Runs `body`, moving time on by `step` each time it sleeps on this clock, until it
-    /// returns: for code that waits several times in a row (a retry loop), where the test
-    /// cares about how much time passed, not about each wait.
-    public func run<T: Sendable>(advancingBy step: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                while !Task.isCancelled {
-                    if self.sleeperCount > 0 { self.advance(by: step) }
-                    await Task.yield()
-                }
-                return nil
-            }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            throw CancellationError()
-        }
+    /// When `run` moves the clock on.
+    public enum Pace: Sendable {
+        /// Each time the code under test sleeps on the clock: for code that waits several times
+        /// in a row (a retry loop), where the test cares how much time passed, not each wait.
+        case whenSleeping
+        /// At every turn of the cooperative pool: for code that reads the clock without
+        /// sleeping on it (a wait that polls its deadline between notifications).
+        case always
     }
-}
 
-extension ManualClock {
-    /// Runs `body` while moving time on by `step` at every turn of the cooperative pool, until
-    /// it returns: for code that reads the clock without sleeping on it (a wait that polls its
-    /// deadline between notifications).
-    public func whileMovingOn<T: Sendable>(by step: Duration = .milliseconds(100),
-                                           _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `body` while moving time on by `step` at `pace`, until it returns.
+    public func run<T: Sendable>(advancingBy step: Duration, _ pace: Pace = .whenSleeping,
+                                 _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 while !Task.isCancelled {
-                    self.advance(by: step)
+                    if pace == .always || self.sleeperCount > 0 { self.advance(by: step) }
                     await Task.yield()
                 }
                 return nil
