@@ -1,12 +1,16 @@
-import Connectors
+import BerrysFoundation
+@testable import Connectors
+import Synchronization
+import TestSupport
 import Testing
+import Workers
 
 /// The circuit breaker's rules, without sockets or clocks: instants are made up.
 @Suite struct CircuitBreakerTests {
-    typealias Breaker = CircuitBreaker<ContinuousClock.Instant>
-    let start = ContinuousClock.now
+    typealias Breaker = CircuitBreaker<BerrysClock.Instant>
+    let start = BerrysClock.Instant(offset: .seconds(1000))
 
-    func at(_ seconds: Int) -> ContinuousClock.Instant { start.advanced(by: .seconds(seconds)) }
+    func at(_ seconds: Int) -> BerrysClock.Instant { start.advanced(by: .seconds(seconds)) }
 
     @Test func itOpensAfterFiveFailuresInARowAndSendsNothingWhileOpen() {
         var breaker = Breaker()
@@ -58,5 +62,29 @@ import Testing
         #expect(breaker.admit(now: at(1)) == .probe)
         breaker.probeAbandoned()
         #expect(breaker.admit(now: at(1)) == .probe)
+    }
+
+    /// A connector's breaker on a manual clock: open for its recovery time, then one probe;
+    /// the deliveries behind the probe wait for its answer (no polling) and go on after it.
+    @Test func deliveriesHeldBehindTheProbeWaitForItsAnswer() async throws {
+        let clock = ManualClock()
+        let reports = Mutex<[CircuitState]>([])
+        let breaker = EndpointBreaker(configuration: .init(failureThreshold: 1, recoveryTimeout: .seconds(30)), clock: clock.berrysClock(),
+                                      metrics: ConnectorMetrics(connector: "probe-test"), consumer: "c") { status in
+            reports.withLock { $0.append(status.state) }
+        }
+        #expect(await breaker.admit() == .send)
+        await breaker.failed()
+        guard case .wait(let until?) = await breaker.admit() else { Issue.record("not open"); return }
+        #expect(until.offset == .seconds(30), "open for the recovery time")
+        clock.advance(by: .seconds(30))
+        #expect(await breaker.admit() == .probe)
+        #expect(await breaker.admit() == CircuitBreaker<BerrysClock.Instant>.Admission.wait(until: nil))
+        async let heldBehind: Void = breaker.waitForProbe()
+        while breaker.probeWaiterCount == 0 { await Task.yield() }
+        await breaker.succeeded()
+        await heldBehind
+        #expect(await breaker.admit() == .send)
+        #expect(reports.withLock { $0 } == [CircuitState.closed, .open, .halfOpen, .closed], "each change reported once, the first state too")
     }
 }

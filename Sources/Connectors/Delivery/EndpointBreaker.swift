@@ -13,6 +13,9 @@ actor EndpointBreaker {
     private let report: @Sendable (CircuitStatus) async -> Void
     private let consumer: String
     private var reported: (state: CircuitState, failures: Int)?
+    /// Deliveries waiting for the probe out now to come back; the shared count is how many
+    /// probes came back so far (a waiter that read it before one came back does not wait).
+    private nonisolated let probeWaiters = WaiterQueue<Void, Void, Int>(0)
 
     init(configuration: CircuitBreaker<BerrysClock.Instant>.Configuration, clock: BerrysClock, metrics: ConnectorMetrics, consumer: String,
          report: @escaping @Sendable (CircuitStatus) async -> Void) {
@@ -32,17 +35,37 @@ actor EndpointBreaker {
 
     func succeeded() async {
         breaker.succeeded()
+        wakeProbeWaiters()
         await changed()
     }
 
     func failed() async {
         breaker.failed(now: clock.now)
+        wakeProbeWaiters()
         await changed()
     }
 
     func probeAbandoned() async {
         breaker.probeAbandoned()
+        wakeProbeWaiters()
         await changed()
+    }
+
+    /// Returns once the probe out now has come back (or at once when none is out), or when
+    /// the caller is cancelled: a delivery held behind a probe asks again then, instead of
+    /// polling.
+    func waitForProbe() async {
+        guard case .halfOpen(probing: true) = breaker.state else { return }
+        let probesBack = probeWaiters.withShared { $0 }
+        _ = try? await probeWaiters.wait(with: ()) { $0 == probesBack ? .wait : .now(()) }
+    }
+
+    /// How many deliveries wait for the probe now (for tests).
+    nonisolated var probeWaiterCount: Int { probeWaiters.count }
+
+    private func wakeProbeWaiters() {
+        probeWaiters.withShared { $0 += 1 }
+        for waiter in probeWaiters.take(upTo: Int.max) { waiter.resume(()) }
     }
 
     var state: CircuitState { breaker.state.kind }

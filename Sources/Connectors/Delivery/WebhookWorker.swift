@@ -74,9 +74,13 @@ public struct WebhookWorker: Worker {
             case .wait(let until):
                 if !held { metrics.heldByBreaker.increment() }
                 held = true
-                // Open: until the probe may go. Half-open with the probe out: look again soon.
-                let pause = until.map { max(Duration.milliseconds(1), clock.now.duration(to: $0)) } ?? .milliseconds(50)
-                try await clock.sleep(for: min(pause, .seconds(1)))
+                // Open: until the probe may go. Half-open with the probe out: until it comes back.
+                if let until {
+                    try await clock.sleep(for: min(max(.milliseconds(1), clock.now.duration(to: until)), .seconds(1)))
+                } else {
+                    await breaker.waitForProbe()
+                    try Task.checkCancellation()
+                }
             }
         }
     }
