@@ -38,7 +38,7 @@ struct PartitionApplier: Sendable {
         case reachedHead
         /// The projection version faulted (recorded in the catalog).
         case faulted(message: String)
-        /// Cancelled, or `shouldStop` said so.
+        /// Cancelled.
         case stopped
         /// The partition's lease was lost (another process applies it now).
         case leaseLost
@@ -54,14 +54,11 @@ struct PartitionApplier: Sendable {
 
     private var definition: ProjectionDefinition { batch.definition }
 
-    /// Applies from `start` until the mode's end, a fault, or a stop.
-    /// - Parameters:
-    ///   - shouldStop: asked before each step (another partition of the version faulted).
-    ///   - observe: told of each step before the loop goes on (metrics, progress).
-    func run(from start: StreamID, mode: Mode, shouldStop: @Sendable () async -> Bool = { false },
-             observe: (Step) async -> Void = { _ in }) async throws -> Ending {
+    /// Applies from `start` until the mode's end, a fault, or cancellation.
+    /// - Parameter observe: told of each step before the loop goes on (metrics, progress).
+    func run(from start: StreamID, mode: Mode, observe: (Step) async -> Void = { _ in }) async throws -> Ending {
         var after = start
-        while !Task.isCancelled, await !shouldStop() {
+        while !Task.isCancelled {
             let step = try await self.step(after: &after)
             await observe(step)
             switch step {

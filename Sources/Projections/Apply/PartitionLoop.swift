@@ -7,21 +7,28 @@ struct PartitionLoop {
     let log: EventLog
     let applier: PartitionApplier
     let start: StreamID
-    let faults: FaultFlag
 
-    func run() async throws {
+    /// How a partition's loop ended.
+    enum Ending: Sendable, Equatable {
+        /// A handler failed on an event: the version is faulted.
+        case faulted
+        /// Stopped, cancelled, or the lease found lost.
+        case ended
+    }
+
+    /// Follows the partition until cancelled, a fault, or the lease found lost.
+    func run() async throws -> Ending {
         let definition = applier.batch.definition
         let partition = applier.partition
         let log = log
         let blocking = log.makeBlockingConnection(partition: partition)
         let applied = Counter(label: "berrys_projection_events_applied_total", dimensions: [("projection", definition.name)])
         let lag = Gauge(label: "berrys_projection_lag_seconds", dimensions: [("projection", definition.name), ("partition", String(partition))])
-        let faults = faults
         // Wait for the next entry; it is read (and checked) by the next step.
         let mode = PartitionApplier.Mode.follow { after in
             _ = try? await log.follow(partition: partition, after: after, count: 1, blockMilliseconds: 500, upcast: false, on: blocking)
         }
-        let ending = try await applier.run(from: start, mode: mode, shouldStop: { await faults.raised }) { step in
+        let ending = try await applier.run(from: start, mode: mode) { step in
             switch step {
             case .nothingNew:
                 lag.record(0)
@@ -33,6 +40,7 @@ struct PartitionLoop {
                 break
             }
         }
-        if case .faulted = ending { await faults.raise() }
+        if case .faulted = ending { return .faulted }
+        return .ended
     }
 }

@@ -37,39 +37,38 @@ struct VersionLoops {
             name: "projection \(definition.key)", store: store, clock: log.clock,
             settings: OwnershipSettings(leaseDuration: leasing.lease, tick: leasing.balanceInterval),
             partitions: partitions, offset: Int.random(in: 0..<max(1, partitions)), logger: logger)
-        let faults = FaultFlag()
         let failure = Mutex<(any Error)?>(nil)
         let batch = applier
         await runtime.run(stop: stop) { partition, partitionStop in
+            // A partition that faulted or failed stops the whole version: every partition's
+            // stop signal is raised and the leases are given back.
             do {
-                try await follow(partition, applier: batch, faults: faults, until: partitionStop)
+                if try await follow(partition, applier: batch, until: partitionStop) == .faulted { stop.raise() }
             } catch is CancellationError {} catch {
                 failure.withLock { $0 = $0 ?? error }
+                stop.raise()
             }
-            let faulted = await faults.raised
-            if faulted || failure.withLock({ $0 != nil }) { stop.raise() }
         }
         if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// Follows `partition` from its checkpoint until `stop`, a fault, or the lease found lost.
-    private func follow(_ partition: Int, applier: BatchApplier, faults: FaultFlag, until stop: StopSignal) async throws {
+    /// - Returns: how it ended.
+    private func follow(_ partition: Int, applier: BatchApplier, until stop: StopSignal) async throws -> PartitionLoop.Ending {
         // Read once the lease is held: the previous holder's last commit is in it.
         let start = try await catalog.checkpoints(definition)[partition] ?? .zero
         let partitionApplier = PartitionApplier(source: TieredSource(log: log, pool: pool), pool: pool, catalog: catalog, batch: applier,
                                                 partition: partition, batchSize: definition.batchSize, logger: logger)
-        let loop = PartitionLoop(log: log, applier: partitionApplier, start: start, faults: faults)
-        try await withThrowingTaskGroup(of: Void.self) { racing in
+        let loop = PartitionLoop(log: log, applier: partitionApplier, start: start)
+        return try await withThrowingTaskGroup(of: PartitionLoop.Ending.self) { racing in
             racing.addTask { try await loop.run() }
-            racing.addTask { await stop.wait() }
-            try await racing.next()
+            racing.addTask {
+                await stop.wait()
+                return .ended
+            }
+            let ending = try await racing.next() ?? .ended
             racing.cancelAll()
+            return ending
         }
     }
-}
-
-/// Set when one partition of a version faulted, so the others stop too.
-actor FaultFlag {
-    private(set) var raised = false
-    func raise() { raised = true }
 }
