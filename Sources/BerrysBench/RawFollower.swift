@@ -33,7 +33,7 @@ final class RawFollower: Sendable {
         defer { Task { await connection.close() } }
         var after = try await log.lastStreamID(partition: partition)
         while !Task.isCancelled {
-            let followed = try await log.followEntries(after: [partition: after], count: 1000, blockMilliseconds: 200, on: connection)
+            let followed = try await log.followEntries(after: [partition: after], count: 1000, block: .milliseconds(200), on: connection)
             let now = SSELoad.nowMilliseconds()
             guard let entries = followed[partition]?.entries, let last = entries.last?.position?.streamID else { continue }
             after = last

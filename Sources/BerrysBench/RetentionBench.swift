@@ -34,7 +34,7 @@ struct RetentionBench: AsyncParsableCommand {
             var settings = context.settings.log
             settings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             settings.retention = .entries(keep)
-            settings.deduplicationWindowMilliseconds = dedupWindowMs
+            settings.deduplicationWindow = .milliseconds(dedupWindowMs)
             let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,
                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
             let databases = BenchDatabases(adminURL: context.settings.databaseURL)

@@ -51,12 +51,12 @@ public struct Settings: Sendable {
         let log = EventLogConfiguration(
             namespace: namespace,
             partitions: try integer("BERRYS_PARTITIONS", 4, 1...1024),
-            deduplicationWindowMilliseconds: try integer("BERRYS_DEDUP_WINDOW_MS", 86_400_000, 0...(365 * 86_400_000)),
+            deduplicationWindow: .milliseconds(try integer("BERRYS_DEDUP_WINDOW_MS", 86_400_000, 0...(365 * 86_400_000))),
             maximumPayloadBytes: try integer("BERRYS_MAX_PAYLOAD_BYTES", 1 << 20, 1...(64 << 20)),
             unavailableRetry: .seconds(try integer("BERRYS_REDIS_RETRY_SECONDS", 10, 0...3600)),
             partitionsAreRequired: !(values["BERRYS_PARTITIONS"] ?? "").isEmpty,
-            durability: try durability(values, timeoutMilliseconds: try integer(
-                "BERRYS_REPLICATION_TIMEOUT_MS", Durability.defaultReplicationTimeoutMilliseconds, 1...600_000)),
+            durability: try durability(values, timeout: .milliseconds(try integer(
+                "BERRYS_REPLICATION_TIMEOUT_MS", Int(Durability.defaultReplicationTimeout.inMilliseconds), 1...600_000))),
             retention: try retention(values))
         var tokens: APITokens?
         if let text = values["BERRYS_API_TOKENS"], !text.isEmpty {
@@ -84,10 +84,10 @@ public struct Settings: Sendable {
     }
 
     /// `BERRYS_DURABILITY` (local|replicated), with `replicated`'s timeout.
-    private static func durability(_ values: [String: String], timeoutMilliseconds timeout: Int) throws -> Durability {
+    private static func durability(_ values: [String: String], timeout: Duration) throws -> Durability {
         switch values["BERRYS_DURABILITY"].flatMap({ $0.isEmpty ? nil : $0.lowercased() }) ?? "local" {
         case "local": return .local
-        case "replicated": return .replicated(timeoutMilliseconds: timeout)
+        case "replicated": return .replicated(timeout: timeout)
         case let other: throw SettingsError(variable: "BERRYS_DURABILITY", "must be local or replicated, got '\(other)'")
         }
     }

@@ -1,3 +1,4 @@
+import BerrysFoundation
 import RedisClient
 
 /// When an append counts as done (`BERRYS_DURABILITY`).
@@ -14,22 +15,22 @@ import RedisClient
 ///   replica in step, since its original may not have reached one either.
 public enum Durability: Sendable, Hashable, CustomStringConvertible {
     case local
-    case replicated(timeoutMilliseconds: Int)
+    case replicated(timeout: Duration)
 
-    /// The default timeout of `replicated`, in milliseconds.
-    public static let defaultReplicationTimeoutMilliseconds = 1000
+    /// The default timeout of `replicated`.
+    public static let defaultReplicationTimeout: Duration = .seconds(1)
 
     public var description: String {
         switch self {
         case .local: return "local"
-        case .replicated(let timeout): return "replicated (WAIT 1 \(timeout) ms)"
+        case .replicated(let timeout): return "replicated (WAIT 1 \(timeout.inMilliseconds) ms)"
         }
     }
 
     /// The command that waits for a replica, or nil for `local`.
     var waitCommand: RedisCommand? {
         guard case .replicated(let timeout) = self else { return nil }
-        return RedisCommand("WAIT", "1", String(timeout))
+        return RedisCommand("WAIT", "1", String(timeout.inMilliseconds))
     }
 
     /// Checks a `WAIT` reply.
@@ -41,7 +42,7 @@ public enum Durability: Sendable, Hashable, CustomStringConvertible {
                                 + "and may or may not survive a failover. Publishing it again is safe: its id de-duplicates")
         }
         guard (reply.int ?? 0) >= 1 else {
-            throw EventLogError(.notReplicated, "no replica confirmed the append to \(stream) within \(timeout) ms: the event is on the "
+            throw EventLogError(.notReplicated, "no replica confirmed the append to \(stream) within \(timeout.inMilliseconds) ms: the event is on the "
                                 + "primary and may or may not survive a failover. Publishing it again is safe: its id de-duplicates")
         }
     }

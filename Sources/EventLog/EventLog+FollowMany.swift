@@ -10,21 +10,21 @@ extension EventLog {
         public var watermark: StreamID
     }
 
-    /// Waits up to `blockMilliseconds` for entries of several partitions at once: one `XREAD`
+    /// Waits up to `block` for entries of several partitions at once: one `XREAD`
     /// over their streams, then each partition's trim watermark, on `connection`.
     ///
     /// The streams must live on one node and, in a cluster, in one slot: there, one partition per
     /// call (each partition's stream has a hash tag of its own).
     /// - Parameter after: each partition's last entry read.
     /// - Returns: every partition asked for; nothing new within the wait gives empty entries.
-    public func followEntries(after: [Int: StreamID], count: Int, blockMilliseconds: Int,
+    public func followEntries(after: [Int: StreamID], count: Int, block: Duration,
                               on connection: RedisConnection) async throws -> [Int: FollowedPartition] {
         let partitions = after.keys.sorted()
         let keys = partitions.map { configuration.streamKey(partition: $0) }
-        let read = RedisCommand(["XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS"] + keys
+        let read = RedisCommand(["XREAD", "COUNT", String(count), "BLOCK", String(block.inMilliseconds), "STREAMS"] + keys
                                 + partitions.map { after[$0]!.description })
         let watermarks = partitions.map { RedisCommand("GET", configuration.keys.trimmed(partition: $0)) }
-        let replies = try await blockingPipeline([read] + watermarks, on: connection, timeout: Double(blockMilliseconds) / 1000 + 5)
+        let replies = try await blockingPipeline([read] + watermarks, on: connection, timeout: block + .seconds(5))
         if let message = replies.lazy.compactMap(\.errorMessage).first { throw RedisError(.server, message) }
         var byKey: [String: RedisValue] = [:]
         for stream in replies[0].array ?? [] {

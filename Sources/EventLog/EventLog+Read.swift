@@ -43,17 +43,17 @@ extension EventLog {
                             + "(read.events): read them through the tiered log (berrys log read, rebuilds and the projector do)")
     }
 
-    /// Waits up to `blockMilliseconds` for events of a partition after `after`.
+    /// Waits up to `block` for events of a partition after `after`.
     /// - Parameter connection: a connection of the caller's own for the blocking read; without
     ///   one, a pooled connection is held for the whole wait (and publishers may queue behind it).
     /// - Throws: `EventLogError.trimmed` as `read` does (the trim watermark is read after the
     ///   wait, on the same connection).
-    public func follow(partition: Int, after: StreamID, count: Int = 100, blockMilliseconds: Int = 1000,
+    public func follow(partition: Int, after: StreamID, count: Int = 100, block: Duration = .seconds(1),
                        upcast: Bool = true, on connection: RedisConnection? = nil) async throws -> [EventEnvelope] {
         let key = configuration.streamKey(partition: partition)
-        let commands = [RedisCommand("XREAD", "COUNT", String(count), "BLOCK", String(blockMilliseconds), "STREAMS", key, after.description)
+        let commands = [RedisCommand("XREAD", "COUNT", String(count), "BLOCK", String(block.inMilliseconds), "STREAMS", key, after.description)
             .replying(as: .firstStreamEntries), RedisCommand("GET", configuration.keys.trimmed(partition: partition))]
-        let timeout = Double(blockMilliseconds) / 1000 + 5
+        let timeout = block + .seconds(5)
         let replies: [RedisValue]
         if let connection {
             replies = try await withRetries { try await blockingPipeline(commands, on: connection, timeout: timeout) }
@@ -116,7 +116,7 @@ extension EventLog {
 
 /// Pipelines commands, the first a blocking one, with a reply timeout long enough for it, then
 /// restores the default.
-func blockingPipeline(_ commands: [RedisCommand], on connection: RedisConnection, timeout: Double) async throws -> [RedisValue] {
+func blockingPipeline(_ commands: [RedisCommand], on connection: RedisConnection, timeout: Duration) async throws -> [RedisValue] {
     try await connection.setReplyTimeout(timeout)
     do {
         let replies = try await connection.pipeline(commands)

@@ -5,7 +5,7 @@ public struct EventLogConfiguration: Sendable, Hashable {
     /// Partitions of a new log; an existing log keeps the count it was created with.
     public var partitions: Int
     /// How long an event id is remembered for de-duplication, in milliseconds (default 24 h).
-    public var deduplicationWindowMilliseconds: Int
+    public var deduplicationWindow: Duration
     /// The largest `data` accepted, in bytes (default 1 MiB).
     public var maximumPayloadBytes: Int
     /// How long publishing retries while Redis is unreachable.
@@ -19,7 +19,7 @@ public struct EventLogConfiguration: Sendable, Hashable {
     /// How much of each partition Redis keeps (`BERRYS_RETENTION`; everything by default).
     public var retention: RetentionPolicy
 
-    public init(namespace: String = "berrys", partitions: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000,
+    public init(namespace: String = "berrys", partitions: Int = 4, deduplicationWindow: Duration = .seconds(86_400),
                 maximumPayloadBytes: Int = 1 << 20, unavailableRetry: Duration = .seconds(10), partitionsAreRequired: Bool = false,
                 durability: Durability = .local, retention: RetentionPolicy = .keepAll) {
         self.durability = durability
@@ -27,7 +27,7 @@ public struct EventLogConfiguration: Sendable, Hashable {
         self.partitionsAreRequired = partitionsAreRequired
         self.namespace = namespace
         self.partitions = partitions
-        self.deduplicationWindowMilliseconds = deduplicationWindowMilliseconds
+        self.deduplicationWindow = deduplicationWindow
         self.maximumPayloadBytes = maximumPayloadBytes
         self.unavailableRetry = unavailableRetry
     }

@@ -41,7 +41,7 @@ struct LogSetup {
     private func writePartitionConfig(partitions: Int) async throws {
         let commands = (0..<partitions).map {
             RedisCommand("HSET", configuration.configKey(partition: $0), "partitions", String(partitions),
-                         "dedup_window_ms", String(configuration.deduplicationWindowMilliseconds))
+                         "dedup_window_ms", String(configuration.deduplicationWindow.inMilliseconds))
         }
         for reply in try await redis.pipeline(commands) {
             if case .error(let message) = reply { throw RedisError(.server, message) }

@@ -5,15 +5,15 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var username: String?
     public var password: String?
     public var database: Int
-    /// Seconds to wait for a connection.
-    public var connectTimeout: Double
-    /// Seconds to wait for any reply before the connection is considered broken.
-    public var commandTimeout: Double
+    /// How long to wait for a connection.
+    public var connectTimeout: Duration
+    /// How long to wait for any reply before the connection is considered broken.
+    public var commandTimeout: Duration
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
-        database: Int = 0, connectTimeout: Double = 2, commandTimeout: Double = 10
+        database: Int = 0, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port

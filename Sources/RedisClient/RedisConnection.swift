@@ -137,9 +137,9 @@ public actor RedisConnection {
     }
 
     /// Changes how long a reply may take, e.g. for blocking reads; `nil` restores the configured value.
-    public func setReplyTimeout(_ seconds: Double?) throws {
+    public func setReplyTimeout(_ timeout: Duration?) throws {
         let context = try connectedContext()
-        _ = redisSetTimeout(context, timeval(seconds: seconds ?? configuration.commandTimeout))
+        _ = redisSetTimeout(context, timeval(timeout ?? configuration.commandTimeout))
     }
 
     /// Closes the socket; the next command reconnects.
@@ -151,7 +151,7 @@ public actor RedisConnection {
         if let context { return context }
         if let route, route.followsSlot { configuration = configuration.pointing(at: route.node()) }
         let made = redisConnectWithTimeout(configuration.host, Int32(configuration.port),
-                                           timeval(seconds: configuration.connectTimeout))
+                                           timeval(configuration.connectTimeout))
         guard let made, let arena = berrys_reply_arena_create() else {
             if let made { redisFree(made) }
             throw RedisError(.connect, "cannot allocate a hiredis context")
@@ -163,7 +163,7 @@ public actor RedisConnection {
             route?.lost(RedisNodeAddress(configuration))
             throw RedisError(.connect, "cannot connect to Redis at \(configuration.host):\(configuration.port): \(reason)")
         }
-        _ = redisSetTimeout(made, timeval(seconds: configuration.commandTimeout))
+        _ = redisSetTimeout(made, timeval(configuration.commandTimeout))
         redisEnableKeepAlive(made)
         // Keep the reply buffer between replies: by default hiredis frees it whenever it is
         // empty and over 16 KiB, so every large stream read grows it again from scratch.
@@ -212,9 +212,9 @@ extension UnsafeMutablePointer where Pointee == redisContext {
 }
 
 extension timeval {
-    init(seconds: Double) {
-        let whole = Int(seconds)
-        self.init(tv_sec: whole, tv_usec: Int((seconds - Double(whole)) * 1_000_000))
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self.init(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
     }
 }
 

@@ -14,7 +14,7 @@ extension EventHub {
                 logger.warning("live stream read of partitions \(partitions) failed (\(error)); again in \(delay.secondsText)")
             }) {
                 let followed = try await log.followEntries(after: after, count: settings.readCount,
-                                                           blockMilliseconds: settings.blockMilliseconds, on: connection)
+                                                           block: settings.block, on: connection)
                 for partition in partitions {
                     guard let part = followed[partition], let from = after[partition] else { continue }
                     var entries = part.entries

@@ -23,14 +23,14 @@ public final class EventHub: Service, Sendable {
         public var heartbeat: Duration
         /// Most entries per read and partition.
         public var readCount: Int
-        /// How long one blocking read waits, in milliseconds.
-        public var blockMilliseconds: Int
+        /// How long one blocking read waits.
+        public var block: Duration
 
-        public init(bufferCapacity: Int = 10_000, heartbeat: Duration = .seconds(15), readCount: Int = 500, blockMilliseconds: Int = 1000) {
+        public init(bufferCapacity: Int = 10_000, heartbeat: Duration = .seconds(15), readCount: Int = 500, block: Duration = .seconds(1)) {
             self.bufferCapacity = max(1, bufferCapacity)
             self.heartbeat = heartbeat
             self.readCount = readCount
-            self.blockMilliseconds = blockMilliseconds
+            self.block = block
         }
     }
 

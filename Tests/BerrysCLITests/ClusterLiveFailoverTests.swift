@@ -11,7 +11,7 @@ import Testing
 @Suite struct ClusterLiveFailoverTests {
     @Test func workersAndProjectorsGoOnThroughAPrimarysCrash() async throws {
         try await OwnCluster.with("live-failover-cluster") { url in
-            let system = try await LiveClusterSystem.start(url: url, label: "livefail", durability: .replicated(timeoutMilliseconds: 2000))
+            let system = try await LiveClusterSystem.start(url: url, label: "livefail", durability: .replicated(timeout: .seconds(2)))
             let stream = system.log.configuration.streamKey(partition: 0)
             let victim = try await system.redis.node(forKey: stream)
 

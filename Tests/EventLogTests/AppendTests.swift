@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func retryOfTheLatestEventIsRecognisedEvenWithoutAWindow() async throws {
-        let log = try await TestLog.open(deduplicationWindowMilliseconds: 0)
+        let log = try await TestLog.open(deduplicationWindow: .zero)
         var draft = Self.project()
         draft.id = "latest-\(UUID().uuidString)"
         let original = try await log.append(draft)

@@ -60,7 +60,7 @@ import Testing
         let registry = TestLog.registry
         let started = Date()
         let error = await #expect(throws: EventLogError.self) {
-            _ = try await EventLog.open(redis: .init(configuration: .init(port: 1, connectTimeout: 0.2)),
+            _ = try await EventLog.open(redis: .init(configuration: .init(port: 1, connectTimeout: .milliseconds(200))),
                                         configuration: EventLogConfiguration(unavailableRetry: .seconds(1)), registry: registry)
         }
         #expect(error?.code == .unavailable)

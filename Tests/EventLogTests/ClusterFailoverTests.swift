@@ -23,7 +23,7 @@ import Testing
             let seeds = try RedisConfiguration.seeds(url: url)
             let redis = RedisPool(seeds: seeds, size: 4)
             let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("failover"), partitions: 8,
-                                                      unavailableRetry: .seconds(60), durability: .replicated(timeoutMilliseconds: 2000))
+                                                      unavailableRetry: .seconds(60), durability: .replicated(timeout: .seconds(2)))
             let log = try await TestLog.open(configuration, on: redis)
             let victimPartition = 0
             let victim = try await redis.node(forKey: configuration.streamKey(partition: victimPartition))

@@ -7,15 +7,15 @@ import Testing
 /// `Durability.replicated`: an append is acknowledged only once a replica has it (`WAIT 1`).
 /// The test cluster's primaries each have a replica; the single test node has none.
 @Suite struct DurabilityTests {
-    private static func log(on deployment: TestServers.RedisDeployment, timeoutMilliseconds: Int) async throws -> EventLog {
+    private static func log(on deployment: TestServers.RedisDeployment, timeout: Duration) async throws -> EventLog {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("durable"), partitions: 4,
                                                   unavailableRetry: .seconds(2),
-                                                  durability: .replicated(timeoutMilliseconds: timeoutMilliseconds))
+                                                  durability: .replicated(timeout: timeout))
         return try await TestLog.open(configuration, on: RedisPool(seeds: deployment.seeds, size: 4))
     }
 
     @Test func withAReplicaSingleAndBatchAppendsAreAcknowledged() async throws {
-        let log = try await Self.log(on: .cluster, timeoutMilliseconds: 5000)
+        let log = try await Self.log(on: .cluster, timeout: .seconds(5))
         let single = try await log.append(AppendTests.project())
         #expect(!single.duplicate)
         let batch = try (0..<20).map { _ in try log.prepare(AppendTests.project()) }
@@ -30,7 +30,7 @@ import Testing
     /// that it may or may not survive a failover, and that a retry is safe. It is stored, and
     /// a retry de-duplicates against it.
     @Test func withoutAReplicaAnAppendIsStoredButNotAcknowledged() async throws {
-        let log = try await Self.log(on: .single, timeoutMilliseconds: 50)
+        let log = try await Self.log(on: .single, timeout: .milliseconds(50))
         let envelope = try log.prepare(AppendTests.project())
         let error = await #expect(throws: EventLogError.self) { try await log.append(prepared: envelope) }
         #expect(error?.code == .notReplicated)

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func connectFailureIsAConnectError() async throws {
-        let nowhere = RedisConnection(configuration: RedisConfiguration(host: "127.0.0.1", port: 1, connectTimeout: 0.5))
+        let nowhere = RedisConnection(configuration: RedisConfiguration(host: "127.0.0.1", port: 1, connectTimeout: .milliseconds(500)))
         let error = await #expect(throws: RedisError.self) { try await nowhere.send("PING") }
         #expect(error?.code == .connect)
         #expect(error?.isConnectionFailure == true)

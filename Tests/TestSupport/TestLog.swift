@@ -9,10 +9,10 @@ public enum TestLog {
         folder: TestServers.projectRoot.appendingPathComponent("schemas"))
 
     /// Opens a fresh log with the Berrys schemas and conventions.
-    public static func open(partitions: Int = 4, poolSize: Int = 4, deduplicationWindowMilliseconds: Int = 86_400_000,
+    public static func open(partitions: Int = 4, poolSize: Int = 4, deduplicationWindow: Duration = .seconds(86_400),
                             on deployment: TestServers.RedisDeployment = .single) async throws -> EventLog {
         let configuration = EventLogConfiguration(namespace: TestServers.uniqueNamespace("log"), partitions: partitions,
-                                                  deduplicationWindowMilliseconds: deduplicationWindowMilliseconds,
+                                                  deduplicationWindow: deduplicationWindow,
                                                   unavailableRetry: .seconds(2))
         return try await EventLog.open(redis: RedisPool(seeds: deployment.seeds, size: poolSize),
                                        configuration: configuration, registry: registry, conventions: BerrysConventions())

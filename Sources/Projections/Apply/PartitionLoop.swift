@@ -26,7 +26,7 @@ struct PartitionLoop {
         let lag = Gauge(label: "berrys_projection_lag_seconds", dimensions: [("projection", definition.name), ("partition", String(partition))])
         // Wait for the next entry; it is read (and checked) by the next step.
         let mode = PartitionApplier.Mode.follow { after in
-            _ = try? await log.follow(partition: partition, after: after, count: 1, blockMilliseconds: 500, upcast: false, on: blocking)
+            _ = try? await log.follow(partition: partition, after: after, count: 1, block: .milliseconds(500), upcast: false, on: blocking)
         }
         let ending = try await applier.run(from: start, mode: mode) { step in
             switch step {

@@ -13,7 +13,7 @@ extension PartitionConsumer {
     /// consumer loop's group, so that processing goes on meanwhile.
     ///
     /// The read is fenced by the lease (`LeaseFencedRead`). With `block` and nothing new, it
-    /// waits up to `blockMilliseconds` on a plain `XREAD BLOCK` past the stream's last entry
+    /// waits up to `block` on a plain `XREAD BLOCK` past the stream's last entry
     /// (a transaction cannot block), then reads once more, fenced, if something came.
     /// - Throws: `LeaseNotHeld` when the lease is another's (or nobody's).
     func readNew(acking acks: [String], on connection: RedisConnection, block: Bool) async throws -> ReadBatch {
@@ -24,7 +24,7 @@ extension PartitionConsumer {
         let first = try await fence.run(on: connection, after: commands)
         var entries = first.entries
         if block, entries.isEmpty {
-            let wait = RedisCommand("XREAD", "COUNT", "1", "BLOCK", String(settings.blockMilliseconds), "STREAMS", keys.stream, first.lastID)
+            let wait = RedisCommand("XREAD", "COUNT", "1", "BLOCK", String(settings.block.inMilliseconds), "STREAMS", keys.stream, first.lastID)
             guard !(try await connection.send(wait)).isNull else { return ReadBatch() }
             entries = try await fence.run(on: connection).entries
         }

@@ -72,7 +72,7 @@ struct PartitionConsumer: Sendable {
 
     /// Carries out what `ConsumerLoop` decides, until it says the loop is over.
     private func consume(on connection: RedisConnection) async throws {
-        try await connection.setReplyTimeout(settings.block.inSeconds + 10)
+        try await connection.setReplyTimeout(settings.block + .seconds(10))
         try await ensureGroup(on: connection)
         guard try await catchUp(on: connection) else { return }
         let perTask = worker.concurrentDeliveries != nil ? 1

@@ -34,5 +34,4 @@ public struct WorkerSettings: Sendable {
     }
 
     /// `block` in whole milliseconds, as XREADGROUP BLOCK takes it.
-    var blockMilliseconds: Int { Int(block.inSeconds * 1000) }
 }
