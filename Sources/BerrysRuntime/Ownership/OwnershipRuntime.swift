@@ -76,7 +76,7 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
                 } catch {
                     failures += 1
                     pause = settings.retry.delay(attempt: failures - 1)
-                    logger.warning("\(name): leases not renewed (\(error)); trying again in \(String(format: "%.2f", pause.inSeconds)) s")
+                    logger.warning("\(name): leases not renewed (\(error)); trying again in \(pause.secondsText)")
                 }
                 await stop.sleep(for: pause, on: clock)
             }

@@ -60,7 +60,7 @@ public struct ScheduledEventFirer: Service {
             } catch {
                 failures += 1
                 pause = Backoff.reconnect.delay(attempt: failures - 1)
-                logger.warning("partition \(partition): scheduled events not fired (\(error)); trying again in \(pause)")
+                logger.warning("partition \(partition): scheduled events not fired (\(error)); trying again in \(pause.secondsText)")
             }
             await stop.sleep(for: pause, on: log.clock)
         }
