@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import JSONSchema
@@ -74,10 +75,12 @@ public struct QueryParameters {
         guard let text = try string(name) else { return nil }
         let plain = ISO8601DateFormatter(), fractional = ISO8601DateFormatter()
         fractional.formatOptions.insert(.withFractionalSeconds)
-        guard plain.date(from: text) != nil || fractional.date(from: text) != nil else {
+        guard let date = plain.date(from: text) ?? fractional.date(from: text) else {
             throw APIError.badParameter(name, "must be an RFC 3339 timestamp such as 2026-12-05T10:00:00Z")
         }
-        return text
+        // Passed on in UTC: PostgreSQL refuses offsets beyond ±15:59, which RFC 3339 allows
+        // (schemathesis sent 0115-03-06T06:30:26.83-21:50 and got a 500).
+        return Timestamp.format(date)
     }
 
     /// The path parameter `name`, which must be a UUID.
