@@ -216,7 +216,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "ProcessSupport", "BerrysFoundation", "BerrysJSON", "EventLog", "PostgresClient", "RedisClient"]),
+        .testTarget(name: "BerrysCLITests", dependencies: ["TestSupport", "ProcessSupport", "BerrysFoundation", "BerrysJSON", "EventLog", "PostgresClient", "RedisClient", "Workers"]),
         .testTarget(name: "BerrysBenchTests", dependencies: ["BerrysBench"]),
         .testTarget(name: "BerrysDomainTests", dependencies: ["BerrysDomain", "BerrysFoundation", "ProcessSupport", "EventLog", "BerrysJSON", "JSONSchema", "TestSupport"]),
     ],

@@ -10,6 +10,7 @@ import Foundation
 public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     private enum Work {
         case job(UnownedJob)
+        case taskJob(UnownedJob, UnownedTaskExecutor)
         case closure(@Sendable () -> Void)
     }
 
@@ -40,6 +41,12 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     /// Inside, `actor.assumeIsolated` reaches the state of an actor using this executor.
     public func execute(_ body: @escaping @Sendable () -> Void) {
         add(.closure(body))
+    }
+
+    /// Runs a job of a task that prefers `taskExecutor` (a `DedicatedTaskExecutor` on this
+    /// thread): a task's own code, not an actor's.
+    func enqueue(_ job: UnownedJob, preferring taskExecutor: UnownedTaskExecutor) {
+        add(.taskJob(job, taskExecutor))
     }
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
@@ -88,6 +95,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
             for work in batch {
                 switch work {
                 case .job(let job): job.runSynchronously(on: asUnownedSerialExecutor())
+                case .taskJob(let job, let executor): job.runSynchronously(on: executor)
                 case .closure(let body): body()
                 }
             }

@@ -62,7 +62,19 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
 
     /// Owns partitions and runs `work` for each until `stop` is raised (then stops gracefully,
     /// gives the leases back and leaves) or the task is cancelled.
+    ///
+    /// The runtime's own steps (ticks, renewals, give-backs) run on a thread of their own
+    /// (`DedicatedTaskExecutor`), the partitions' work on Swift's pool: a pool kept busy by the
+    /// work, or by other code of the process, does not delay the renewals until leases lapse.
     public func run(stop: StopSignal, work: @escaping PartitionWork) async {
+        let executor = DedicatedTaskExecutor(name: "leases")
+        defer { executor.shutdown() }
+        await withTaskExecutorPreference(executor) {
+            await ownPartitions(stop: stop, work: work)
+        }
+    }
+
+    private func ownPartitions(stop: StopSignal, work: @escaping PartitionWork) async {
         var ownership = PartitionOwnership(partitions: partitions, offset: offset, quickTicks: settings.quickTicks)
         var running = RunningWork()
         var failures = 0

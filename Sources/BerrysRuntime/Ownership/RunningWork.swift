@@ -16,11 +16,12 @@ struct RunningWork {
 
     /// Starts `work` for `partition` as a child of `group`. The child races the work with its
     /// cancel signal: cancelling the one child cancels the work and waits for it to return.
+    /// The work runs on Swift's pool, not on the runtime's own thread.
     mutating func start(_ partition: Int, in group: inout TaskGroup<Void>, work: @escaping PartitionWork) {
         let handle = Handle()
         handles[partition] = handle
         let ended = ended
-        group.addTask {
+        group.addTask(executorPreference: globalConcurrentExecutor) {
             await withTaskGroup(of: Void.self) { racing in
                 racing.addTask { await work(partition, handle.stop) }
                 racing.addTask { await handle.cancel.wait() }
