@@ -1,17 +1,12 @@
 import BerrysPlatform
-import BerrysRuntime
 import CommandSupport
 import ArgumentParser
-import BerrysAPI
 import BerrysDomain
 import BerrysJSON
 import EventLog
 import Foundation
 import Logging
 import PostgresClient
-import Projections
-import QueryAPI
-import ServiceLifecycle
 
 struct APIBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,21 +30,25 @@ struct APIBench: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             try WrkRunner.ensureInstalled()
-            let context = try Context(domain: .berrys, redisPoolSize: 16)
+            // Warnings and worse only (unless BERRYS_LOG_LEVEL says otherwise): a log line per
+            // request would be measured with the requests.
+            var settings = try Settings.load()
+            if ProcessInfo.processInfo.environment["BERRYS_LOG_LEVEL"] == nil { settings.logLevel = "warning" }
+            let context = try Context(domain: .berrys, settings: settings, redisPoolSize: 16)
             var logSettings = context.settings.log
             logSettings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let log = try await EventLog.open(redis: context.redis, configuration: logSettings, registry: context.registry,
                                               conventions: BerrysConventions(), defaultSource: "berrys-bench")
             let databases = BenchDatabases(adminURL: context.settings.databaseURL)
             let lines = try await databases.cleaningUp(namespace: logSettings.namespace, redis: context.redis) {
-                try await measure(context: context, log: log, databases: databases)
+                try await serveAndMeasure(context: context, log: log, databases: databases)
             }
             print("api benchmark (\(connections) connections, \(seconds) s per run, \(max(1, rounds)) round\(rounds > 1 ? "s" : ""), \(agents) agents, wrk 2 threads)")
             for line in lines { print("  " + line) }
         }
     }
 
-    private func measure(context: Context, log: EventLog, databases: BenchDatabases) async throws -> [String] {
+    private func serveAndMeasure(context: Context, log: EventLog, databases: BenchDatabases) async throws -> [String] {
         let (pool, url) = try await databases.makeWithURL()
         var ids: [String] = []
         var drafts: [EventDraft] = []
@@ -62,19 +61,24 @@ struct APIBench: AsyncParsableCommand {
             let chunk = try drafts[start..<min(start + 1000, drafts.count)].map { try log.prepare($0) }
             for result in try await log.appendBatch(chunk) { _ = try result.get() }
         }
+        // The API and the projector as `berrys run` assembles them (metrics included), on the
+        // bench's namespace, database and port; without the archive projection.
+        var settings = context.settings
+        settings.log = log.configuration
+        settings.databaseURL = url
+        settings.api.port = port
+        settings.api.host = "127.0.0.1"
+        let projections = try context.definitions().map(\.name).filter { $0 != "archive" }
+        let assembly = SystemAssembly(roles: [.api, .projector], domain: .berrys, projector: .init(only: projections),
+                                      source: "berrys-bench", settings: settings)
         var logger = Logger(label: "berrys.bench")
         logger.logLevel = .warning
-        let definition = try context.definitions().filter { $0.name != "archive" }
-        let projector = Projector(log: log, pool: pool, definitions: definition, logger: logger)
-        var settings = context.settings.api
-        settings.port = port
-        settings.host = "127.0.0.1"
-        let dependencies = APIDependencies(log: log, redis: context.redis, reads: ReadStore(conninfo: url, settings: settings), admin: pool,
-                                           databaseURL: url, settings: settings)
-        let api = APIServer.application(dependencies, domain: [BerrysRoutes(dependencies: dependencies)], logger: logger)
-        let group = ServiceGroup(configuration: .named([projector, api], logger: logger))
-        let task = Task { try await group.run() }
-        defer { task.cancel() }
+        return try await withBenchServices(try await assembly.services(logger: logger)) {
+            try await measure(pool: pool, ids: ids)
+        }
+    }
+
+    private func measure(pool: PostgresPool, ids: [String]) async throws -> [String] {
         while (try? await pool.query("SELECT count(*) FROM read.agents").scalar) != String(agents) {
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -99,8 +103,6 @@ struct APIBench: AsyncParsableCommand {
                                         byID: byID, listPage: listPage))
         }
         let publish = try await MeasuredRun.run(wrk, url: "\(base)/v1/events", script: WrkRunner.publishScript())
-        await group.triggerGracefulShutdown()
-        _ = await task.result
         return APIBenchRound.report(statics: statics, rounds: rounds, publish: publish)
     }
 }

@@ -20,10 +20,12 @@ public struct Context {
     public let registry: SchemaRegistry
     public let domain: PlatformDomain
 
-    /// Loads the settings, sets up logging, and opens a Redis pool of `redisPoolSize` connections.
+    /// Loads the settings (unless given), sets up logging, and opens a Redis pool of
+    /// `redisPoolSize` connections.
     /// - Throws: `SettingsError`, or the schema registry's error.
-    public init(domain: PlatformDomain, redisPoolSize: Int = 4, clock: BerrysClock = .system) throws {
-        settings = try Settings.load()
+    public init(domain: PlatformDomain, settings: Settings? = nil, redisPoolSize: Int = 4, clock: BerrysClock = .system) throws {
+        let settings = try settings ?? Settings.load()
+        self.settings = settings
         self.clock = clock
         LoggingSetup.bootstrap(level: settings.logLevel, format: settings.logFormat)
         redis = RedisPool(seeds: try RedisConfiguration.seeds(url: settings.redisURL), size: redisPoolSize, clock: clock)

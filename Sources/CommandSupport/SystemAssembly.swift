@@ -59,9 +59,12 @@ public struct SystemAssembly: Sendable {
     public var source: String
     /// The clock every service of the process waits and expires on.
     public var clock: BerrysClock
+    /// The settings; nil: loaded from the environment when the services are built.
+    public var settings: Settings?
 
     public init(roles: Set<Role>, domain: PlatformDomain, workers: WorkerPlan = WorkerPlan(), projector: ProjectorPlan = ProjectorPlan(),
-                source: String = "berrys", clock: BerrysClock = .system) {
+                source: String = "berrys", clock: BerrysClock = .system, settings: Settings? = nil) {
+        self.settings = settings
         self.roles = roles
         self.domain = domain
         self.workers = workers
@@ -85,7 +88,7 @@ public struct SystemAssembly: Sendable {
     /// Connects, migrates, opens the log and builds the services of the roles.
     public func services(logger: Logger) async throws -> [any Service] {
         let metrics = roles.contains(.api) || workers.metricsPort != nil ? Self.bootstrapMetrics() : nil
-        let context = try Context(domain: domain, redisPoolSize: redisPoolSize, clock: clock)
+        let context = try Context(domain: domain, settings: settings, redisPoolSize: redisPoolSize, clock: clock)
         let postgres = context.postgres(size: postgresPoolSize)
         if roles.contains(.api) || roles.contains(.projector) {
             _ = try await postgres.withConnection { try await Migrations.run(on: $0) }

@@ -132,3 +132,16 @@ public struct BackgroundProcess: Sendable {
         return reaped == pid ? ChildProcess.exitCode(status) : nil
     }
 }
+
+extension BackgroundProcess {
+    /// Kills the process with SIGKILL and reaps it, unless it has already ended and been reaped
+    /// (`waitpid` then answers ECHILD, and nothing is signalled).
+    public func killIfRunning() {
+        var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, WNOHANG) } while reaped == -1 && errno == EINTR
+        guard reaped == 0 else { return }
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    }
+}

@@ -138,53 +138,55 @@ import Testing
     }
 
     @Test func deadLettersCanBeListedShownAndDroppedFromTheCommandLine() async throws {
-        let database = try await TestServers.freshDatabase()
-        let environment = ["BERRYS_DATABASE_URL": database]
-        let task = UUID().uuidString.lowercased()
-        let data = #"{"task_id":"\#(task)","plan_id":"\#(task)","agent_id":"\#(task)"}"#
-        #expect(try await berrys(["publish", "task.assigned", "--data", data, "--id", "orphan-\(task)"]).status == 0)
-        let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
-        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("dlq-\(UUID().uuidString).log").path
-        let metricsPort = try TestServers.freePort()
-        let worker = try BackgroundProcess.start(binary, ["worker", "--only", "planning-to-agent", "--max-deliveries", "1",
-                                                          "--metrics-port", String(metricsPort)],
-                                                 environment: ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_NAMESPACE": namespace,
-                                                               "BERRYS_DATABASE_URL": database,
-                                                               "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path],
-                                                 logPath: logPath)
-        var listed = ""
-        try await eventually("the orphan assignment dead-lettered", timeout: 60, every: .milliseconds(50)) {
-            listed = try await berrys(["dlq", "list"]).stdout
-            return listed.contains("orphan-\(task)")
-        }
-        // The counter moves just after the entry is parked: poll briefly.
-        let expected = #"berrys_worker_events_dead_lettered_total{worker="planning-to-agent"} 1"#
-        var metrics = (status: Int32(0), stdout: "", stderr: "")
-        try? await eventually("the dead-letter counter at 1", timeout: 2, every: .milliseconds(50)) {
-            metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
-            return metrics.stdout.contains(expected)
-        }
-        let workerLog = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-        #expect(metrics.stdout.contains(expected),
-                "\(metrics.stdout) \(metrics.stderr)\n\(workerLog())")
-        let readiness = try await TestServers.runCapturingOffPool("curl", ["-sS", "http://127.0.0.1:\(metricsPort)/health/readiness"])
-        #expect(readiness.stdout.contains(#""status":"ready""#), "\(readiness.stdout) \(readiness.stderr)")
-        #expect(readiness.stdout.contains(#""postgres":{"ok":true}"#) && readiness.stdout.contains(#""redis":{"ok":true}"#), "\(readiness.stdout)")
-        #expect(await worker.stopped(signal: SIGTERM) == 0, "\(workerLog())")
-        #expect(listed.contains("orphan-\(task)\ttask.assigned\t\(task)\tmax_deliveries\t1\t"), "\(listed)")
-        let reference = String(listed.split(separator: "\n")[1].split(separator: "\t")[0])
+        try await withProcesses { processes in
+            let database = try await TestServers.freshDatabase()
+            let environment = ["BERRYS_DATABASE_URL": database]
+            let task = UUID().uuidString.lowercased()
+            let data = #"{"task_id":"\#(task)","plan_id":"\#(task)","agent_id":"\#(task)"}"#
+            #expect(try await berrys(["publish", "task.assigned", "--data", data, "--id", "orphan-\(task)"]).status == 0)
+            let binary = TestServers.projectRoot.appendingPathComponent(".build/debug/berrys").path
+            let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("dlq-\(UUID().uuidString).log").path
+            let metricsPort = try TestServers.freePort()
+            let worker = try processes.start(binary, ["worker", "--only", "planning-to-agent", "--max-deliveries", "1",
+                                                              "--metrics-port", String(metricsPort)],
+                                                     environment: ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_NAMESPACE": namespace,
+                                                                   "BERRYS_DATABASE_URL": database,
+                                                                   "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path],
+                                                     logPath: logPath)
+            var listed = ""
+            try await eventually("the orphan assignment dead-lettered", timeout: 60, every: .milliseconds(50)) {
+                listed = try await berrys(["dlq", "list"]).stdout
+                return listed.contains("orphan-\(task)")
+            }
+            // The counter moves just after the entry is parked: poll briefly.
+            let expected = #"berrys_worker_events_dead_lettered_total{worker="planning-to-agent"} 1"#
+            var metrics = (status: Int32(0), stdout: "", stderr: "")
+            try? await eventually("the dead-letter counter at 1", timeout: 2, every: .milliseconds(50)) {
+                metrics = try await TestServers.runCapturingOffPool("curl", ["-fsS", "http://127.0.0.1:\(metricsPort)/metrics"])
+                return metrics.stdout.contains(expected)
+            }
+            let workerLog = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+            #expect(metrics.stdout.contains(expected),
+                    "\(metrics.stdout) \(metrics.stderr)\n\(workerLog())")
+            let readiness = try await TestServers.runCapturingOffPool("curl", ["-sS", "http://127.0.0.1:\(metricsPort)/health/readiness"])
+            #expect(readiness.stdout.contains(#""status":"ready""#), "\(readiness.stdout) \(readiness.stderr)")
+            #expect(readiness.stdout.contains(#""postgres":{"ok":true}"#) && readiness.stdout.contains(#""redis":{"ok":true}"#), "\(readiness.stdout)")
+            #expect(await worker.stopped(signal: SIGTERM) == 0, "\(workerLog())")
+            #expect(listed.contains("orphan-\(task)\ttask.assigned\t\(task)\tmax_deliveries\t1\t"), "\(listed)")
+            let reference = String(listed.split(separator: "\n")[1].split(separator: "\t")[0])
 
-        let shown = try await berrys(["dlq", "show", "orphan-\(task)"], environment: environment)
-        #expect(shown.status == 0)
-        #expect(shown.stdout.contains("dlq_error\tpermanent: task \(task) is not known"))
-        #expect(shown.stdout.contains("reference\t\(reference)"))
-        let status = try await berrys(["status"])
-        #expect(status.stdout.contains("planning-to-agent\t"), "\(status.stdout)")
+            let shown = try await berrys(["dlq", "show", "orphan-\(task)"], environment: environment)
+            #expect(shown.status == 0)
+            #expect(shown.stdout.contains("dlq_error\tpermanent: task \(task) is not known"))
+            #expect(shown.stdout.contains("reference\t\(reference)"))
+            let status = try await berrys(["status"])
+            #expect(status.stdout.contains("planning-to-agent\t"), "\(status.stdout)")
 
-        #expect(try await berrys(["dlq", "drop", reference]).status == 64, "dropping needs --yes")
-        #expect(try await berrys(["dlq", "show", "no-such-id"]).status == 1)
-        let dropped = try await berrys(["dlq", "drop", reference, "--yes"])
-        #expect(dropped.status == 0, "\(dropped.stderr)")
-        #expect(!(try await berrys(["dlq", "list"]).stdout.contains("orphan-\(task)")))
+            #expect(try await berrys(["dlq", "drop", reference]).status == 64, "dropping needs --yes")
+            #expect(try await berrys(["dlq", "show", "no-such-id"]).status == 1)
+            let dropped = try await berrys(["dlq", "drop", reference, "--yes"])
+            #expect(dropped.status == 0, "\(dropped.stderr)")
+            #expect(!(try await berrys(["dlq", "list"]).stdout.contains("orphan-\(task)")))
+        }
     }
 }

@@ -17,7 +17,9 @@ import Testing
 
             let progress = LiveClusterSystem.Progress()
             let publisher = Task { try await system.publish(rounds: 60, progress: progress) }
-            try await eventually("the publisher under way", timeout: 30, every: .milliseconds(10)) { await progress.rounds >= 15 }
+            try await eventually("the publisher under way", every: .milliseconds(10), progress: { await progress.rounds }) {
+                await progress.rounds >= 15
+            }
             try await OwnCluster.kill("live-failover-cluster", node: victim)
             let killedAtRound = await progress.rounds
             // The promoted replica has no replica of its own until the crashed node is back.

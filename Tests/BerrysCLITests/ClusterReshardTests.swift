@@ -19,7 +19,9 @@ import Testing
             // 80 rounds of 40 events; the slot moves from the 15th on, ten keys at a time.
             let progress = LiveClusterSystem.Progress()
             let publisher = Task { try await system.publish(rounds: 80, progress: progress) }
-            try await eventually("the publisher under way", timeout: 30, every: .milliseconds(10)) { await progress.rounds >= 15 }
+            try await eventually("the publisher under way", every: .milliseconds(10), progress: { await progress.rounds }) {
+                await progress.rounds >= 15
+            }
             let moved = try await SlotMigration.move(slot: slot, from: source, to: target, primaries: map.primaries,
                                                      configuration: system.seeds[0], keysPerBatch: 10) {
                 // Real time between batches, so that the publisher's rounds overlap the move. (Its

@@ -53,33 +53,35 @@ import Testing
     }
 
     @Test func killedProjectorRestartsAndAppliesEveryEventOnce() async throws {
-        let database = try await TestServers.freshDatabase()
-        let environment = try Self.environment(database: database, namespace: "kill")
-        let events = 3000
-        try await Self.publish(events, environment)
+        try await withProcesses { processes in
+            let database = try await TestServers.freshDatabase()
+            let environment = try Self.environment(database: database, namespace: "kill")
+            let events = 3000
+            try await Self.publish(events, environment)
 
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("projector-\(UUID().uuidString).log").path
-        let pool = PostgresPool(conninfo: database, size: 1)
-        let gate = try await Gate.closed(database)
-        let first = try BackgroundProcess.start(Self.binary, ["project", "--lease-seconds", "2"], environment: environment, logPath: log)
-        // The batch that reaches 1000 waits at the gate holding totals' row: 990 or more are committed.
-        try await Self.waitFor(pool, atLeast: 990, upTo: events, timeout: 120)
-        #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
-        let afterKill = try await Self.applied(pool)
-        #expect(afterKill < events, "the gate held the projector mid-run")
-        try await gate.open()
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("projector-\(UUID().uuidString).log").path
+            let pool = PostgresPool(conninfo: database, size: 1)
+            let gate = try await Gate.closed(database)
+            let first = try processes.start(Self.binary, ["project", "--lease-seconds", "2"], environment: environment, logPath: log)
+            // The batch that reaches 1000 waits at the gate holding totals' row: 990 or more are committed.
+            try await Self.waitFor(pool, atLeast: 990, upTo: events, timeout: 120)
+            #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
+            let afterKill = try await Self.applied(pool)
+            #expect(afterKill < events, "the gate held the projector mid-run")
+            try await gate.open()
 
-        // The first one's leases expire (2 s) before the second may apply its partitions.
-        let second = try BackgroundProcess.start(Self.binary, ["project", "--lease-seconds", "2"], environment: environment, logPath: log)
-        do {
-            try await Self.waitFor(pool, atLeast: events, upTo: events, timeout: 120)
-        } catch {
-            _ = await second.stopped(signal: SIGTERM)
-            print("projector log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-            throw error
+            // The first one's leases expire (2 s) before the second may apply its partitions.
+            let second = try processes.start(Self.binary, ["project", "--lease-seconds", "2"], environment: environment, logPath: log)
+            do {
+                try await Self.waitFor(pool, atLeast: events, upTo: events, timeout: 120)
+            } catch {
+                _ = await second.stopped(signal: SIGTERM)
+                print("projector log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+                throw error
+            }
+            #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            #expect(try await pool.query("SELECT n, (SELECT count(*) FROM read.seen) FROM read.totals").values == [[String(events), String(events)]])
         }
-        #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-        #expect(try await pool.query("SELECT n, (SELECT count(*) FROM read.seen) FROM read.totals").values == [[String(events), String(events)]])
     }
 
     /// Two `berrys project` processes: the one holding every partition is killed with -9
@@ -91,44 +93,46 @@ import Testing
     /// hold their transactions there, so it cannot give partitions back meanwhile: a batch in
     /// hand is finished first), the second joins, the first is killed, the gate opens.
     @Test func aKilledProjectorsPartitionsAreTakenOverByTheOtherProcessOnceItsLeasesExpire() async throws {
-        let database = try await TestServers.freshDatabase()
-        // Once 1000 events are seen, batches wait at the gate while the test holds it. No shared
-        // row (totals), which would make every batch wait for the others; an event applied twice
-        // would break seen's primary key and fault the projection.
-        var environment = try Self.environment(database: database, namespace: "share", handler: """
-            INSERT INTO seen VALUES ($1->>'id');
-            SELECT pg_advisory_xact_lock_shared(\(Gate.key)) WHERE (SELECT count(*) FROM seen) >= 1000
-            """)
-        environment["BERRYS_PARTITIONS"] = "8"
-        let events = 4000
-        try await Self.publish(events, environment)
+        try await withProcesses { processes in
+            let database = try await TestServers.freshDatabase()
+            // Once 1000 events are seen, batches wait at the gate while the test holds it. No shared
+            // row (totals), which would make every batch wait for the others; an event applied twice
+            // would break seen's primary key and fault the projection.
+            var environment = try Self.environment(database: database, namespace: "share", handler: """
+                INSERT INTO seen VALUES ($1->>'id');
+                SELECT pg_advisory_xact_lock_shared(\(Gate.key)) WHERE (SELECT count(*) FROM seen) >= 1000
+                """)
+            environment["BERRYS_PARTITIONS"] = "8"
+            let events = 4000
+            try await Self.publish(events, environment)
 
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("projectors-\(UUID().uuidString).log").path
-        let pool = PostgresPool(conninfo: database, size: 1)
-        let options = ["project", "--lease-seconds", "2"]
-        let gate = try await Gate.closed(database)
-        let first = try BackgroundProcess.start(Self.binary, options, environment: environment, logPath: log)
-        let seen = "SELECT count(*) FROM read.seen"
-        // A batch waits at the gate once the rows it sees (committed, and its own) reach 1000:
-        // 990 or more are committed then.
-        try await eventually("990 events applied, then the gate", timeout: 120, every: .milliseconds(20)) {
-            Int((try? await pool.query(seen).scalar) ?? "") ?? 0 >= 990
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("projectors-\(UUID().uuidString).log").path
+            let pool = PostgresPool(conninfo: database, size: 1)
+            let options = ["project", "--lease-seconds", "2"]
+            let gate = try await Gate.closed(database)
+            let first = try processes.start(Self.binary, options, environment: environment, logPath: log)
+            let seen = "SELECT count(*) FROM read.seen"
+            // A batch waits at the gate once the rows it sees (committed, and its own) reach 1000:
+            // 990 or more are committed then.
+            try await eventually("990 events applied, then the gate", timeout: 120, every: .milliseconds(20)) {
+                Int((try? await pool.query(seen).scalar) ?? "") ?? 0 >= 990
+            }
+            let holders = "SELECT count(DISTINCT holder) FROM berrys.projection_leases WHERE expires_at > now()"
+            #expect(try await pool.query(holders).scalar == "1")
+            let second = try processes.start(Self.binary, options, environment: environment, logPath: log)
+            try await eventually("the second process a live member", timeout: 60, every: .milliseconds(20)) {
+                try await pool.query("SELECT count(*) FROM berrys.projector_members WHERE expires_at > now()").scalar == "2"
+            }
+            #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
+            #expect(Int(try await pool.query(seen).scalar ?? "") ?? 0 < events, "the gate held the first mid-run")
+            try await gate.open()
+            try await eventually("every event applied", timeout: 60, every: .milliseconds(50)) {
+                try await pool.query(seen).scalar == String(events)
+            }
+            #expect(try await pool.query(holders).scalar == "1")
+            #expect(try await pool.query("SELECT state FROM berrys.projections").scalar == "live")
+            #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
-        let holders = "SELECT count(DISTINCT holder) FROM berrys.projection_leases WHERE expires_at > now()"
-        #expect(try await pool.query(holders).scalar == "1")
-        let second = try BackgroundProcess.start(Self.binary, options, environment: environment, logPath: log)
-        try await eventually("the second process a live member", timeout: 60, every: .milliseconds(20)) {
-            try await pool.query("SELECT count(*) FROM berrys.projector_members WHERE expires_at > now()").scalar == "2"
-        }
-        #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
-        #expect(Int(try await pool.query(seen).scalar ?? "") ?? 0 < events, "the gate held the first mid-run")
-        try await gate.open()
-        try await eventually("every event applied", timeout: 60, every: .milliseconds(50)) {
-            try await pool.query(seen).scalar == String(events)
-        }
-        #expect(try await pool.query(holders).scalar == "1")
-        #expect(try await pool.query("SELECT state FROM berrys.projections").scalar == "live")
-        #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
     }
 
     /// The environment of a `berrys` process on the test servers with the counting projection.

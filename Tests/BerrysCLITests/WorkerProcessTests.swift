@@ -11,42 +11,44 @@ import Testing
     static let binary = ProjectorProcessTests.binary
 
     @Test func aKilledWorkersPendingEventsAreTakenOverAndEveryEmittedEventExistsOnce() async throws {
-        let namespace = TestServers.uniqueNamespace("wkill")
-        let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
-                           "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2",
-                           "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
-        let tasks = 15000
-        let plan = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
-        let lines = (0..<tasks).flatMap { index -> [String] in
-            let task = UUID().uuidString.lowercased()
-            return [
-                #"{"specversion":"1.0","id":"\#(UUID().uuidString.lowercased())","source":"t","type":"task.created","data":{"task_id":"\#(task)","plan_id":"\#(plan)","name":"task \#(index)","priority":"MEDIUM"}}"#,
-                #"{"specversion":"1.0","id":"\#(UUID().uuidString.lowercased())","source":"t","type":"task.assigned","data":{"task_id":"\#(task)","plan_id":"\#(plan)","agent_id":"\#(agent)"}}"#,
-            ]
-        }.joined(separator: "\n")
-        let published = try await TestServers.runCapturingOffPool(Self.binary, ["publish", "--file", "-"], input: lines, environment: environment)
-        #expect(published.status == 0, "\(published.stderr)")
+        try await withProcesses { processes in
+            let namespace = TestServers.uniqueNamespace("wkill")
+            let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
+                               "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2",
+                               "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
+            let tasks = 15000
+            let plan = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
+            let lines = (0..<tasks).flatMap { index -> [String] in
+                let task = UUID().uuidString.lowercased()
+                return [
+                    #"{"specversion":"1.0","id":"\#(UUID().uuidString.lowercased())","source":"t","type":"task.created","data":{"task_id":"\#(task)","plan_id":"\#(plan)","name":"task \#(index)","priority":"MEDIUM"}}"#,
+                    #"{"specversion":"1.0","id":"\#(UUID().uuidString.lowercased())","source":"t","type":"task.assigned","data":{"task_id":"\#(task)","plan_id":"\#(plan)","agent_id":"\#(agent)"}}"#,
+                ]
+            }.joined(separator: "\n")
+            let published = try await TestServers.runCapturingOffPool(Self.binary, ["publish", "--file", "-"], input: lines, environment: environment)
+            #expect(published.status == 0, "\(published.stderr)")
 
-        let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 2)
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log").path
-        let arguments = ["worker", "--only", "planning-to-agent", "--lease-seconds", "1", "--visibility-timeout", "2", "--batch-size", "100"]
-        let first = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
-        try await Self.waitFor(redis, namespace: namespace, atLeast: 200, tasks: tasks)
-        #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
-        let queuedAtKill = try await Self.queuedCount(redis, namespace: namespace, tasks: tasks)
-        let pendingAtKill = try await Self.pending(redis, namespace: namespace)
-        #expect(queuedAtKill < tasks, "the kill came too late to test anything")
-        #expect(pendingAtKill > 0, "the killed worker left nothing pending")
+            let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 2)
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log").path
+            let arguments = ["worker", "--only", "planning-to-agent", "--lease-seconds", "1", "--visibility-timeout", "2", "--batch-size", "100"]
+            let first = try processes.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
+            try await Self.waitFor(redis, namespace: namespace, atLeast: 200, tasks: tasks)
+            #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
+            let queuedAtKill = try await Self.queuedCount(redis, namespace: namespace, tasks: tasks)
+            let pendingAtKill = try await Self.pending(redis, namespace: namespace)
+            #expect(queuedAtKill < tasks, "the kill came too late to test anything")
+            #expect(pendingAtKill > 0, "the killed worker left nothing pending")
 
-        let second = try BackgroundProcess.start(Self.binary, arguments + ["--consumer", "second"], environment: environment, logPath: log)
-        try await Self.waitFor(redis, namespace: namespace, atLeast: tasks, tasks: tasks)
-        try await eventually("every delivery acknowledged") { try await Self.pending(redis, namespace: namespace) == 0 }
-        #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            let second = try processes.start(Self.binary, arguments + ["--consumer", "second"], environment: environment, logPath: log)
+            try await Self.waitFor(redis, namespace: namespace, atLeast: tasks, tasks: tasks)
+            try await eventually("every delivery acknowledged") { try await Self.pending(redis, namespace: namespace) == 0 }
+            #expect(await second.stopped(signal: SIGTERM) == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
 
-        let queued = try await Self.queued(redis, namespace: namespace)
-        #expect(queued.count == tasks, "each emitted event exactly once")
-        #expect(Set(queued).count == tasks)
-        #expect(try await Self.pending(redis, namespace: namespace) == 0, "SIGTERM left events pending")
+            let queued = try await Self.queued(redis, namespace: namespace)
+            #expect(queued.count == tasks, "each emitted event exactly once")
+            #expect(Set(queued).count == tasks)
+            #expect(try await Self.pending(redis, namespace: namespace) == 0, "SIGTERM left events pending")
+        }
     }
 
     /// The ids of the `agent.execution.queued` events in the log.

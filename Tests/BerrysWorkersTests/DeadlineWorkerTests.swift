@@ -52,7 +52,8 @@ import Workers
         try await withPlatform(harness, postgres: postgres) {
             _ = try await harness.log.append(try AgentExecutionCompleted(executionID: onTime.execution, agentID: onTime.agent,
                                                                          taskID: onTime.task, outcome: .completed).draft())
-            try await eventually("the late execution failed and its task with it, the other's deadline cancelled", timeout: 60) {
+            try await eventually("the late execution failed and its task with it, the other's deadline cancelled",
+                                 progress: { try await harness.progressMark(Self.workers) }) {
                 let failed = try await events(TaskStatusChanged.self, harness, subject: late.task).contains { $0.newStatus == .failed }
                 let nothingHeld = try await harness.log.scheduledEvents().isEmpty
                 return try await failed && nothingHeld ? harness.caughtUp(Self.workers) : false
@@ -88,7 +89,8 @@ import Workers
         }
         wall.moveWallTime(by: .seconds(3601))
         try await withPlatform(harness, postgres: postgres) {
-            try await eventually("failed after the restart", timeout: 60) {
+            try await eventually("failed after the restart",
+                                 progress: { try await harness.progressMark(Self.workers) }) {
                 let ended = try await events(AgentExecutionCompleted.self, harness, subject: late.execution).count == 1
                 return try await ended ? harness.caughtUp(Self.workers) : false
             }
@@ -108,7 +110,8 @@ import Workers
         try await withPlatform(harness, postgres: postgres) {
             _ = try await harness.log.append(try TaskStatusChanged(taskID: cancelled, planID: plan, previousStatus: .planned,
                                                                    newStatus: .cancelled).draft())
-            try await eventually("overdue, and the cancelled one's due date let go", timeout: 60) {
+            try await eventually("overdue, and the cancelled one's due date let go",
+                                 progress: { try await harness.progressMark(Self.workers) }) {
                 let overdue = try await !events(TaskOverdue.self, harness, subject: late).isEmpty
                 let nothingHeld = try await harness.log.scheduledEvents().isEmpty
                 return try await overdue && nothingHeld ? harness.caughtUp(Self.workers) : false

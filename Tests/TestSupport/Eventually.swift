@@ -21,3 +21,28 @@ public func eventuallySome<T>(_ what: String, timeout: Double = 60, every interv
     Issue.record("timed out after \(timeout) s waiting for: \(what)")
     throw TestFailure("timed out after \(timeout) s waiting for: \(what)")
 }
+
+/// Waits until `condition` holds for as long as `progress` keeps changing: fails once it has
+/// not changed for `stalledAfter` seconds, or after `limit` seconds in all. A slow machine is
+/// not a failure, a stuck system is: beside two CPU hogs the deadline test's workers took 41 s
+/// to reach their first event and still finished, while a fixed 60 s limit failed it.
+public func eventually<P: Equatable>(_ what: String, stalledAfter stalled: Double = 60, limit: Double = 900,
+                                     every interval: Duration = .milliseconds(20), progress: () async throws -> P,
+                                     _ condition: () async throws -> Bool) async throws {
+    let start = ContinuousClock.now
+    var mark = try await progress()
+    var moved = start
+    while true {
+        if try await condition() { return }
+        let now = ContinuousClock.now
+        let current = try await progress()
+        if current != mark { (mark, moved) = (current, now) }
+        guard now - moved < .milliseconds(Int(stalled * 1000)), now - start < .milliseconds(Int(limit * 1000)) else { break }
+        try await Task.sleep(for: interval)  // real time: it waits on real servers and processes
+    }
+    let elapsed = ContinuousClock.now - start
+    let why = ContinuousClock.now - moved >= .milliseconds(Int(stalled * 1000))
+        ? "no progress for \(stalled) s" : "still not done after \(limit) s"
+    Issue.record("\(why) (\(elapsed)) waiting for: \(what)")
+    throw TestFailure("\(why) waiting for: \(what)")
+}

@@ -84,6 +84,22 @@ public struct RuntimeHarness: Sendable {
         return true
     }
 
+    /// What has moved so far: every partition's length and, for each of `workers`, its group's
+    /// undelivered, pending and dead-lettered counts. Equal marks: nothing was appended, read or acknowledged in
+    /// between (for `eventually(_:progress:_:)`).
+    public func progressMark(_ workers: [String]) async throws -> [String] {
+        let reader = WorkerStatusReader(redis: redis, namespace: namespace, partitions: log.partitioner.partitions)
+        var mark: [String] = []
+        for partition in 0..<log.partitioner.partitions {
+            mark.append(String(try await redis.send("XLEN", log.configuration.streamKey(partition: partition)).int ?? 0))
+            for worker in workers {
+                let status = try await reader.groupStatus(worker: worker, partition: partition)
+                mark.append("\(status?.lagEntries ?? -1) \(status?.pending ?? -1) \(status?.deadLetters ?? -1)")
+            }
+        }
+        return mark
+    }
+
     /// The dead letters of the log, of one worker or all.
     public func deadLetters(worker: String? = nil) async throws -> [DeadLetter] {
         try await DeadLetterStore(redis: redis, namespace: namespace).list(worker: worker)
