@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Waits until `condition` holds, asking again every `interval`; after `timeout` seconds it
-/// records an issue naming `what` and throws. The one polling loop of the tests.
+/// records an issue naming `what` and throws.
 public func eventually(_ what: String, timeout: Double = 60, every interval: Duration = .milliseconds(20),
                        _ condition: () async throws -> Bool) async throws {
     _ = try await eventuallySome(what, timeout: timeout, every: interval) { try await condition() ? true : nil }
@@ -12,14 +12,7 @@ public func eventually(_ what: String, timeout: Double = 60, every interval: Dur
 /// issue naming `what` and throws.
 public func eventuallySome<T>(_ what: String, timeout: Double = 60, every interval: Duration = .milliseconds(20),
                               _ produce: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-    while true {
-        if let value = try await produce() { return value }
-        guard ContinuousClock.now < deadline else { break }
-        try await Task.sleep(for: interval)  // real time: it waits on real servers and processes
-    }
-    Issue.record("timed out after \(timeout) s waiting for: \(what)")
-    throw TestFailure("timed out after \(timeout) s waiting for: \(what)")
+    try await poll(what, stalledAfter: timeout, limit: timeout, every: interval, progress: { 0 }, produce)
 }
 
 /// Waits until `condition` holds for as long as `progress` keeps changing: fails once it has
@@ -29,20 +22,28 @@ public func eventuallySome<T>(_ what: String, timeout: Double = 60, every interv
 public func eventually<P: Equatable>(_ what: String, stalledAfter stalled: Double = 60, limit: Double = 900,
                                      every interval: Duration = .milliseconds(20), progress: () async throws -> P,
                                      _ condition: () async throws -> Bool) async throws {
+    _ = try await poll(what, stalledAfter: stalled, limit: limit, every: interval, progress: progress) {
+        try await condition() ? true : nil
+    }
+}
+
+/// The one polling loop of the tests: asks `produce` every `interval` until it gives a value;
+/// records an issue and throws once `progress` has not changed for `stalled` seconds (with a
+/// constant `progress`: a plain timeout) or `limit` seconds have passed in all.
+private func poll<T, P: Equatable>(_ what: String, stalledAfter stalled: Double, limit: Double, every interval: Duration,
+                                   progress: () async throws -> P, _ produce: () async throws -> T?) async throws -> T {
     let start = ContinuousClock.now
-    var mark = try await progress()
-    var moved = start
+    var (mark, moved) = (try await progress(), start)
     while true {
-        if try await condition() { return }
+        if let value = try await produce() { return value }
         let now = ContinuousClock.now
         let current = try await progress()
         if current != mark { (mark, moved) = (current, now) }
         guard now - moved < .milliseconds(Int(stalled * 1000)), now - start < .milliseconds(Int(limit * 1000)) else { break }
         try await Task.sleep(for: interval)  // real time: it waits on real servers and processes
     }
-    let elapsed = ContinuousClock.now - start
-    let why = ContinuousClock.now - moved >= .milliseconds(Int(stalled * 1000))
-        ? "no progress for \(stalled) s" : "still not done after \(limit) s"
-    Issue.record("\(why) (\(elapsed)) waiting for: \(what)")
+    let why = moved == start && stalled >= limit ? "timed out after \(limit) s"
+        : ContinuousClock.now - moved >= .milliseconds(Int(stalled * 1000)) ? "no progress for \(stalled) s" : "not done after \(limit) s"
+    Issue.record("\(why) waiting for: \(what)")
     throw TestFailure("\(why) waiting for: \(what)")
 }

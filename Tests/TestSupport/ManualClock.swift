@@ -80,9 +80,10 @@ public final class ManualClock: Clock, Sendable {
     }
 
     /// Returns once at least `count` tasks sleep on this clock: a test advances time only when
-    /// the code under test has reached its wait.
+    /// the code under test has reached its wait. Also returns when the test is cancelled (its
+    /// time limit), so that code that never waits fails the test instead of hanging it.
     public func waitForSleepers(_ count: Int = 1) async {
-        while sleeperCount < count { await Task.yield() }
+        while sleeperCount < count && !Task.isCancelled { await Task.yield() }
     }
 }
 

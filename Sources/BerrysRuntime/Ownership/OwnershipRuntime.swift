@@ -92,8 +92,7 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
                 }
                 await stop.sleep(for: pause, on: clock)
             }
-            running.stopAll()
-            await group.waitForAll()
+            await finishWork(&ownership, &running, &group)
         }
         // Given back, so that the others take over at once rather than when the leases expire,
         // also when `run` was cancelled. In a task of its own, awaited here: a cancelled task's
@@ -103,6 +102,32 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
             for partition in owned { try? await store.release(partition) }
             try? await store.leave()
         }.value
+    }
+
+    /// Asks every work to stop gracefully and keeps renewing the leases (every tick, and as each
+    /// work ends) until every work has returned, releasing each partition as its work ends: a
+    /// work that takes longer than the rest of its lease to finish what is in hand must not find
+    /// its lease gone (its progress would be refused, and the next owner would handle it again).
+    /// When `run` is cancelled, the works are cancelled and only waited for.
+    private func finishWork(_ ownership: inout PartitionOwnership, _ running: inout RunningWork, _ group: inout TaskGroup<Void>) async {
+        running.stopAll()
+        while !ownership.held.isEmpty && !Task.isCancelled {
+            let clock = clock, tick = settings.tick
+            group.addTask { try? await clock.sleep(for: tick) }  // wakes `next()` if no work ends first
+            _ = await group.next()
+            do {
+                for partition in ownership.leasesLost(try await store.renew(ownership.toRenew)) {
+                    logger.warning("\(name): lost the lease of partition \(partition) while stopping; stopping it at once")
+                    onLeaseLost(partition)
+                    running.cancel(partition)
+                }
+                for partition in ownership.workEnded(running.takeEnded()) { try await store.release(partition) }
+            } catch {
+                logger.warning("\(name): leases not renewed while stopping (\(error))")
+            }
+        }
+        group.cancelAll()  // the last tick's sleep; the works have returned (or `run` was cancelled)
+        await group.waitForAll()
     }
 
     /// Membership, renewals, ended work, then give back or take toward the fair share.
