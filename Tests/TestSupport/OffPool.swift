@@ -31,14 +31,7 @@ extension SpareRedisServer {
     /// throws; starting and stopping happen off the cooperative pool.
     public static func with<T>(_ body: (SpareRedisServer) async throws -> T) async throws -> T {
         let server = try await make()
-        do {
-            let result = try await body(server)
-            await server.stopOffPool()
-            return result
-        } catch {
-            await server.stopOffPool()
-            throw error
-        }
+        return try await doing({ try await body(server) }, finally: { await server.stopOffPool() })
     }
 }
 

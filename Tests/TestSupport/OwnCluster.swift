@@ -14,19 +14,14 @@ public enum OwnCluster {
         // Stopping six nodes takes a while: off the cooperative pool (two threads on this
         // machine), where it would hold up every other test's tasks, and their leases expire.
         let down = { _ = try? await TestServers.runCapturingOffPool(script, ["down", name]) }
-        do {
+        return try await doing({
             let output = try await TestServers.runCapturingOffPool(script, ["up", name])
             guard output.status == 0,
                   let line = output.stdout.split(separator: "\n").first(where: { $0.hasPrefix("export BERRYS_REDIS_URL=") }) else {
                 throw TestFailure("local-servers up \(name) exited \(output.status): \(output.stderr)")
             }
-            let result = try await body(String(line.dropFirst("export BERRYS_REDIS_URL=".count)))
-            await down()
-            return result
-        } catch {
-            await down()
-            throw error
-        }
+            return try await body(String(line.dropFirst("export BERRYS_REDIS_URL=".count)))
+        }, finally: down)
     }
 
     /// Kills the node of cluster `name` listening on `node`'s port with SIGKILL (its pid from

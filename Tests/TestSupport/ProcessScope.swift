@@ -28,12 +28,5 @@ public final class ProcessScope: Sendable {
 /// afterwards, also when `body` throws.
 public func withProcesses<T>(_ body: (ProcessScope) async throws -> T) async throws -> T {
     let scope = ProcessScope()
-    do {
-        let result = try await body(scope)
-        await scope.killRemaining()
-        return result
-    } catch {
-        await scope.killRemaining()
-        throw error
-    }
+    return try await doing({ try await body(scope) }, finally: { await scope.killRemaining() })
 }

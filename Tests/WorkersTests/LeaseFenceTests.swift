@@ -26,14 +26,7 @@ import Testing
     /// Lends a connection of its own, closed also when `body` throws.
     private func withConnection<T: Sendable>(of redis: RedisPool, _ body: (RedisConnection) async throws -> T) async throws -> T {
         let connection = redis.makeDedicatedConnection()
-        do {
-            let result = try await body(connection)
-            await connection.close()
-            return result
-        } catch {
-            await connection.close()
-            throw error
-        }
+        return try await doing({ try await body(connection) }, finally: { await connection.close() })
     }
 
     private func refusal(_ keys: WorkerKeys, as consumer: String, on redis: RedisPool) async throws -> LeaseNotHeld? {
