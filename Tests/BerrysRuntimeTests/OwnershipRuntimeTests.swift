@@ -169,7 +169,7 @@ import Testing
     /// leases are renewed until the works have returned, then given back. (Under the suite
     /// beside two CPU hogs, a catch-up batch outlived its lease after the stop, its progress
     /// was refused, and the next process handled the batch again.)
-    @Test(.timeLimit(.minutes(1))) func aGracefulStopKeepsRenewingTheLeasesUntilTheWorkHasFinished() async {
+    @Test(.timeLimit(.minutes(5))) func aGracefulStopKeepsRenewingTheLeasesUntilTheWorkHasFinished() async {
         let world = World()
         let finishing = StopSignal()
         let a = world.start("a", finishing: finishing)

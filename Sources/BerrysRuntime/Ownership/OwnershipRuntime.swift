@@ -78,11 +78,12 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
         var ownership = PartitionOwnership(partitions: partitions, offset: offset, quickTicks: settings.quickTicks)
         var running = RunningWork()
         var failures = 0
+        var renewals = Renewals<C>(interval: settings.tick / 2)
         await withTaskGroup(of: Void.self) { group in
             while !stop.isRaised && !Task.isCancelled {
                 let pause: Duration
                 do {
-                    try await tick(&ownership, &running, &group, work: work)
+                    try await tick(&ownership, &running, &group, &renewals, work: work)
                     failures = 0
                     pause = ownership.pause(normal: settings.tick, quick: settings.quickTick)
                 } catch {
@@ -92,7 +93,7 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
                 }
                 await stop.sleep(for: pause, on: clock)
             }
-            await finishWork(&ownership, &running, &group)
+            await finishWork(&ownership, &running, &group, &renewals)
         }
         // Given back, so that the others take over at once rather than when the leases expire,
         // also when `run` was cancelled. In a task of its own, awaited here: a cancelled task's
@@ -109,18 +110,15 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
     /// work that takes longer than the rest of its lease to finish what is in hand must not find
     /// its lease gone (its progress would be refused, and the next owner would handle it again).
     /// When `run` is cancelled, the works are cancelled and only waited for.
-    private func finishWork(_ ownership: inout PartitionOwnership, _ running: inout RunningWork, _ group: inout TaskGroup<Void>) async {
+    private func finishWork(_ ownership: inout PartitionOwnership, _ running: inout RunningWork, _ group: inout TaskGroup<Void>,
+                            _ renewals: inout Renewals<C>) async {
         running.stopAll()
         while !ownership.held.isEmpty && !Task.isCancelled {
             let clock = clock, tick = settings.tick
             group.addTask { try? await clock.sleep(for: tick) }  // wakes `next()` if no work ends first
             _ = await group.next()
             do {
-                for partition in ownership.leasesLost(try await store.renew(ownership.toRenew)) {
-                    logger.warning("\(name): lost the lease of partition \(partition) while stopping; stopping it at once")
-                    onLeaseLost(partition)
-                    running.cancel(partition)
-                }
+                try await renewIfDue(&ownership, &running, &renewals)
                 for partition in ownership.workEnded(running.takeEnded()) { try await store.release(partition) }
             } catch {
                 logger.warning("\(name): leases not renewed while stopping (\(error))")
@@ -130,15 +128,28 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
         await group.waitForAll()
     }
 
-    /// Membership, renewals, ended work, then give back or take toward the fair share.
-    private func tick(_ ownership: inout PartitionOwnership, _ running: inout RunningWork, _ group: inout TaskGroup<Void>,
-                      work: @escaping PartitionWork) async throws {
-        let live = try await store.heartbeat()
+    /// Renews the held leases unless they were renewed less than half a tick ago, and cancels
+    /// the work of any lost. Not on every quick tick: a renewal writes the lease keys that the
+    /// workers' fenced reads watch, and renewals every 50 ms (punctual since the runtime has its
+    /// own thread) aborted a slow read 8 times in a row, which restarted the partition and had
+    /// its in-hand events handled again.
+    private func renewIfDue(_ ownership: inout PartitionOwnership, _ running: inout RunningWork, _ renewals: inout Renewals<C>) async throws {
+        let now = clock.now
+        guard renewals.isDue(at: now) else { return }
         for partition in ownership.leasesLost(try await store.renew(ownership.toRenew)) {
             logger.warning("\(name): lost the lease of partition \(partition); stopping it")
             onLeaseLost(partition)
             running.cancel(partition)
         }
+        renewals.renewed(at: now)
+    }
+
+    /// Membership, renewals, ended work, then give back or take toward the fair share.
+    private func tick(_ ownership: inout PartitionOwnership, _ running: inout RunningWork, _ group: inout TaskGroup<Void>,
+                      _ renewals: inout Renewals<C>,
+                      work: @escaping PartitionWork) async throws {
+        let live = try await store.heartbeat()
+        try await renewIfDue(&ownership, &running, &renewals)
         for partition in ownership.workEnded(running.takeEnded()) {
             try await store.release(partition)
             logger.info("\(name): released partition \(partition)")
@@ -155,4 +166,16 @@ public struct OwnershipRuntime<Store: LeaseStore, C: Clock>: Sendable where C.Du
             logger.info("\(name): owns partition \(partition)")
         }
     }
+}
+
+/// When the leases were last renewed, and whether they are due again.
+struct Renewals<C: Clock> where C.Duration == Duration {
+    let interval: Duration
+    private var last: C.Instant?
+
+    init(interval: Duration) { self.interval = interval }
+
+    func isDue(at now: C.Instant) -> Bool { last.map { $0.duration(to: now) >= interval } ?? true }
+
+    mutating func renewed(at now: C.Instant) { last = now }
 }
