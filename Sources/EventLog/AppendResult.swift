@@ -32,6 +32,10 @@ public enum ExpectedSequence: Sendable, Hashable, CustomStringConvertible {
     /// The subject's current sequence must be exactly this.
     case exactly(Int)
 
+    /// The CloudEvents extension attribute that carries an event's own condition on the publish
+    /// paths (HTTP, NDJSON files); read there, never stored with the event.
+    public static let attribute = "expectedsequence"
+
     /// Parses `any`, `none` or a non-negative number.
     public init?(_ text: String) {
         switch text {

@@ -18,9 +18,11 @@ public struct EventDraft: Sendable, Hashable {
     public var correlationID: String?
     public var causationID: String?
     public var extensions: [String: String]
-    /// The condition on the subject's sequence under which a worker's emitted event may be
-    /// appended (`.any` by default). Publishers pass theirs to `append` instead.
-    public var expected: ExpectedSequence
+    /// This event's own condition on its subject's sequence just before it (the CloudEvents
+    /// extension attribute `expectedsequence`, which is not stored with the event). Nil: the
+    /// publisher's condition applies (`Berrys-Expected-Sequence`, `--expect`, the `expected:`
+    /// argument), or none. A worker's emitted events carry theirs here.
+    public var expected: ExpectedSequence?
     /// When set in the future, `append` holds the event (checked, its id reserved) and the
     /// log appends it at or after this time (`EventLog.schedule`); its `time` defaults to it.
     public var deliverAt: Date?
@@ -28,7 +30,7 @@ public struct EventDraft: Sendable, Hashable {
     public init(type: String, data: JSON, subject: String? = nil, dataVersion: Int? = nil, id: String? = nil,
                 source: String? = nil, time: String? = nil, partitionKey: String? = nil,
                 correlationID: String? = nil, causationID: String? = nil, extensions: [String: String] = [:],
-                expected: ExpectedSequence = .any, deliverAt: Date? = nil) {
+                expected: ExpectedSequence? = nil, deliverAt: Date? = nil) {
         self.type = type
         self.data = data
         self.subject = subject

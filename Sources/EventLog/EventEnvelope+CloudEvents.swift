@@ -75,8 +75,16 @@ extension EventDraft {
             }
             dataVersion = number
         }
+        var expected: ExpectedSequence?
+        if let value = members[ExpectedSequence.attribute], value != .null {
+            guard let text = value.intValue.map({ String($0) }) ?? value.stringValue, let parsed = ExpectedSequence(text) else {
+                throw EventLogError(.invalidEnvelope, field: ExpectedSequence.attribute,
+                                    "expectedsequence must be any, none or a sequence number (0 or more), not \(value.serialized)")
+            }
+            expected = parsed
+        }
         let handled: Set<String> = ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data",
-                                    "dataversion", "partitionkey", "correlationid", "causationid"]
+                                    "dataversion", "partitionkey", "correlationid", "causationid", ExpectedSequence.attribute]
         var extensions: [String: String] = [:]
         for (name, value) in members where !handled.contains(name) {
             try EnvelopeRules.checkExtensionName(name)
@@ -90,6 +98,6 @@ extension EventDraft {
         self.init(type: try text("type", required: true)!, data: members["data"] ?? .null, subject: try text("subject"),
                   dataVersion: dataVersion, id: try text("id", required: true), source: try text("source", required: true),
                   time: try text("time"), partitionKey: try text("partitionkey"), correlationID: try text("correlationid"),
-                  causationID: try text("causationid"), extensions: extensions)
+                  causationID: try text("causationid"), extensions: extensions, expected: expected)
     }
 }

@@ -71,7 +71,7 @@ public struct EventEnvelope: Sendable, Hashable {
     /// Calls `body` with each field/value pair of the entry, in the order `berrys_append`
     /// takes them (no `sequence`): the one list of fields, for `fields` and `appendFields`.
     @inline(__always)
-    private func forEachField(_ body: (String, String) -> Void) {
+    func forEachField(_ body: (String, String) -> Void) {
         body("specversion", Self.specVersion)
         body("id", id)
         body("source", source)

@@ -5,12 +5,14 @@ import RedisClient
 
 extension EventLog {
     /// Validates and appends one event.
-    /// - Parameter expected: the optimistic-concurrency condition on the subject's sequence.
+    /// - Parameter expected: the optimistic-concurrency condition on the subject's sequence,
+    ///   unless the draft has its own (`EventDraft.expected`, which wins).
     /// - Returns: where it landed; for a duplicate id, where the original is.
     /// - Throws: `EventLogError` (`.conflict` shows expected vs actual); nothing is written then.
     ///   Retries while Redis is unreachable (safe: appends are idempotent by id).
     public func append(_ draft: EventDraft, expected: ExpectedSequence = .any) async throws -> AppendResult {
         let envelope = try prepare(draft)
+        let expected = draft.expected ?? expected
         if let deliverAt = draft.deliverAt, deliverAt > clock.date {
             return try await schedule(prepared: envelope, at: deliverAt, expected: expected)
         }
@@ -138,12 +140,18 @@ extension EventLog {
                             sequence: Int(sequence), duplicate: status == "duplicate")
     }
 
-    static func appendError(_ message: String) -> EventLogError {
-        if message.hasPrefix("BERRYS_CONFLICT ") {
-            return EventLogError(.conflict, field: "expected", String(message.dropFirst("BERRYS_CONFLICT ".count)))
-        }
-        if message.hasPrefix("BERRYS_INVALID ") {
-            return EventLogError(.invalidEnvelope, String(message.dropFirst("BERRYS_INVALID ".count)))
+    /// The error of a `berrys_append*` error reply; for `berrys_append_atomic`'s "event N: …"
+    /// the error's `index` is N - 1.
+    public static func appendError(_ message: String) -> EventLogError {
+        let codes: [(String, EventLogError.Code, String?)] = [
+            ("BERRYS_CONFLICT ", .conflict, "expected"), ("BERRYS_INVALID ", .invalidEnvelope, nil),
+            ("BERRYS_CROSS_PARTITION ", .crossPartition, "partitionkey"), ("BERRYS_PARTIAL_DUPLICATE ", .partialDuplicate, "id"),
+        ]
+        for (prefix, code, field) in codes where message.hasPrefix(prefix) {
+            let text = String(message.dropFirst(prefix.count))
+            var index: Int?
+            if text.hasPrefix("event "), let number = Int(text.dropFirst(6).prefix { $0.isNumber }) { index = number - 1 }
+            return EventLogError(code, field: field, text, index: index)
         }
         if message.contains("Function not found") {
             return EventLogError(.registry, "the berrys_append function is not loaded; run berrys init")

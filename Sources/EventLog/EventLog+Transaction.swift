@@ -16,9 +16,11 @@ extension EventLog {
     /// `berrys_append`, another process, a raw XADD) writes a watched key, so `EXEC` runs
     /// nothing and the batch is planned again from fresh reads. The records are the ones
     /// `berrys_append` reads and writes, so both paths de-duplicate and sequence together.
+    /// - Parameter atomic: write the events all or nothing (`PartitionAppendPlan.atomicRefusal`).
     /// - Returns: one outcome per event, in order.
+    /// - Throws: with `atomic`, the set's refusal, nothing written.
     func appendTransaction(_ events: [(envelope: EventEnvelope, expected: ExpectedSequence)], partition: Int,
-                           on connection: RedisConnection) async throws -> [PartitionAppendPlan.Outcome] {
+                           atomic: Bool = false, on connection: RedisConnection) async throws -> [PartitionAppendPlan.Outcome] {
         let stream = configuration.streamKey(partition: partition)
         let sequenceKey = configuration.keys.sequences(partition: partition)
         let subjects = Array(Set(events.map(\.envelope.subject)))
@@ -42,6 +44,10 @@ extension EventLog {
                 events: events, records: Self.byName(subjects, read[1]), remembered: Self.byName(ids, read[2]),
                 lastID: Self.lastGeneratedID(read[3]), now: try Self.milliseconds(read[4]),
                 deduplicationWindowMilliseconds: window)
+            if atomic, let refusal = plan.atomicRefusal {
+                try await connection.send(RedisCommand("UNWATCH"))
+                throw refusal
+            }
             if plan.entries.isEmpty {
                 guard let wait = configuration.durability.waitCommand else {
                     try await connection.send(RedisCommand("UNWATCH"))

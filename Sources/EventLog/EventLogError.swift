@@ -27,6 +27,13 @@ public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible 
         /// Redis alone was asked for entries the retention trimmed (they are in the archive:
         /// read through the tiered log).
         case trimmed = "BERRYS_TRIMMED"
+        /// An atomic set's events land in more than one partition (`details` names them):
+        /// nothing was written. Keep a decision's subjects on one partition key.
+        case crossPartition = "BERRYS_CROSS_PARTITION"
+        /// Some of an atomic set's ids were appended before and some were not (or an id is
+        /// in the set twice): nothing was written. A whole set seen before answers with the
+        /// original positions instead.
+        case partialDuplicate = "BERRYS_PARTIAL_DUPLICATE"
     }
 
     public var code: Code
@@ -35,12 +42,15 @@ public struct EventLogError: Error, Sendable, Hashable, CustomStringConvertible 
     public var message: String
     /// Every individual problem, e.g. each schema violation.
     public var details: [String]
+    /// The 0-based place, in an atomic set, of the event the error is about (nil outside sets).
+    public var index: Int?
 
-    public init(_ code: Code, field: String? = nil, _ message: String, details: [String] = []) {
+    public init(_ code: Code, field: String? = nil, _ message: String, details: [String] = [], index: Int? = nil) {
         self.code = code
         self.field = field
         self.message = message
         self.details = details
+        self.index = index
     }
 
     /// A schema violation built from validator errors.

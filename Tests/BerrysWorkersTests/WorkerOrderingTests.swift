@@ -31,7 +31,7 @@ import Workers
 
         /// Appends `draft` and returns it as a worker receives it (with its sequence).
         func append(_ draft: EventDraft) async throws -> EventEnvelope {
-            let result = try await harness.log.append(draft, expected: draft.expected)
+            let result = try await harness.log.append(draft)
             return try #require(try await harness.events(ofType: draft.type).first { $0.id == result.id })
         }
 

@@ -88,7 +88,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 let letter = try await store.find(id)
                 let who = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
                 let released = try await store.drop(letter, by: who)
-                print("dropped \(letter.reference) (event \(letter.eventID)); \(released) event(s) behind it re-delivered")
+                print("dropped \(letter.reference) (event \(letter.eventID ?? "without an id")); \(released) event(s) behind it re-delivered")
             }
         }
     }

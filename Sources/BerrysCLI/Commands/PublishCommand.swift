@@ -12,6 +12,8 @@ struct PublishCommand: AsyncParsableCommand {
         discussion: """
         One event:   berrys publish agent.created --data '{"agent_id": "…", "name": "A", "agent_type": "ASSISTANT", "specializations": []}'
         Many events: berrys publish --file events.ndjson   (one CloudEvents JSON object per line; - reads standard input)
+        All or nothing: berrys publish --file decision.ndjson --atomic   (one atomic set, all of one partition)
+        A line's own condition is its expectedsequence attribute (any, none or N), which wins over --expect.
         The subject and partition key follow the domain's conventions when left out.
         Prints: id, partition, stream id, sequence and whether it was appended or a duplicate; with \
         --at, "scheduled", the id and the time it will be appended.
@@ -23,11 +25,18 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "The payload's schema version (default: the newest).") var version: Int?
     @Option(help: "The event id (default: a new UUID). Publishing the same id again is a no-op.") var id: String?
     @Option(help: "The producer (default berrys-cli).") var source: String = "berrys-cli"
-    @Option(help: "any, none (the subject must be new) or N (the subject's current sequence).") var expect: String = "any"
+    @Option(help: """
+        any, none (the subject must be new) or N (the subject's current sequence). With --file: each line's condition \
+        unless it has its own expectedsequence; with --atomic, the condition of each subject's first line.
+        """) var expect: String?
     @Option(name: .customLong("partition-key"), help: "The partition key (default: by convention).") var partitionKey: String?
     @Option(name: .customLong("correlation-id")) var correlationID: String?
     @Option(name: .customLong("causation-id")) var causationID: String?
     @Option(help: "A file of CloudEvents JSON lines to publish, pipelined; - for standard input.") var file: String?
+    @Flag(help: """
+        With --file: publish the file as one atomic set, all or nothing (one partition; exit 1 naming the line on a \
+        refusal, nothing written).
+        """) var atomic = false
     @Option(help: "The W3C trace context the event continues (00-<trace id>-<span id>-<flags>), stored as its traceparent.")
     var traceparent: String?
     @Option(help: "The W3C tracestate that goes with --traceparent.")
@@ -40,7 +49,8 @@ struct PublishCommand: AsyncParsableCommand {
             throw ValidationError("give a type and --data, or --file")
         }
         if file != nil && type != nil { throw ValidationError("give either a type or --file, not both") }
-        if ExpectedSequence(expect) == nil { throw ValidationError("--expect must be any, none or a number, got '\(expect)'") }
+        if let expect, ExpectedSequence(expect) == nil { throw ValidationError("--expect must be any, none or a number, got '\(expect)'") }
+        if atomic && file == nil { throw ValidationError("--atomic applies to --file") }
         if let at, Timestamp.parse(at) == nil { throw ValidationError("--at must be an RFC 3339 time such as 2026-12-06T09:00:00Z, got '\(at)'") }
         if (at != nil || traceparent != nil) && file != nil { throw ValidationError("--at and --traceparent apply to one event, not to --file") }
     }
@@ -49,7 +59,8 @@ struct PublishCommand: AsyncParsableCommand {
         try await reportingFailures {
             let log = try await Context(domain: .berrys).openLog(source: source)
             if let file {
-                try await FilePublisher(log: log, expected: ExpectedSequence(expect)!).publish(path: file)
+                let publisher = FilePublisher(log: log, expected: expect.flatMap(ExpectedSequence.init))
+                if atomic { try await publisher.publishAtomically(path: file) } else { try await publisher.publish(path: file) }
             } else {
                 try await publishOne(log)
             }
@@ -74,7 +85,7 @@ struct PublishCommand: AsyncParsableCommand {
         let draft = EventDraft(type: type!, data: payload, subject: subject, dataVersion: version, id: id, source: source,
                                partitionKey: partitionKey, correlationID: correlationID, causationID: causationID,
                                extensions: traceExtensions, deliverAt: at.flatMap(Timestamp.parse))
-        let result = try await log.append(draft, expected: ExpectedSequence(expect)!)
+        let result = try await log.append(draft, expected: ExpectedSequence(expect ?? "any")!)
         if let due = result.scheduledFor {
             print("scheduled id=\(result.id) partition=\(result.position.partition) deliver_at=\(Timestamp.format(due))")
             return

@@ -96,46 +96,63 @@ local function parse_record(subject, latest)
   return {seq = tonumber(s), sid = sid, kind = kind, id = eid}
 end
 
--- One event's place in the log: partition check, de-duplication (seen(id) gives the dedup
--- record or nil), expected sequence, then XADD of args[first..last]. Returns the reply and,
--- when it appended, the subject's new record.
-local function place(ctx, expected, fields, record, seen, args, first, last)
+-- The verdict on one event before anything is written: nil when it may be appended; else
+-- {dup = {stream id, sequence}} for an id already in the log, or {code = ..., message = ...}
+-- ('partition' for a key of another partition, BERRYS_INVALID, BERRYS_CONFLICT). seen(id)
+-- gives the id's dedup record or nil.
+local function judge(ctx, expected, fields, record, seen)
   -- The subject's first event here proved that the subject hashes to this partition, so a
   -- later event keyed by its subject needs no hash; an explicit partition key always does.
-  local keyKind = fields.partitionkey and 'k' or 's'
-  if not (keyKind == 's' and record.kind == 's') then
+  if not (not fields.partitionkey and record.kind == 's') then
     local key = fields.partitionkey or fields.subject
     local owner = fnv1a32(key) % ctx.partitions
     if owner ~= ctx.partition then
-      return invalid('partition key ' .. key .. ' belongs to partition ' .. owner .. ', not ' .. ctx.partition)
+      return {code = 'partition', message = 'partition key ' .. key .. ' belongs to partition ' .. owner .. ', not ' .. ctx.partition}
     end
   end
 
-  if record.id == fields.id then return {record.sid, record.seq, 'duplicate'} end
+  if record.id == fields.id then return {dup = {record.sid, record.seq}} end
   local previous = seen(fields.id)
   if previous then
     local sid, s = string.match(previous, '^(%S+) (%d+)$')
-    return {sid, tonumber(s), 'duplicate'}
+    return {dup = {sid, tonumber(s)}}
   end
 
   local current = record.seq
   if expected == 'none' then
     if current ~= 0 then
-      return redis.error_reply('BERRYS_CONFLICT subject ' .. fields.subject .. ': expected no events (none), actual sequence ' .. current)
+      return {code = 'BERRYS_CONFLICT', message = 'subject ' .. fields.subject .. ': expected no events (none), actual sequence ' .. current}
     end
   elseif expected ~= 'any' then
     local wanted = tonumber(expected)
     if not wanted or not string.match(expected, '^%d+$') then
-      return invalid('expected must be any, none or a sequence number, got ' .. tostring(expected))
+      return {code = 'BERRYS_INVALID', message = 'expected must be any, none or a sequence number, got ' .. tostring(expected)}
     end
     if wanted ~= current then
-      return redis.error_reply('BERRYS_CONFLICT subject ' .. fields.subject .. ': expected sequence ' .. wanted .. ', actual sequence ' .. current)
+      return {code = 'BERRYS_CONFLICT', message = 'subject ' .. fields.subject .. ': expected sequence ' .. wanted .. ', actual sequence ' .. current}
     end
   end
+  return nil
+end
 
-  local sequence = current + 1
+-- The subject's record after appending an event of it with sequence `sequence` (its stream id
+-- filled in once XADD gave it).
+local function next_record(fields, sequence, streamID)
+  return {seq = sequence, sid = streamID, kind = fields.partitionkey and 'k' or 's', id = fields.id}
+end
+
+-- One event's place in the log: the verdict (judge), then XADD of args[first..last]. Returns
+-- the reply and, when it appended, the subject's new record.
+local function place(ctx, expected, fields, record, seen, args, first, last)
+  local verdict = judge(ctx, expected, fields, record, seen)
+  if verdict then
+    if verdict.dup then return {verdict.dup[1], verdict.dup[2], 'duplicate'} end
+    local code = verdict.code == 'partition' and 'BERRYS_INVALID' or verdict.code
+    return redis.error_reply(code .. ' ' .. verdict.message)
+  end
+  local sequence = record.seq + 1
   local streamID = redis.call('XADD', ctx.stream, '*', 'sequence', tostring(sequence), unpack(args, first, last))
-  return {streamID, sequence, 'appended'}, {seq = sequence, sid = streamID, kind = keyKind, id = fields.id}
+  return {streamID, sequence, 'appended'}, next_record(fields, sequence, streamID)
 end
 
 local function record_text(record) return record.seq .. ' ' .. record.sid .. ' ' .. record.kind .. ' ' .. record.id end
@@ -158,33 +175,35 @@ local function append(keys, args)
   return reply
 end
 
--- berrys_append_batch: args are events one after another, each as
--- <expected> <pair count> <field> <value> …; the reply has one element per event, what
--- berrys_append would have replied to it, in order.
-local function append_batch(keys, args)
-  local ctx, failure = open(keys[1])
-  if not ctx then return invalid(failure) end
-  local events, subjects, ids = {}, {}, {}
+-- The events of a batch or set, args being events one after another, each as
+-- <expected> <pair count> <field> <value> …: a list of {expected, fields (nil when invalid),
+-- message, first, last}, or nil and a message when the layout itself is wrong.
+local function read_events(args)
+  local events = {}
   local i = 1
   while i <= #args do
     local count = tonumber(args[i + 1])
     if not count or count < 1 or i + 1 + 2 * count > #args then
-      return invalid('event ' .. (#events + 1) .. ': expected <expected> <pair count> <field> <value> …')
+      return nil, 'event ' .. (#events + 1) .. ': expected <expected> <pair count> <field> <value> …'
     end
     local first, last = i + 2, i + 1 + 2 * count
     local fields, message = read_fields(args, first, last)
     events[#events + 1] = {expected = args[i], fields = fields, message = message, first = first, last = last}
-    if fields then
-      subjects[#subjects + 1] = fields.subject
-      ids[#ids + 1] = ctx.dedupPrefix .. fields.id
-    end
     i = last + 1
   end
-  if #events == 0 then return {} end
+  return events
+end
 
-  -- Every subject's record and every id's dedup record, in two calls for the whole batch;
-  -- kept up to date in these tables as the batch appends.
-  local records, dedup = {}, {}
+-- Every subject's stored record and every id's dedup record, in one HMGET and one MGET:
+-- records[subject] is the stored text or false, dedup[dedup key] the record where there is one.
+local function load_records(ctx, events)
+  local subjects, ids, records, dedup = {}, {}, {}, {}
+  for _, event in ipairs(events) do
+    if event.fields then
+      subjects[#subjects + 1] = event.fields.subject
+      ids[#ids + 1] = ctx.dedupPrefix .. event.fields.id
+    end
+  end
   if #subjects > 0 then
     local stored = redis.call('HMGET', ctx.seqKey, unpack(subjects))
     local remembered = redis.call('MGET', unpack(ids))
@@ -193,45 +212,136 @@ local function append_batch(keys, args)
       if remembered[n] then dedup[ids[n]] = remembered[n] end
     end
   end
-  local seen = function(id) return dedup[ctx.dedupPrefix .. id] end
+  return records, dedup
+end
 
-  local replies, changed = {}, {}
-  for n, event in ipairs(events) do
-    if not event.fields then
-      replies[n] = invalid(event.message)
-    else
-      local subject = event.fields.subject
-      local record = records[subject]
-      if type(record) ~= 'table' then
-        local parsed, unreadable = parse_record(subject, record or nil)
-        record = parsed
-        if parsed then records[subject] = parsed end
-        if not parsed then replies[n] = invalid(unreadable) end
-      end
-      if record then
-        local reply, appended = place(ctx, event.expected, event.fields, record, seen, args, event.first, event.last)
-        replies[n] = reply
-        if appended then
-          records[subject] = appended
-          changed[subject] = true
-          if ctx.window > 0 then
-            local remember = appended.sid .. ' ' .. appended.seq
-            dedup[ctx.dedupPrefix .. event.fields.id] = remember
-            redis.call('SET', ctx.dedupPrefix .. event.fields.id, remember, 'PX', ctx.window)
-          end
-        end
-      end
-    end
-  end
+-- The subject's record from `records` (parsed once, kept there), or nil and a message.
+local function record_of(records, subject)
+  local record = records[subject]
+  if type(record) == 'table' then return record end
+  local parsed, unreadable = parse_record(subject, record or nil)
+  if parsed then records[subject] = parsed end
+  return parsed, unreadable
+end
+
+-- Writes the subjects' new records and, when the window is on, the appended ids' dedup records.
+local function remember(ctx, records, changed, appended)
   local updates = {}
   for subject in pairs(changed) do
     updates[#updates + 1] = subject
     updates[#updates + 1] = record_text(records[subject])
   end
   if #updates > 0 then redis.call('HSET', ctx.seqKey, unpack(updates)) end
+  if ctx.window > 0 then
+    for _, record in ipairs(appended) do
+      redis.call('SET', ctx.dedupPrefix .. record.id, record.sid .. ' ' .. record.seq, 'PX', ctx.window)
+    end
+  end
+end
+
+-- berrys_append_batch: the reply has one element per event, what berrys_append would have
+-- replied to it, in order.
+local function append_batch(keys, args)
+  local ctx, failure = open(keys[1])
+  if not ctx then return invalid(failure) end
+  local events, layout = read_events(args)
+  if not events then return invalid(layout) end
+  if #events == 0 then return {} end
+  -- Kept up to date as the batch appends.
+  local records, dedup = load_records(ctx, events)
+  local seen = function(id) return dedup[ctx.dedupPrefix .. id] end
+
+  local replies, changed, appended = {}, {}, {}
+  for n, event in ipairs(events) do
+    if not event.fields then
+      replies[n] = invalid(event.message)
+    else
+      local subject = event.fields.subject
+      local record, unreadable = record_of(records, subject)
+      if not record then
+        replies[n] = invalid(unreadable)
+      else
+        local reply, new = place(ctx, event.expected, event.fields, record, seen, args, event.first, event.last)
+        replies[n] = reply
+        if new then
+          records[subject] = new
+          changed[subject] = true
+          appended[#appended + 1] = new
+          dedup[ctx.dedupPrefix .. new.id] = new.sid .. ' ' .. new.seq
+        end
+      end
+    end
+  end
+  remember(ctx, records, changed, appended)
+  return replies
+end
+
+-- berrys_append_atomic: the same arguments as berrys_append_batch; all events are judged
+-- first (each against its subject's state before the set plus the set's earlier events),
+-- and only when none is refused are they all appended. A refusal is one error naming the
+-- event (1-based) and the rule; a set whose ids are all in the log answers with the
+-- originals; a set with some ids seen and some not is refused (BERRYS_PARTIAL_DUPLICATE).
+local function append_atomic(keys, args)
+  local ctx, failure = open(keys[1])
+  if not ctx then return invalid(failure) end
+  local events, layout = read_events(args)
+  if not events then return invalid(layout) end
+  if #events == 0 then return {} end
+  local positions = {}
+  for n, event in ipairs(events) do
+    if not event.fields then return invalid('event ' .. n .. ': ' .. event.message) end
+    local earlier = positions[event.fields.id]
+    if earlier then
+      return redis.error_reply('BERRYS_PARTIAL_DUPLICATE event ' .. n .. ': id ' .. event.fields.id .. ' is event ' .. earlier .. ' of the set too')
+    end
+    positions[event.fields.id] = n
+  end
+  local records, dedup = load_records(ctx, events)
+  local seen = function(id) return dedup[ctx.dedupPrefix .. id] end
+
+  local replies, sequences, duplicates = {}, {}, 0
+  local planned = {}  -- subject → record as if the earlier events of the set were appended
+  for n, event in ipairs(events) do
+    local subject = event.fields.subject
+    local record, unreadable = planned[subject]
+    if not record then record, unreadable = record_of(records, subject) end
+    if not record then return invalid('event ' .. n .. ': ' .. unreadable) end
+    local verdict = judge(ctx, event.expected, event.fields, record, seen)
+    if verdict and verdict.dup then
+      duplicates = duplicates + 1
+      replies[n] = {verdict.dup[1], verdict.dup[2], 'duplicate'}
+    elseif verdict then
+      local code = verdict.code == 'partition' and 'BERRYS_CROSS_PARTITION' or verdict.code
+      return redis.error_reply(code .. ' event ' .. n .. ': ' .. verdict.message)
+    else
+      sequences[n] = record.seq + 1
+      planned[subject] = next_record(event.fields, record.seq + 1, nil)
+    end
+  end
+  if duplicates == #events then return replies end
+  if duplicates > 0 then
+    for n = 1, #events do
+      if replies[n] then
+        return redis.error_reply('BERRYS_PARTIAL_DUPLICATE event ' .. n .. ' is in the log already and '
+          .. (#events - duplicates) .. ' of the set are not: nothing was written; send the whole set again with the same ids only if none was ever appended')
+      end
+    end
+  end
+
+  local changed, appended = {}, {}
+  for n, event in ipairs(events) do
+    local streamID = redis.call('XADD', ctx.stream, '*', 'sequence', tostring(sequences[n]), unpack(args, event.first, event.last))
+    local new = next_record(event.fields, sequences[n], streamID)
+    records[event.fields.subject] = new
+    changed[event.fields.subject] = true
+    appended[#appended + 1] = new
+    replies[n] = {streamID, sequences[n], 'appended'}
+  end
+  remember(ctx, records, changed, appended)
   return replies
 end
 
 redis.register_function('berrys_append', append)
 redis.register_function('berrys_append_batch', append_batch)
+redis.register_function('berrys_append_atomic', append_atomic)
 redis.register_function{function_name = 'berrys_version', callback = function() return VERSION end, flags = {'no-writes'}}

@@ -11,6 +11,7 @@ struct PublishRoutes {
     var log: EventLog { dependencies.log }
     static var expectedHeader: HTTPField.Name { HTTPField.Name("Berrys-Expected-Sequence")! }
     static var deliverAtHeader: HTTPField.Name { HTTPField.Name("Berrys-Deliver-At")! }
+    static var atomicHeader: HTTPField.Name { HTTPField.Name("Berrys-Atomic")! }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/events") { request, context in
@@ -19,6 +20,7 @@ struct PublishRoutes {
                 $0.trimmingCharacters(in: .whitespaces).lowercased()
             } ?? ""
             let expected = try expectedSequence(request)
+            let atomic = try self.atomic(request)
             let deliverAt = try self.deliverAt(request)
             let trace = Self.traceHeaders(request)
             let body: ByteBuffer
@@ -39,7 +41,7 @@ struct PublishRoutes {
                 guard deliverAt == nil else {
                     throw APIError(.badRequest, code: "bad_header", "Berrys-Deliver-At applies to one event, not to a batch")
                 }
-                return try await publishBatch(try CloudEventsHTTP.batch(text).map { Self.traced($0, trace) }, expected: expected)
+                return try await publishBatch(try CloudEventsHTTP.batch(text).map { Self.traced($0, trace) }, expected: expected, atomic: atomic)
             case "application/json" where request.headers[HTTPField.Name("ce-specversion")!] != nil:
                 return try await publishOne(Self.traced(try CloudEventsHTTP.binary(headers: request.headers, body: text), trace),
                                             expected: expected, deliverAt: deliverAt)
@@ -59,8 +61,18 @@ struct PublishRoutes {
         return offset
     }
 
-    private func expectedSequence(_ request: Request) throws -> ExpectedSequence {
-        guard let text = request.headers[Self.expectedHeader] else { return .any }
+    /// `Berrys-Atomic: true`: the batch is one atomic set (`EventLog.appendAtomically`).
+    private func atomic(_ request: Request) throws -> Bool {
+        switch request.headers[Self.atomicHeader]?.lowercased() {
+        case nil, "false": return false
+        case "true": return true
+        default: throw APIError(.badRequest, code: "bad_header", "Berrys-Atomic must be true or false")
+        }
+    }
+
+    /// `Berrys-Expected-Sequence`: the request's condition; an event's own `expectedsequence` wins.
+    private func expectedSequence(_ request: Request) throws -> ExpectedSequence? {
+        guard let text = request.headers[Self.expectedHeader] else { return nil }
         guard let expected = ExpectedSequence(text) else {
             throw APIError(.badRequest, code: "bad_header", "Berrys-Expected-Sequence must be any, none or a sequence number")
         }
@@ -93,10 +105,10 @@ struct PublishRoutes {
         return date
     }
 
-    private func publishOne(_ draft: EventDraft, expected: ExpectedSequence, deliverAt: Date?) async throws -> Response {
+    private func publishOne(_ draft: EventDraft, expected: ExpectedSequence?, deliverAt: Date?) async throws -> Response {
         var draft = draft
         draft.deliverAt = deliverAt
-        let result = try await log.append(draft, expected: expected)
+        let result = try await log.append(draft, expected: draft.expected ?? expected ?? .any)
         if result.scheduledFor != nil {
             return JSONResponse.make(Self.resultJSON(result).serialized, status: .accepted)
         }
@@ -105,8 +117,10 @@ struct PublishRoutes {
         return response
     }
 
-    /// All-or-nothing validation, then one pipelined append; per-event results in order.
-    private func publishBatch(_ drafts: [EventDraft], expected: ExpectedSequence) async throws -> Response {
+    /// All-or-nothing validation, then one pipelined append with per-event results in order;
+    /// or, `atomic`, one atomic set: 201 with every result, or the refusal (409, 400) with
+    /// nothing written.
+    private func publishBatch(_ drafts: [EventDraft], expected: ExpectedSequence?, atomic: Bool) async throws -> Response {
         var envelopes: [EventEnvelope] = []
         var problems: [JSON] = []
         for (index, draft) in drafts.enumerated() {
@@ -123,7 +137,13 @@ struct PublishRoutes {
             throw APIError(status, code: "invalid_batch", "\(problems.count) of \(drafts.count) events are invalid; nothing was published",
                            details: problems)
         }
-        let results = try await log.appendBatch(envelopes, expected: expected)
+        if atomic {
+            let conditions = EventLog.setConditions(subjects: envelopes.map(\.subject), own: drafts.map(\.expected), setWide: expected)
+            let results = try await log.appendAtomically(Array(zip(envelopes, conditions)))
+            let status: HTTPResponse.Status = results.allSatisfy(\.duplicate) ? .ok : .created
+            return JSONResponse.make(JSON.object(["results": .array(results.map(Self.resultJSON))]).serialized, status: status)
+        }
+        let results = try await log.appendBatch(zip(envelopes, drafts).map { ($0, $1.expected ?? expected ?? .any) })
         var conflict = false, appended = false
         let items: [JSON] = results.map { result in
             switch result {

@@ -14,7 +14,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, for a person.
     public let message: String
     /// Structured details: the parameter, attribute or JSON Pointer paths concerned.
-    public let details: [JSON]
+    public var details: [JSON]
     /// Extra response headers (e.g. `WWW-Authenticate`).
     public var headers: HTTPFields = [:]
 
@@ -85,7 +85,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     }
 
     static func from(eventLogError error: EventLogError) -> APIError {
-        let field: [String: JSON] = error.field.map { ["attribute": .string($0)] } ?? [:]
+        var field: [String: JSON] = error.field.map { ["attribute": .string($0)] } ?? [:]
+        if let index = error.index { field["index"] = .number(Double(index)) }
+        var apiError = plain(error, field: field)
+        if let index = error.index, apiError.details.isEmpty { apiError.details = [.object(["index": .number(Double(index))])] }
+        return apiError
+    }
+
+    private static func plain(_ error: EventLogError, field: [String: JSON]) -> APIError {
         switch error.code {
         case .invalidEnvelope, .corruptEntry, .unknownType, .unknownVersion:
             return APIError(.badRequest, code: "invalid_envelope", error.message, details: [.object(field)])
@@ -104,6 +111,11 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return APIError(.internalServerError, code: "registry", error.message)
         case .trimmed:
             return APIError(.gone, code: "trimmed", error.message)
+        case .crossPartition:
+            return APIError(.badRequest, code: "cross_partition", error.message,
+                            details: error.details.map { .object(["partition": .string($0)]) })
+        case .partialDuplicate:
+            return APIError(.conflict, code: "partial_duplicate", error.message, details: [.object(field)])
         }
     }
 }

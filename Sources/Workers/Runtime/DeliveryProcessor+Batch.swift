@@ -43,20 +43,21 @@ extension DeliveryProcessor {
             guard results.count == deliveries.count else {
                 throw WorkerError.permanent("\(worker.name) returned \(results.count) results for a batch of \(deliveries.count)")
             }
+            // Single unconditional events go into one pipelined batch; a delivery that emits a
+            // set (several events, or conditions) is published as atomic sets (see `emit`).
             var prepared: [EventEnvelope] = []
             var owners: [Int] = []
             var succeeded: [Bool] = results.map { (try? $0.get()) != nil }
             for (index, result) in results.enumerated() {
-                guard case .success(let drafts) = result else { continue }
-                // Conditional drafts are published one at a time, alone (see `emit`).
-                guard drafts.allSatisfy({ $0.expected == .any }) else {
-                    succeeded[index] = false
-                    continue
-                }
+                guard case .success(let drafts) = result, !drafts.isEmpty else { continue }
                 do {
                     let envelopes = try prepareEmitted(drafts, causedBy: events[index])
-                    prepared += envelopes
-                    owners += Array(repeating: index, count: envelopes.count)
+                    if drafts.count == 1, drafts[0].expected == nil {
+                        prepared += envelopes
+                        owners.append(index)
+                    } else {
+                        try await publishEmitted(envelopes, drafts: drafts)
+                    }
                 } catch {
                     succeeded[index] = false
                 }

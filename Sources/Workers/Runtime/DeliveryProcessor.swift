@@ -111,27 +111,45 @@ struct DeliveryProcessor: Sendable {
         }
     }
 
-    /// Publishes emitted drafts (see `prepareEmitted`) in one pipelined round trip; when a draft
-    /// carries an expected sequence, one at a time in order, stopping at the first refusal, so
-    /// that a later step never lands on a state its predecessor did not make.
+    /// Publishes emitted drafts (see `prepareEmitted`): the events of each partition as one
+    /// atomic set (`EventLog.appendAtomically`), each under its own condition, so that no other
+    /// writer interleaves with a decision and no reader sees half of it; the partitions' sets
+    /// in the order of their first event. A redelivery after a crash re-publishes the same
+    /// ids: a set already appended whole answers as a duplicate.
     /// - Throws: `WorkerError.transient` when an expected sequence no longer holds: the worker's
     ///   view of the subject is behind, and a retry sees the newer events (which must be on
     ///   another partition key than the causing event, or the retry waits behind them).
     private func emit(_ drafts: [EventDraft], causedBy event: EventEnvelope) async throws {
         guard !drafts.isEmpty else { return }
-        let prepared = try prepareEmitted(drafts, causedBy: event)
-        guard drafts.contains(where: { $0.expected != .any }) else {
-            for result in try await log.appendBatch(prepared) {
-                if case .failure(let error) = result { throw error }
-            }
-            return
+        try await publishEmitted(try prepareEmitted(drafts, causedBy: event), drafts: drafts)
+    }
+
+    /// Appends prepared emitted events as one atomic set per partition (see `emit`).
+    func publishEmitted(_ envelopes: [EventEnvelope], drafts: [EventDraft]) async throws {
+        var sets: [(partition: Int, events: [(envelope: EventEnvelope, expected: ExpectedSequence)])] = []
+        for (envelope, draft) in zip(envelopes, drafts) {
+            let partition = log.partition(of: envelope)
+            let event = (envelope, draft.expected ?? .any)
+            if let at = sets.firstIndex(where: { $0.partition == partition }) { sets[at].events.append(event) } else { sets.append((partition, [event])) }
         }
-        for (envelope, draft) in zip(prepared, drafts) {
+        for set in sets {
             do {
-                _ = try await log.append(prepared: envelope, expected: draft.expected)
+                _ = try await log.appendAtomically(set.events)
             } catch let error as EventLogError where error.code == .conflict {
+                let envelope = set.events[error.index ?? 0].envelope
                 throw WorkerError.transient("emitted \(envelope.type) for \(envelope.subject) refused (\(error.message)); "
                     + "this worker has not yet seen the subject's latest events")
+            } catch let error as EventLogError where error.code == .partialDuplicate {
+                // Part of the set is in the log: written one event at a time by an older
+                // version that stopped halfway. Finish it the way it was begun.
+                logger.info("finishing a set of \(set.events.count) events begun one by one: \(error.message)", metadata: ["worker": "\(worker.name)"])
+                for (envelope, expected) in set.events {
+                    do {
+                        _ = try await log.append(prepared: envelope, expected: expected)
+                    } catch let error as EventLogError where error.code == .conflict {
+                        throw WorkerError.transient("emitted \(envelope.type) for \(envelope.subject) refused (\(error.message))")
+                    }
+                }
             }
         }
     }
