@@ -70,6 +70,25 @@ import Testing
         #expect(try await berrys(["log", "read"]).stdout.split(separator: "\n").count == 3)
     }
 
+    /// `--atomic`: the file is one set, all or nothing; a refusal names the line and writes nothing.
+    @Test func anAtomicFileIsPublishedWholeOrNotAtAll() async throws {
+        let project = UUID().uuidString.lowercased()
+        func line(_ type: String, _ data: String, expected: String) -> String {
+            #"{"specversion":"1.0","id":"\#(UUID().uuidString)","source":"test","type":"\#(type)","expectedsequence":"\#(expected)","data":\#(data)}"#
+        }
+        let status = #"{"project_id":"\#(project)","previous_status":"DRAFT","new_status":"PLANNING"}"#
+        let stale = [line("project.created", Self.project(project), expected: "none"), line("project.status_changed", status, expected: "3")]
+        let refused = try await berrys(["publish", "--file", "-", "--atomic"], input: stale.joined(separator: "\n"))
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("line 2: event 2: subject \(project): expected sequence 3, actual sequence 1"), "\(refused.stderr)")
+        #expect(try await berrys(["log", "read"]).stdout.isEmpty, "nothing was published")
+        let good = [line("project.created", Self.project(project), expected: "none"), line("project.status_changed", status, expected: "1")]
+        let written = try await berrys(["publish", "--file", "-", "--atomic"], input: good.joined(separator: "\n"))
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.contains("published 2, duplicates 0, rejected 0 (one atomic set)"))
+        #expect(try await berrys(["publish", "--atomic", "project.created", "--data", Self.project(project)]).status != 0)
+    }
+
     @Test func schemasCommands() async throws {
         let list = try await berrys(["schemas", "list"])
         #expect(list.stdout.contains("agent.created\tversions v1,v2\tnewest v2"))
