@@ -5,8 +5,10 @@ import TestSupport
 import Testing
 
 /// Resharding a live system: the slot of a busy partition moves to another primary while
-/// events are published and `berrys run` consumes and projects them, on a cluster of the
-/// test's own (`scripts/local-servers up reshard-cluster`).
+/// events are published (batches, and atomic sets of two) and `berrys run` consumes and
+/// projects them, on a cluster of the test's own (`scripts/local-servers up reshard-cluster`).
+/// An ASK or MOVED in the middle of an atomic set never leaves half of it: the audit finds
+/// every project at sequences 1, 2.
 @Suite struct ClusterReshardTests {
     @Test func aBusyPartitionsSlotMovesWhilePublishingConsumingAndProjecting() async throws {
         try await OwnCluster.with("reshard-cluster") { url in
@@ -19,6 +21,8 @@ import Testing
             // 80 rounds of 40 events; the slot moves from the 15th on, ten keys at a time.
             let progress = LiveClusterSystem.Progress()
             let publisher = Task { try await system.publish(rounds: 80, progress: progress) }
+            let atomicProgress = LiveClusterSystem.Progress()
+            let atomicPublisher = Task { try await system.publishAtomically(rounds: 80, progress: atomicProgress) }
             try await eventually("the publisher under way", every: .milliseconds(10), progress: { await progress.rounds }) {
                 await progress.rounds >= 15
             }
@@ -29,13 +33,17 @@ import Testing
                 // get TRYAGAIN until the move ends.)
                 try await Task.sleep(for: .milliseconds(20))
             }
-            let roundsWhenMoved = await progress.rounds
-            let published = try await publisher.value
+            let roundsWhenMoved = await progress.rounds, atomicRoundsWhenMoved = await atomicProgress.rounds
+            var published = try await publisher.value
+            let atomic = try await atomicPublisher.value
             #expect(published.refused.isEmpty, "\(published.refused.count) appends refused, e.g. \(published.refused.prefix(3))")
+            #expect(atomic.refused.isEmpty, "\(atomic.refused.count) atomic sets refused, e.g. \(atomic.refused.prefix(3))")
+            published.acknowledged += atomic.acknowledged
             #expect(roundsWhenMoved < 80, "the publisher had finished before the slot moved: nothing was tested")
+            #expect(atomicRoundsWhenMoved < 80, "the atomic publisher had finished before the slot moved")
             #expect(moved > 10, "only \(moved) keys in the slot")
             #expect(try await system.redis.node(forKey: system.log.configuration.streamKey(partition: 0)) == target)
-            #expect(try await system.stored().count == 3200)
+            #expect(try await system.stored().count == 3200 + 800)
             try await system.audit(published)
             #expect(await system.stop() == 0, "\(system.output)")
         }

@@ -75,6 +75,35 @@ struct LiveClusterSystem {
         return published
     }
 
+    /// Publishes `rounds` rounds of 5 projects, each project's two events as one atomic set
+    /// (`EventLog.appendAtomically`), the five side by side.
+    func publishAtomically(rounds: Int, progress: Progress) async throws -> Published {
+        var published = Published()
+        for _ in 0..<rounds {
+            let outcomes = try await withThrowingTaskGroup(of: Result<[AppendResult], EventLogError>.self) { group in
+                for _ in 0..<5 {
+                    let set = try projectLifecycle()
+                    group.addTask {
+                        do {
+                            return .success(try await log.appendAtomically([(set[0], .none), (set[1], .exactly(1))]))
+                        } catch let error as EventLogError {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for outcome in outcomes {
+                switch outcome {
+                case .success(let results): published.acknowledged += results
+                case .failure(let error): published.refused.append("\(error)")
+                }
+            }
+            await progress.advance()
+        }
+        return published
+    }
+
     private func projectLifecycle() throws -> [EventEnvelope] {
         let project = UUID().uuidString.lowercased()
         return [

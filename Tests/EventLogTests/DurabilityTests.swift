@@ -24,6 +24,20 @@ import Testing
         // A duplicate is acknowledged the same way, once a replica is in step.
         #expect(try await log.append(prepared: batch[0]).duplicate)
         #expect(try await log.appendBatch([batch[1]]).allSatisfy { (try? $0.get().duplicate) == true })
+        let project = UUID().uuidString.lowercased()
+        let set = try await log.appendAtomically([AppendTests.project(project), AppendTests.projectStatus(project, "DRAFT", "PLANNING")])
+        #expect(set.map(\.sequence) == [1, 2])
+    }
+
+    /// An atomic set without a replica: on the primary whole, not acknowledged.
+    @Test func withoutAReplicaAnAtomicSetIsStoredWholeButNotAcknowledged() async throws {
+        let log = try await Self.log(on: .single, timeout: .milliseconds(50))
+        let project = UUID().uuidString.lowercased()
+        let error = await #expect(throws: EventLogError.self) {
+            try await log.appendAtomically([AppendTests.project(project), AppendTests.projectStatus(project, "DRAFT", "PLANNING")])
+        }
+        #expect(error?.code == .notReplicated)
+        #expect(try await log.currentSequence(subject: project) == 2)
     }
 
     /// Without a replica, nothing is acknowledged: each append says it is on the primary only,
