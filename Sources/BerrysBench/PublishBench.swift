@@ -10,17 +10,24 @@ import RedisClient
 struct PublishBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
-        abstract: "Single-event and pipelined publish, through berrys_append and berrys_append_batch, next to redis-benchmark XADD.",
+        abstract: "Single-event and pipelined publish, through berrys_append and berrys_append_batch, next to redis-benchmark XADD; atomic sets and the decide helper.",
         discussion: "Runs in a throw-away namespace on BERRYS_REDIS_URL and deletes it afterwards.")
 
     @Option(help: "Events for the pipelined run.") var events: Int = 100_000
     @Option(help: "Events for the single-event latency run.") var single: Int = 5_000
     @Option(help: "FCALLs in flight per round trip.") var pipeline: Int = 1000
     @Option(help: "Concurrent publishers (connections) in the pipelined run.") var publishers: Int = 2
+    @Option(help: "Events per path of the atomic-sets part (sets of 2, 5, 20 on one subject and on one partition key).") var setEvents: Int = 20_000
+    @Flag(help: "Run only the atomic sets and the decide helper.") var setsOnly = false
 
     func run() async throws {
         try await reportingFailures {
             let context = try Context(domain: .berrys)
+            let sets = AtomicSetsBench(context: context, events: setEvents, publishers: publishers)
+            if setsOnly {
+                print(try await sets.report())
+                return
+            }
             var settings = context.settings.log
             settings.namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
             let log = try await EventLog.open(redis: context.redis, configuration: settings, registry: context.registry,
@@ -66,6 +73,7 @@ struct PublishBench: AsyncParsableCommand {
               Redis CPU, all of it:     batch publish \(format(cpu[2])) µs, berrys_append_batch \(format(cpu[1])) µs, berrys_append \(format(cpu[0])) µs per event (INFO cpu: with reading, parsing, replying)
               de-dup memory:            \(Int(dedupBytes)) bytes per remembered id (MEMORY USAGE) ≈ \(Int(dedupBytes)) MB per million events in the window
             """)
+            print(try await sets.report())
         }
     }
 
