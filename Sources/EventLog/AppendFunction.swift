@@ -18,6 +18,17 @@ import RedisClient
 /// once per call, and the subjects' sequence records and the ids' de-dup records in one
 /// `HMGET` and one `MGET`; per event there remain the checks, the `XADD` and the de-dup `SET`.
 ///
+/// `FCALL berrys_append_atomic 1 <ns>:events:{<p>} <expected> <n> <field> <value> … <expected> <n> …`
+///
+/// The same arguments as `berrys_append_batch`, written **all or nothing** (the rules of
+/// `EventLog.appendAtomically`): every event judged first (each condition on the subject's
+/// state before the set plus the set's earlier events), then all appended, or none. The reply
+/// is one `[stream id, sequence, "appended"]` per event; a set whose ids are all in the log
+/// answers with the originals (`"duplicate"`); a refusal is one error naming the event
+/// (1-based): `BERRYS_CONFLICT event N: …`, `BERRYS_INVALID event N: …`,
+/// `BERRYS_CROSS_PARTITION event N: …` (its key hashes to another partition),
+/// `BERRYS_PARTIAL_DUPLICATE event N: …` (some ids seen, some not, or an id twice).
+///
 /// Keys it touches, all with the partition's hash tag `{<p>}`:
 /// `<ns>:events:{p}` (the stream), `<ns>:config:{p}` (partition count, de-dup window),
 /// `<ns>:seq:{p}` (hash: subject → "sequence stream-id s|k event-id", `k` when the subject's
