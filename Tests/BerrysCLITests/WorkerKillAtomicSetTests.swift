@@ -17,9 +17,7 @@ import Testing
     @Test func aWorkerKilledBetweenDecidingAndAppendingLeavesEverySetOnceAndWhole() async throws {
         try await withProcesses { processes in
             let namespace = TestServers.uniqueNamespace("wset")
-            let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
-                               "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2",
-                               "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
+            let environment = try await WorkerProcessTests.environment(namespace: namespace)
             let tasks = 3000
             let plan = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
             let taskIDs = (0..<tasks).map { _ in UUID().uuidString.lowercased() }

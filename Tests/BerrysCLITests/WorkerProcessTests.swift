@@ -13,9 +13,7 @@ import Testing
     @Test func aKilledWorkersPendingEventsAreTakenOverAndEveryEmittedEventExistsOnce() async throws {
         try await withProcesses { processes in
             let namespace = TestServers.uniqueNamespace("wkill")
-            let environment = ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
-                               "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2",
-                               "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
+            let environment = try await Self.environment(namespace: namespace)
             let tasks = 15000
             let plan = UUID().uuidString.lowercased(), agent = UUID().uuidString.lowercased()
             let lines = (0..<tasks).flatMap { index -> [String] in
@@ -49,6 +47,13 @@ import Testing
             #expect(Set(queued).count == tasks)
             #expect(try await Self.pending(redis, namespace: namespace) == 0, "SIGTERM left events pending")
         }
+    }
+
+    /// A `berrys worker` process's environment: the test servers, a fresh database, 2 partitions.
+    static func environment(namespace: String) async throws -> [String: String] {
+        ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
+         "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2",
+         "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path]
     }
 
     /// The ids of the `agent.execution.queued` events in the log.

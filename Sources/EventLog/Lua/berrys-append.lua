@@ -194,6 +194,16 @@ local function read_events(args)
   return events
 end
 
+-- The partition and the events of a batch or set call: ctx and events, or nil, nil and the
+-- error reply.
+local function open_events(keys, args)
+  local ctx, failure = open(keys[1])
+  if not ctx then return nil, nil, invalid(failure) end
+  local events, layout = read_events(args)
+  if not events then return nil, nil, invalid(layout) end
+  return ctx, events
+end
+
 -- Every subject's stored record and every id's dedup record, in one HMGET and one MGET:
 -- records[subject] is the stored text or false, dedup[dedup key] the record where there is one.
 local function load_records(ctx, events)
@@ -242,10 +252,8 @@ end
 -- berrys_append_batch: the reply has one element per event, what berrys_append would have
 -- replied to it, in order.
 local function append_batch(keys, args)
-  local ctx, failure = open(keys[1])
-  if not ctx then return invalid(failure) end
-  local events, layout = read_events(args)
-  if not events then return invalid(layout) end
+  local ctx, events, refusal = open_events(keys, args)
+  if refusal then return refusal end
   if #events == 0 then return {} end
   -- Kept up to date as the batch appends.
   local records, dedup = load_records(ctx, events)
@@ -282,10 +290,8 @@ end
 -- event (1-based) and the rule; a set whose ids are all in the log answers with the
 -- originals; a set with some ids seen and some not is refused (BERRYS_PARTIAL_DUPLICATE).
 local function append_atomic(keys, args)
-  local ctx, failure = open(keys[1])
-  if not ctx then return invalid(failure) end
-  local events, layout = read_events(args)
-  if not events then return invalid(layout) end
+  local ctx, events, refusal = open_events(keys, args)
+  if refusal then return refusal end
   if #events == 0 then return {} end
   local positions = {}
   for n, event in ipairs(events) do
