@@ -92,6 +92,34 @@ import Testing
         #expect(try await harness.pool.query("SELECT n, (SELECT count(*) FROM read.seen) FROM read.totals").values == [["200", "200"]])
     }
 
+    /// Leases are renewed on connections of their own: with every connection of the work pool
+    /// held (as by slow batches under load), the projector's leases still move forward. On one
+    /// shared pool the renewal would wait behind the work, and this would fail (stalled).
+    @Test func leasesAreRenewedWhileEveryWorkConnectionIsBusy() async throws {
+        let harness = try await ProjectionHarness.make(partitions: 2)
+        let work = PostgresPool(conninfo: harness.pool.conninfo, size: 1)
+        let counting = try Self.counting()
+        _ = try await ProjectionCatalog(pool: harness.pool).register(counting, partitions: 2)
+        let live = Task { try await Projector(log: harness.log, pool: work, definitions: [counting],
+                                              leasing: ProjectorLeasing(holder: "busy", lease: .seconds(10))).run() }
+        defer { live.cancel() }
+        try await eventually("the projector holding both partitions") { try await Self.holders(harness.pool, counting) == ["busy": 2] }
+        let released = AsyncStream<Void>.makeStream(), acquired = AsyncStream<Void>.makeStream()
+        let holding = Task {
+            try await work.withConnection { _ in
+                acquired.continuation.yield()
+                for await _ in released.stream { break }
+            }
+        }
+        defer { released.continuation.finish() }
+        for await _ in acquired.stream { break }  // the pool's one connection is held from here on
+        let expiry = { try await harness.pool.query("SELECT max(expires_at) FROM berrys.projection_leases WHERE holder = 'busy'").scalar }
+        let before = try await expiry()
+        try await eventually("a renewal while the work pool is held", stalledAfter: 30, progress: { 0 }) { try await expiry() != before }
+        released.continuation.finish()
+        try await holding.value
+    }
+
     /// The fence: a batch applied under a lease this process does not hold (it expired and
     /// another took it) commits nothing, the checkpoint included.
     @Test func aBatchUnderALeaseNotHeldCommitsNothing() async throws {

@@ -18,6 +18,8 @@ import Synchronization
 struct VersionLoops {
     let log: EventLog
     let pool: PostgresPool
+    /// Where the leases are renewed (`Projector.leasePool`): not behind the partitions' batches.
+    let leasePool: PostgresPool
     let catalog: ProjectionCatalog
     let definition: ProjectionDefinition
     let leasing: ProjectorLeasing
@@ -30,9 +32,9 @@ struct VersionLoops {
         applier.leaseHolder = leasing.holder
         let partitions = log.partitioner.partitions
         let store = ProjectorLeaseStore(
-            leases: ProjectionLeases(pool: pool, definition: definition, partitions: partitions, holder: leasing.holder,
+            leases: ProjectionLeases(pool: leasePool, definition: definition, partitions: partitions, holder: leasing.holder,
                                      milliseconds: leasing.leaseMilliseconds),
-            members: ProjectorMembers(pool: pool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds))
+            members: ProjectorMembers(pool: leasePool, holder: leasing.holder, milliseconds: leasing.leaseMilliseconds))
         let runtime = OwnershipRuntime(
             name: "projection \(definition.key)", store: store, clock: log.clock,
             settings: OwnershipSettings(leaseDuration: leasing.lease, tick: leasing.balanceInterval),
