@@ -83,7 +83,8 @@ import Workers
             // Three events wait meanwhile, behind the breaker and the limit.
             try await withConnector(harness, receiver: receiver,
                                     circuit: "max_in_flight: 1\ncircuit: {failure_threshold: 5, recovery_timeout_seconds: 1}") { _ in
-                try await eventually("the breaker open after failures") {
+                // Each request answered is progress (a loaded machine decides how long five take).
+                try await eventually("the breaker open after failures", progress: { await receiver.requests.count }) {
                     try await circuits(harness).first?.state == .open
                 }
                 try await eventually("a probe after the recovery timeout, failing") { await receiver.requests.count >= 6 }
