@@ -18,9 +18,13 @@ import Testing
                     let published = try await client.post("/v1/events", body: Events.agentCreated(agent, name: "agent \(round)"))
                     #expect(published.status == .created)
                     let position = try #require(published.json["position"]?.stringValue)
+                    let asked = ContinuousClock.now
                     let read = try await client.get("/v1/agents/\(agent)?consistent_with=\(position)")
                     guard read.status == .ok else {
-                        Issue.record("round \(round): \(read.status) \(read.json); \(try await Self.projectorState(harness))")
+                        Issue.record("""
+                            round \(round): \(read.status) after \(ContinuousClock.now - asked) \(read.json); position \(position); \
+                            \(try await Self.projectorState(harness))
+                            """)
                         break
                     }
                     #expect(read.json["name"] == .string("agent \(round)"))
@@ -47,7 +51,9 @@ import Testing
             SELECT partition, holder, round(extract(epoch FROM expires_at - now())::numeric, 1) FROM berrys.projection_leases
             WHERE projection = 'agents' ORDER BY 1
             """).values
-        return "agents checkpoints \(checkpoints), leases (partition, holder, seconds left) \(leases)"
+        let watching = harness.dependencies.checkpoints.isWatching
+        return "agents checkpoints \(checkpoints), leases (partition, holder, seconds left) \(leases), "
+            + "checkpoint watcher \(watching ? "listening" : "not running (each wait on a session of its own)")"
     }
 
     @Test func overRealHTTPWithWorkersAndProjectorsRunning() async throws {
