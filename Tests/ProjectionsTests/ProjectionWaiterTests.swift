@@ -36,6 +36,32 @@ import Testing
         #expect(clock.now.offset >= .seconds(30))
     }
 
+    /// A wait is served while every connection of the pool the process shares (the projector's
+    /// and the API's, as in `berrys run`) is held: the watcher reads on connections of its own.
+    @Test func aWaitIsServedWhileTheSharedPoolIsBusy() async throws {
+        let harness = try await ProjectionHarness.make()
+        let archive = try ProjectionHarness.archive
+        let shared = PostgresPool(conninfo: harness.url, size: 1)
+        let watcher = CheckpointWatcher(pool: shared, clock: .system)
+        let watching = Task { try await watcher.run() }
+        let projector = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [archive]).run() }
+        defer { projector.cancel(); watching.cancel() }
+        while !watcher.isWatching { await Task.yield() }
+        let released = AsyncStream<Void>.makeStream(), acquired = AsyncStream<Void>.makeStream()
+        let holding = Task {
+            try await shared.withConnection { _ in
+                acquired.continuation.yield()
+                for await _ in released.stream { break }
+            }
+        }
+        defer { released.continuation.finish() }
+        for await _ in acquired.stream { break }  // the shared pool's one connection is held from here on
+        let result = try await harness.log.append(ProjectorTests.project())
+        #expect(try await watcher.wait(projection: "archive", reached: result.position, timeout: .seconds(600)))
+        released.continuation.finish()
+        try await holding.value
+    }
+
     /// One watcher serves many concurrent waiters (each sees its own event once it waited),
     /// and one that cannot be served in time gets false.
     @Test func oneWatcherServesManyConcurrentWaiters() async throws {

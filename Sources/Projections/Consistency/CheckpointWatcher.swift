@@ -20,11 +20,13 @@ public final class CheckpointWatcher: Service, Sendable {
     private let state = Mutex(WatchState())
 
     /// - Parameters:
-    ///   - pool: the database the projector writes to (checkpoint reads, and the conninfo of
-    ///     the LISTEN session).
+    ///   - pool: the database the projector writes to. Only its conninfo is used: the watcher
+    ///     reads checkpoints on two connections of its own and listens on a third, so a wait is
+    ///     never queued behind the projector's batches when the process shares one pool
+    ///     (`berrys run` does), as the projector's leases are not (`Projector.leasePool`).
     ///   - clock: what the timeouts are measured on.
     public init(pool: PostgresPool, clock: BerrysClock, logger: Logger = Logger(label: "berrys.checkpoints")) {
-        self.pool = pool
+        self.pool = PostgresPool(conninfo: pool.conninfo, size: 2)
         self.clock = clock
         self.logger = logger
     }
