@@ -33,7 +33,11 @@ import Testing
 
             let redis = RedisPool(configuration: TestServers.redisConfiguration, size: 2)
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("worker-set-\(UUID().uuidString).log").path
-            let arguments = ["worker", "--only", Self.group, "--lease-seconds", "1", "--visibility-timeout", "2", "--batch-size", "100"]
+            // 10 s leases: the second worker waits for the killed one's to expire, once. With 1 s
+            // leases, a loaded run (two CPU hogs, a release benchmark and the suite) saw the
+            // second worker lose its leases every few seconds, drop its work in hand each time,
+            // and make no progress for a minute.
+            let arguments = ["worker", "--only", Self.group, "--lease-seconds", "10", "--visibility-timeout", "2", "--batch-size", "100"]
             let first = try processes.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
             try await eventually("the first worker under way", every: .milliseconds(2)) {
                 try await Self.emitted(redis, namespace: namespace, published: 2 * tasks) >= 100
