@@ -48,7 +48,10 @@ import Workers
                 let log = FileManager.default.temporaryDirectory.appendingPathComponent("connector-\(UUID().uuidString).log").path
                 let arguments = ["worker", "--only", "connector-hook", "--lease-seconds", "2", "--visibility-timeout", "2"]
                 let first = try processes.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
-                try await eventually("deliveries under way", every: .milliseconds(2)) { await receiver.accepted.count >= 40 }
+                // Progress: deliveries, or the process's log growing while it starts (over a minute
+                // once, with two hogs, a release benchmark and the suite running).
+                try await eventually("deliveries under way", every: .milliseconds(2),
+                                     progress: { "\(await receiver.accepted.count) \(fileSize(log))" }) { await receiver.accepted.count >= 40 }
                 #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)
                 let deliveredAtKill = Set(await receiver.accepted.compactMap(\.eventID)).count
                 #expect(deliveredAtKill < ids.count, "the kill came too late to test anything")

@@ -39,7 +39,8 @@ import Testing
             // and make no progress for a minute.
             let arguments = ["worker", "--only", Self.group, "--lease-seconds", "10", "--visibility-timeout", "2", "--batch-size", "100"]
             let first = try processes.start(Self.binary, arguments + ["--consumer", "first"], environment: environment, logPath: log)
-            try await eventually("the first worker under way", every: .milliseconds(2)) {
+            try await eventually("the first worker under way", every: .milliseconds(2),
+                                 progress: { "\(try await Self.emitted(redis, namespace: namespace, published: 2 * tasks)) \(fileSize(log))" }) {
                 try await Self.emitted(redis, namespace: namespace, published: 2 * tasks) >= 100
             }
             #expect(await first.stopped(signal: SIGKILL) == 128 + SIGKILL)

@@ -47,3 +47,9 @@ private func poll<T, P: Equatable>(_ what: String, stalledAfter stalled: Double,
     Issue.record("\(why) waiting for: \(what)")
     throw TestFailure("\(why) waiting for: \(what)")
 }
+
+/// The size of the file at `path` in bytes (0 when it does not exist yet): a process's log
+/// growing is progress while it starts, for `eventually(_:progress:_:)`.
+public func fileSize(_ path: String) -> Int {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+}
