@@ -104,20 +104,11 @@ import Testing
                                               leasing: ProjectorLeasing(holder: "busy", lease: .seconds(10))).run() }
         defer { live.cancel() }
         try await eventually("the projector holding both partitions") { try await Self.holders(harness.pool, counting) == ["busy": 2] }
-        let released = AsyncStream<Void>.makeStream(), acquired = AsyncStream<Void>.makeStream()
-        let holding = Task {
-            try await work.withConnection { _ in
-                acquired.continuation.yield()
-                for await _ in released.stream { break }
-            }
+        try await whileHoldingTheOnlyConnection(of: work) {
+            let expiry = { try await harness.pool.query("SELECT max(expires_at) FROM berrys.projection_leases WHERE holder = 'busy'").scalar }
+            let before = try await expiry()
+            try await eventually("a renewal while the work pool is held", stalledAfter: 30, progress: { 0 }) { try await expiry() != before }
         }
-        defer { released.continuation.finish() }
-        for await _ in acquired.stream { break }  // the pool's one connection is held from here on
-        let expiry = { try await harness.pool.query("SELECT max(expires_at) FROM berrys.projection_leases WHERE holder = 'busy'").scalar }
-        let before = try await expiry()
-        try await eventually("a renewal while the work pool is held", stalledAfter: 30, progress: { 0 }) { try await expiry() != before }
-        released.continuation.finish()
-        try await holding.value
     }
 
     /// The fence: a batch applied under a lease this process does not hold (it expired and

@@ -47,19 +47,10 @@ import Testing
         let projector = Task { try await Projector(log: harness.log, pool: harness.pool, definitions: [archive]).run() }
         defer { projector.cancel(); watching.cancel() }
         while !watcher.isWatching { await Task.yield() }
-        let released = AsyncStream<Void>.makeStream(), acquired = AsyncStream<Void>.makeStream()
-        let holding = Task {
-            try await shared.withConnection { _ in
-                acquired.continuation.yield()
-                for await _ in released.stream { break }
-            }
+        try await whileHoldingTheOnlyConnection(of: shared) {
+            let result = try await harness.log.append(ProjectorTests.project())
+            #expect(try await watcher.wait(projection: "archive", reached: result.position, timeout: .seconds(600)))
         }
-        defer { released.continuation.finish() }
-        for await _ in acquired.stream { break }  // the shared pool's one connection is held from here on
-        let result = try await harness.log.append(ProjectorTests.project())
-        #expect(try await watcher.wait(projection: "archive", reached: result.position, timeout: .seconds(600)))
-        released.continuation.finish()
-        try await holding.value
     }
 
     /// One watcher serves many concurrent waiters (each sees its own event once it waited),
