@@ -6,8 +6,9 @@ import BerrysJSON
 /// minItems maxItems uniqueItems minLength maxLength pattern minimum maximum exclusiveMinimum
 /// exclusiveMaximum multipleOf allOf anyOf oneOf not $ref $defs minProperties maxProperties
 /// dependentRequired format` (formats `uuid`, `date-time`, `email`, `uri`, asserted), plus the
-/// annotations listed in `annotationKeywords`. Anything else is refused when the schema is
-/// loaded, so a schema never silently means less than it says.
+/// annotations listed in `annotationKeywords` and vendor extensions named `x-…` (annotations
+/// too). Anything else is refused when the schema is loaded, so a schema never silently means
+/// less than it says.
 public struct JSONSchema: Sendable {
     /// Keywords that validate.
     public static let supportedKeywords: Set<String> = [
@@ -23,6 +24,11 @@ public struct JSONSchema: Sendable {
         "title", "description", "$comment", "default", "examples", "deprecated", "readOnly", "writeOnly",
         "contentMediaType", "contentEncoding",
     ]
+
+    /// True for keywords that only annotate: `annotationKeywords` and vendor extensions (`x-…`).
+    public static func isAnnotation(_ keyword: String) -> Bool {
+        annotationKeywords.contains(keyword) || keyword.hasPrefix("x-")
+    }
 
     /// The schema's `$id`, when it has one.
     public let id: String?

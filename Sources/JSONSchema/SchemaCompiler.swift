@@ -31,7 +31,7 @@ struct SchemaCompiler {
         for key in members.keys.sorted() {
             let value = members[key]!
             let here = JSONPointer.appending(path, key)
-            if JSONSchema.annotationKeywords.contains(key) { continue }
+            if JSONSchema.isAnnotation(key) { continue }
             switch key {
             case "$schema":
                 guard value.stringValue?.hasPrefix("https://json-schema.org/draft/2020-12/schema") == true else {

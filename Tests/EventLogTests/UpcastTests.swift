@@ -25,7 +25,8 @@ import Testing
         let schemas = TestLog.registry.schemas
         let error = #expect(throws: EventLogError.self) { try SchemaRegistry(schemas: schemas, upcasters: []) }
         #expect(error?.code == .registry)
-        #expect(error?.message.contains("agent.created v1 has no upcaster") == true)
+        #expect(error?.message.contains("agent.created v1 → v2") == true)
+        #expect(error?.details.contains { $0.contains("property-removed at /properties/type") && $0.contains("renamed to 'agent_type'") } == true)
     }
 
     @Test func registryRefusesVersionGaps() throws {

@@ -8,8 +8,8 @@ import Foundation
 struct SchemasCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schemas",
-        abstract: "List, check and apply the versioned event schemas.",
-        subcommands: [List.self, Check.self, Validate.self])
+        abstract: "List, check, compare and apply the versioned event schemas.",
+        subcommands: [List.self, SchemasCheckCommand.self, SchemasDiffCommand.self, Validate.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Each event type with its versions and the newest.")
@@ -21,19 +21,6 @@ struct SchemasCommand: AsyncParsableCommand {
                     let versions = registry.schemas[type]!.keys.sorted()
                     print("\(type)\tversions \(versions.map { "v\($0)" }.joined(separator: ","))\tnewest v\(versions.last!)")
                 }
-            }
-        }
-    }
-
-    struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Load every schema and upcaster; exit non-zero on any problem.")
-
-        func run() async throws {
-            try await reportingFailures {
-                let registry = try BerrysSchemas.registry()
-                let count = registry.schemas.values.reduce(0) { $0 + $1.count }
-                print("ok: \(registry.types.count) event types, \(count) schema versions, every version reaches the newest")
             }
         }
     }
