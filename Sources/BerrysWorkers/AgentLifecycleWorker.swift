@@ -11,6 +11,7 @@ import Workers
 /// partition just before the agent is seen even when its projection has not caught up.
 public struct AgentLifecycleWorker: Worker {
     public let name = "agent-lifecycle"
+    public let emittedTypes: Set<String> = [AgentStatusChanged.eventType]
     public let handledTypes: Set<String> = [AgentCreated.eventType]
 
     /// The worker; it keeps no state in the process.

@@ -22,6 +22,8 @@ import Workers
 /// deadline, each exactly once.
 public struct DeadlineWorker: Worker {
     public let name = "deadlines"
+    public let emittedTypes: Set<String> = [TaskOverdue.eventType, AgentExecutionDeadlineExceeded.eventType, AgentExecutionStateChanged.eventType,
+                                                 AgentExecutionCompleted.eventType]
     public let handledTypes: Set<String> = [
         AgentExecutionQueued.eventType, AgentExecutionStateChanged.eventType, AgentExecutionProgress.eventType,
         AgentExecutionCompleted.eventType, AgentExecutionDeadlineExceeded.eventType, TaskCreated.eventType, TaskStatusChanged.eventType,

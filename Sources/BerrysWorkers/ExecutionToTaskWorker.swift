@@ -20,6 +20,7 @@ import Workers
 /// did not publish.
 public struct ExecutionToTaskWorker: Worker {
     public let name = "execution-to-task"
+    public let emittedTypes: Set<String> = [TaskStatusChanged.eventType]
     public let handledTypes: Set<String> = [AgentExecutionCompleted.eventType, TaskCreated.eventType, TaskStatusChanged.eventType,
                                             TaskAssigned.eventType, TaskDependencyAdded.eventType]
 

@@ -9,6 +9,7 @@ import Workers
 /// at that point of the log" is well defined.
 public struct MessageRouterWorker: Worker {
     public let name = "message-router"
+    public let emittedTypes: Set<String> = [AgentMessageDelivered.eventType]
     public let handledTypes: Set<String> = [AgentMessageSent.eventType, AgentTopicSubscribed.eventType, AgentTopicUnsubscribed.eventType]
 
     /// The worker; it keeps no state in the process.

@@ -12,6 +12,7 @@ import Workers
 /// assignment. An assignment of a task never created fails, is retried, then dead-lettered.
 public struct PlanningToAgentWorker: BatchWorker {
     public let name = "planning-to-agent"
+    public let emittedTypes: Set<String> = [AgentExecutionQueued.eventType]
     public let handledTypes: Set<String> = [TaskAssigned.eventType, TaskCreated.eventType, TaskStatusChanged.eventType]
 
     /// The worker; it keeps no state in the process.

@@ -65,16 +65,18 @@ public struct Context {
     }
 
     /// What the HTTP API needs, on this process's connections.
-    public func apiDependencies(log: EventLog, admin: PostgresPool) -> APIDependencies {
+    /// - Throws: a bad connector or projection file's error (the catalog lists them).
+    public func apiDependencies(log: EventLog, admin: PostgresPool) throws -> APIDependencies {
         APIDependencies(log: log, redis: redis, reads: ReadStore(conninfo: settings.databaseURL, settings: settings.api), admin: admin,
-                        databaseURL: settings.databaseURL, settings: settings.api)
+                        databaseURL: settings.databaseURL, settings: settings.api, participants: try catalogParticipants(),
+                        redisAddress: redisAddress)
     }
 
     /// The HTTP API with the platform's routes, on this process's connections, as a
     /// service that opens `listening` once it listens and names its address when it cannot.
     public func apiService(log: EventLog, admin: PostgresPool, metrics: PrometheusCollectorRegistry?, listening: ListeningSignal,
-                           logger: Logger) -> some Service {
-        let dependencies = apiDependencies(log: log, admin: admin)
+                           logger: Logger) throws -> some Service {
+        let dependencies = try apiDependencies(log: log, admin: admin)
         let application = APIServer.application(dependencies, metrics: metrics, domain: domain.routes(dependencies),
                                                 listening: listening, logger: logger)
         return ListeningAPI(application, listening: listening, host: settings.api.host, port: settings.api.port)

@@ -119,7 +119,7 @@ public struct SystemAssembly: Sendable {
             // The others start once the API listens: a process whose API cannot bind exits
             // before its projector or workers have done anything.
             let listening = ListeningSignal()
-            first.append(context.apiService(log: log, admin: postgres, metrics: metrics, listening: listening, logger: Logger(label: "berrys.api")))
+            first.append(try context.apiService(log: log, admin: postgres, metrics: metrics, listening: listening, logger: Logger(label: "berrys.api")))
             rest = rest.map { AfterListening(listening, $0) }
             logger.info("API on http://\(context.settings.api.host):\(context.settings.api.port)")
         } else if let metrics, let port = workers.metricsPort {

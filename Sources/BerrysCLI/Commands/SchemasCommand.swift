@@ -9,7 +9,7 @@ struct SchemasCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schemas",
         abstract: "List, check, compare and apply the versioned event schemas.",
-        subcommands: [List.self, SchemasCheckCommand.self, SchemasDiffCommand.self, Validate.self])
+        subcommands: [List.self, SchemasCheckCommand.self, SchemasDiffCommand.self, SchemasAsyncAPICommand.self, Validate.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Each event type with its versions and the newest.")

@@ -13,6 +13,8 @@ public struct SchemaRegistry: Sendable {
     public let schemas: [String: [Int: JSONSchema]]
     /// Every step between consecutive versions, judged.
     public let steps: [VersionStep]
+    /// The valid examples of each version (for the catalog and the console).
+    public let examples: [String: [Int: [SchemaSet.Example]]]
     private let readers: [String: [Int: Upcaster]]
 
     /// Creates a registry from a loaded schemas folder and the Swift upcasters.
@@ -28,6 +30,7 @@ public struct SchemaRegistry: Sendable {
         for step in steps { readers[step.type, default: [:]][step.from] = step.reader }
         self.schemas = set.schemas
         self.steps = steps
+        self.examples = set.examples
         self.readers = readers
     }
 

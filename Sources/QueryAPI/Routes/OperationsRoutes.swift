@@ -23,6 +23,8 @@ struct OperationsRoutes {
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics?.emitToBuffer() ?? [])))
         }
         router.get("/openapi.json") { _, _ in JSONResponse.make(openAPI) }
+        let asyncAPI = dependencies.catalog.asyncAPI().serialized
+        router.get("/asyncapi.json") { _, _ in JSONResponse.make(asyncAPI) }
         router.get("/v1/projections") { _, _ in
             let statuses = try await ProjectionStatus.all(pool: dependencies.admin, log: dependencies.log)
             return JSONResponse.make(JSON.array(statuses.map { status in

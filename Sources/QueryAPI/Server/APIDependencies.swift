@@ -22,15 +22,23 @@ public struct APIDependencies: Sendable {
     public let settings: APISettings
     /// The live reader behind `GET /v1/stream` (a service of the API's application).
     public let stream: EventHub
+    /// The event catalog (`GET /asyncapi.json`, the console's schema page).
+    public let catalog: EventCatalog
 
     /// Gathers what the routes use; nothing is opened until a request needs it.
-    public init(log: EventLog, redis: RedisPool, reads: ReadStore, admin: PostgresPool, databaseURL: String, settings: APISettings) {
+    /// - Parameters:
+    ///   - participants: the workers, connectors and projections for the catalog.
+    ///   - redisAddress: `host:port` of Redis, for the catalog.
+    public init(log: EventLog, redis: RedisPool, reads: ReadStore, admin: PostgresPool, databaseURL: String, settings: APISettings,
+                participants: [EventCatalog.Participant] = [], redisAddress: String = "127.0.0.1:6379") {
         self.log = log
         self.redis = redis
         self.reads = reads
         self.admin = admin
         self.databaseURL = databaseURL
         self.settings = settings
+        self.catalog = EventCatalog(registry: log.registry, namespace: log.configuration.namespace, partitions: log.partitioner.partitions,
+                                    redisAddress: redisAddress, httpAddress: "\(settings.host):\(settings.port)", participants: participants)
         self.checkpoints = CheckpointWatcher(pool: admin, clock: log.clock)
         self.stream = EventHub(log: log, redis: redis, history: TieredSource(log: log, pool: admin),
                                settings: EventHub.Settings(bufferCapacity: settings.streamBufferCapacity))

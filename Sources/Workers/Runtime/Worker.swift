@@ -13,6 +13,9 @@ public protocol Worker: Sendable {
     var name: String { get }
     /// The event types it handles; other events are acknowledged without calling `handle`.
     var handledTypes: Set<String> { get }
+    /// The event types it emits (returned, or held for later), for the catalog
+    /// (`GET /asyncapi.json`); empty by default.
+    var emittedTypes: Set<String> { get }
     /// Events of one partition handled at once, each on a task of its own, instead of the
     /// process's `--concurrency` tasks that each take a chunk of events in turn. For handlers
     /// that mostly wait on another service (a connector: its `max_in_flight`), where events of a
@@ -29,6 +32,9 @@ public protocol Worker: Sendable {
 }
 
 extension Worker {
+    /// Nothing declared by default.
+    public var emittedTypes: Set<String> { [] }
+
     /// The process's `--concurrency` by default.
     public var concurrentDeliveries: Int? { nil }
 
