@@ -159,13 +159,31 @@ def run(console, orphan):
         console.wait("the projections and their states", lambda: console.all('#projection-rows tr[data-state="live"]'))
         console.shot("projections")
 
+    def schema_page():
+        console.open("schemas")
+        console.wait("every type listed", lambda: len(console.all("#schema-rows tr[data-type]")) == len(console.api("/v1/schemas")))
+        console.wait("the stream live", lambda: console.all('#schema-stream [data-state="live"]'))
+        console.api("/v1/events", {"specversion": "1.0", "id": str(uuid.uuid4()), "source": "browser-test", "type": "tool.registered",
+                                   "data": {"tool_id": str(uuid.uuid4()), "name": "rate", "category": "test", "version": "1.0.0"}})
+        row = '#schema-rows tr[data-type="tool.registered"]'
+        console.wait("the published event counted in its type's rate", lambda: int(console.all(row)[0].get_attribute("data-rate")) >= 1, timeout=10)
+
+        console.all('#schema-rows tr[data-type="agent.created"]')[0].click()
+        console.wait("its v1 → v2 diff with the breaking rename",
+                     lambda: console.all('#diff-changes li[data-rule="property-removed"][data-breaking="true"]'))
+        text = lambda: console.driver.find_element(By.ID, "schema-detail").text
+        console.wait("its consumers, its upcaster and its example",
+                     lambda: "worker agent-lifecycle" in text() and "upcasters/v1-to-v2.json" in text() and "agent_type" in text())
+        console.shot("schemas")
+
     def errors_are_shown():
         console.open(f"subject?s=no-such-subject-{uuid.uuid4()}")
         console.wait("the API's error message", lambda: "not found" in console.driver.find_element(By.ID, "error").text)
         console.shot("error")
 
     for name, check in [("overview", overview), ("live feed", live_feed), ("subject history", subject_history), ("agents", agents),
-                        ("plans", plans), ("dead letters", dead_letters), ("projections", projections), ("errors", errors_are_shown)]:
+                        ("plans", plans), ("dead letters", dead_letters), ("projections", projections), ("schemas", schema_page),
+                        ("errors", errors_are_shown)]:
         console.check(name, check)
 
 

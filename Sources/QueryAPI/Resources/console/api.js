@@ -70,7 +70,7 @@ const tones = {
   live: "ok", up: "ok", ready: "ok", active: "ok", completed: "ok", idle: "ok", ok: "ok", closed: "ok",
   building: "info", catching_up: "info", running: "info", in_progress: "info", planning: "info", busy: "info", queued: "info",
   paused: "warn", maintenance: "warn", degraded: "warn", waiting: "warn", draft: "warn", review: "warn", reconnecting: "warn", open: "bad",
-  faulted: "bad", failed: "bad", down: "bad", error: "bad", cancelled: "bad", not_ready: "bad", terminated: "bad",
+  compatible: "ok", faulted: "bad", breaking: "bad", failed: "bad", down: "bad", error: "bad", cancelled: "bad", not_ready: "bad", terminated: "bad",
 };
 export function chip(state) {
   const word = String(state ?? "unknown");

@@ -7,8 +7,9 @@ import { events } from "./events.js";
 import { subject } from "./subject.js";
 import { deadLetters } from "./deadletters.js";
 import { projections } from "./projections.js";
+import { schemas } from "./schemas.js";
 
-const pages = { overview, events, subject, dlq: deadLetters, projections };
+const pages = { overview, events, subject, dlq: deadLetters, projections, schemas };
 for (const page of await (await fetch("pages.json")).json()) {
   pages[page.name] = (await import(`./${page.module}`))[page.function];
   const link = document.createElement("a");
