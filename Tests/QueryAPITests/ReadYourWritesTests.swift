@@ -43,8 +43,11 @@ import Testing
     /// Where the agents projection is, for a read that did not get there: its live
     /// checkpoints and its leases (seen under two CPU hogs: a first read timing out at 30 s).
     static func projectorState(_ harness: APIHarness) async throws -> String {
+        // How long ago each checkpoint moved: a checkpoint that reached the position only after
+        // the 30 s says the projector was late; one that reached it early, that the wait missed it.
         let checkpoints = try await harness.admin.query("""
-            SELECT c.partition, c.stream_id FROM berrys.checkpoints c JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
+            SELECT c.partition, c.stream_id, round(extract(epoch FROM now() - c.updated_at)::numeric, 1) FROM berrys.checkpoints c
+            JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
             WHERE p.name = 'agents' AND p.state = 'live' ORDER BY 1
             """).values
         let leases = try await harness.admin.query("""
@@ -52,7 +55,7 @@ import Testing
             WHERE projection = 'agents' ORDER BY 1
             """).values
         let watching = harness.dependencies.checkpoints.isWatching
-        return "agents checkpoints \(checkpoints), leases (partition, holder, seconds left) \(leases), "
+        return "agents checkpoints (partition, stream id, seconds since it moved) \(checkpoints), leases (partition, holder, seconds left) \(leases), "
             + "checkpoint watcher \(watching ? "listening" : "not running (each wait on a session of its own)")"
     }
 
