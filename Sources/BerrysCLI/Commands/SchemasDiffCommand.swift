@@ -36,7 +36,7 @@ struct SchemasDiffCommand: AsyncParsableCommand {
             }
             let changes = SchemaComparison.changes(from: old.document, to: new.document)
             if json {
-                print(JSON.array(changes.map(Self.json)).serialized)
+                print(JSON.array(changes.map(\.json)).serialized)
                 return
             }
             let step = try set.steps(swiftUpcasters: BerrysSchemas.swiftUpcasters).first { $0.type == type && $0.from == older && newer == older + 1 }
@@ -57,12 +57,5 @@ struct SchemasDiffCommand: AsyncParsableCommand {
             throw ValidationError("a version is a positive number like 2 or v2, not '\(text)'")
         }
         return number
-    }
-
-    static func json(_ change: SchemaChange) -> JSON {
-        var members: [String: JSON] = ["pointer": .string(change.pointer), "rule": .string(change.rule.rawValue),
-                                       "breaking": .bool(change.isBreaking), "detail": .string(change.detail)]
-        if let fix = change.fix { members["fix"] = .string(fix) }
-        return .object(members)
     }
 }

@@ -73,6 +73,14 @@ public struct SchemaChange: Sendable, Hashable, CustomStringConvertible {
         self.filledDefault = filledDefault
     }
 
+    /// The change as JSON (`schemas diff --json`, `GET /v1/schemas/{type}/diff`).
+    public var json: JSON {
+        var members: [String: JSON] = ["pointer": .string(pointer), "rule": .string(rule.rawValue),
+                                       "breaking": .bool(isBreaking), "detail": .string(detail)]
+        if let fix { members["fix"] = .string(fix) }
+        return .object(members)
+    }
+
     public var description: String {
         "\(isBreaking ? "breaking" : "compatible") \(rule.rawValue) at \(pointer): \(detail)" + (fix.map { " (fix: \($0))" } ?? "")
     }

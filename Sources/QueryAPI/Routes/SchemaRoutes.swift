@@ -26,7 +26,7 @@ struct SchemaRoutes {
             let steps = registry.steps.filter { $0.type == type }.map { step in
                 JSON.object(["from": .number(Double(step.from)), "to": .number(Double(step.to)), "mode": .string(step.mode.rawValue),
                              "reader": step.upcaster.map { .string($0.origin) } ?? .string(step.reader == nil ? "as is" : "defaults"),
-                             "changes": .array(step.changes.map(Self.json))])
+                             "changes": .array(step.changes.map(\.json))])
             }
             return JSONResponse.make(JSON.object([
                 "type": .string(type), "newest_version": .number(Double(versions.keys.max() ?? 1)),
@@ -47,7 +47,7 @@ struct SchemaRoutes {
                 throw APIError.badParameter(versions[from] == nil ? "from" : "to",
                                             "\(type) has versions \(versions.keys.sorted().map(String.init).joined(separator: ", "))")
             }
-            return JSONResponse.make(JSON.array(SchemaComparison.changes(from: old.document, to: new.document).map(Self.json)).serialized)
+            return JSONResponse.make(JSON.array(SchemaComparison.changes(from: old.document, to: new.document).map(\.json)).serialized)
         }
     }
 
@@ -65,12 +65,5 @@ struct SchemaRoutes {
             throw APIError.badParameter(name, "must be a version number like 2")
         }
         return number
-    }
-
-    static func json(_ change: SchemaChange) -> JSON {
-        var members: [String: JSON] = ["pointer": .string(change.pointer), "rule": .string(change.rule.rawValue),
-                                       "breaking": .bool(change.isBreaking), "detail": .string(change.detail)]
-        if let fix = change.fix { members["fix"] = .string(fix) }
-        return .object(members)
     }
 }
