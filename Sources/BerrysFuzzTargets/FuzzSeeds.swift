@@ -26,6 +26,7 @@ extension FuzzTarget {
             seeds[.envelope, default: []].append(Array(entry.utf8))
         }
         for broken in brokenCloudEvents { seeds[.cloudevent, default: []].append(Array(broken.utf8)) }
+        seeds[.sealed] = sealedSeeds()
         return seeds
     }
 

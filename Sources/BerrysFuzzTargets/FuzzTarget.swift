@@ -17,6 +17,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case envelope
     /// The CloudEvents JSON decoder: an event it accepts round-trips through its structured form.
     case cloudevent
+    /// The sealed-field decoder (`SealedField(parsing:)`, then opening a payload): a text it
+    /// accepts is canonical (it prints back the same), and opening never crashes.
+    case sealed
 
     /// Runs one input.
     public func run(_ bytes: [UInt8]) {
@@ -25,6 +28,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .schema: Self.schema(bytes)
         case .envelope: Self.envelope(bytes)
         case .cloudevent: Self.cloudEvent(bytes)
+        case .sealed: Self.sealed(bytes)
         }
     }
 
