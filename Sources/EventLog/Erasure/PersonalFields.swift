@@ -3,8 +3,9 @@ import BerrysJSON
 /// Where a schema declares personal data: every property annotated `"x-berrys-personal": true`,
 /// as instance paths (`["content"]`, `["routing", "note"]`; `"*"` stands for each array item).
 ///
-/// Personal fields are sealed with their data owner's key before an event leaves the
-/// publisher, and read as an erased marker once that key is destroyed (`docs/erasure.md`).
+/// Erasure (crypto-shredding) seals these fields with their data owner's key, so that
+/// destroying the key erases them everywhere the event went. (The core only so far: the
+/// publish and read paths do not call it yet.)
 public struct PersonalFields: Sendable, Hashable {
     /// The annotation keyword.
     public static let keyword = "x-berrys-personal"
