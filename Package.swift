@@ -64,6 +64,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Lua")]),
 
+        // The data owners' keys for erasure (crypto-shredding), in PostgreSQL, behind a per-process cache.
+        .target(name: "DataKeys", dependencies: [
+            "EventLog", "PostgresClient", "BerrysFoundation", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // The Berrys platform's domain: event types, conventions, upcasters.
         .target(name: "BerrysDomain", dependencies: ["EventLog", "BerrysJSON"]),
 
@@ -206,6 +211,10 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "BerrysJSON", "TestSupport"]),
+        .testTarget(name: "DataKeysTests", dependencies: [
+            "DataKeys", "EventLog", "PostgresClient", "Projections", "BerrysFoundation", "BerrysJSON", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "EventLogTests", dependencies: [
             "EventLog", "BerrysJSON", "RedisClient", "TestSupport", .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
             .product(name: "Crypto", package: "swift-crypto"),

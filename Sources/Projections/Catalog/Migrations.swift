@@ -77,6 +77,19 @@ public enum Migrations {
             expires_at timestamptz NOT NULL
         );
         """),
+        (4, "data owners' keys for erasure, in a schema of their own", """
+        CREATE SCHEMA IF NOT EXISTS berrys_keys;
+        CREATE TABLE berrys_keys.data_keys (
+            key_id text PRIMARY KEY,
+            owner text NOT NULL,
+            -- The data key wrapped with the master key (base64); NULL once the owner is erased.
+            wrapped text,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            erased_at timestamptz,
+            CHECK ((wrapped IS NULL) = (erased_at IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX data_keys_live_owner ON berrys_keys.data_keys (owner) WHERE erased_at IS NULL;
+        """),
     ]
 
     /// Applies the missing migrations; returns the versions it applied.
