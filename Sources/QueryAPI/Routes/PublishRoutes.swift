@@ -42,7 +42,11 @@ struct PublishRoutes {
                     throw APIError(.badRequest, code: "bad_header", "Berrys-Deliver-At applies to one event, not to a batch")
                 }
                 return try await publishBatch(try CloudEventsHTTP.batch(text).map { Self.traced($0, trace) }, expected: expected, atomic: atomic)
-            case "application/json" where request.headers[HTTPField.Name("ce-specversion")!] != nil:
+            // Binary mode. No Content-Type at all is JSON too: the CloudEvents JSON format reads an
+            // absent datacontenttype as JSON, and the official Python SDK's to_binary() sends none
+            // for an event without one.
+            case "application/json" where request.headers[HTTPField.Name("ce-specversion")!] != nil,
+                 "" where request.headers[HTTPField.Name("ce-specversion")!] != nil:
                 return try await publishOne(Self.traced(try CloudEventsHTTP.binary(headers: request.headers, body: text), trace),
                                             expected: expected, deliverAt: deliverAt)
             default:
