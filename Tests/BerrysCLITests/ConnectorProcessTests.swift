@@ -15,7 +15,9 @@ import Workers
     private static func environment(namespace: String, connectors: URL) async throws -> [String: String] {
         ["BERRYS_REDIS_URL": TestServers.redisURL, "BERRYS_DATABASE_URL": try await TestServers.freshDatabase(),
          "BERRYS_NAMESPACE": namespace, "BERRYS_PARTITIONS": "2", "BERRYS_CONNECTORS_DIR": connectors.path,
-         "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path, "HOOK_SECRET": "whsec_cli"]
+         "BERRYS_SCHEMAS_DIR": TestServers.projectRoot.appendingPathComponent("schemas").path, "HOOK_SECRET": "whsec_cli",
+         // Debug: the first transient retries are logged at debug, and the kill test counts every retry.
+         "BERRYS_LOG_LEVEL": "debug"]
     }
 
     private static func connectorsFolder(_ files: [String: String]) throws -> URL {

@@ -1,4 +1,5 @@
 import BerrysFoundation
+import Logging
 import Testing
 import Workers
 
@@ -12,6 +13,14 @@ struct FixedRandom: RandomNumberGenerator {
 
 @Suite struct DeliveryPolicyTests {
     let policy = DeliveryPolicy(maxDeliveries: 3, backoff: Backoff(initial: .seconds(1), maximum: .seconds(8)))
+
+    /// Expected, self-resolving retries do not look like faults; retries that persist do.
+    @Test func briefTransientRetriesAreQuietAndPersistentOnesWarn() {
+        let policy = DeliveryPolicy()
+        #expect((1...DeliveryPolicy.quietTransientRetries).allSatisfy { policy.logLevel(for: .transient, attempt: $0) == .debug })
+        #expect(policy.logLevel(for: .transient, attempt: DeliveryPolicy.quietTransientRetries + 1) == .warning)
+        #expect(policy.logLevel(for: .permanent, attempt: 1) == .warning)
+    }
 
     @Test func transientFailuresAreRetriedWithoutLimitAndGrowingDelays() {
         var random = FixedRandom()

@@ -1,4 +1,5 @@
 import BerrysFoundation
+import Logging
 
 /// How a handler failed, which decides whether it counts against `maxDeliveries`.
 public enum FailureKind: Sendable, Hashable {
@@ -52,6 +53,17 @@ public struct DeliveryPolicy: Sendable, Hashable {
     public init(maxDeliveries: Int = 5, backoff: Backoff = .handlerRetry) {
         self.maxDeliveries = max(1, maxDeliveries)
         self.backoff = backoff
+    }
+
+    /// Transient retries that are expected and resolve themselves (a worker whose view is a
+    /// moment behind another partition, a conflict its retry resolves: the demo shows several)
+    /// are logged at debug; from this retry on, the failure persists and is a warning.
+    public static let quietTransientRetries = 3
+
+    /// The level a retry after a failure is logged at: debug for the first
+    /// `quietTransientRetries` transient ones, warning for the rest and for every other kind.
+    public func logLevel(for kind: FailureKind, attempt: Int) -> Logger.Level {
+        kind == .transient && attempt <= Self.quietTransientRetries ? .debug : .warning
     }
 
     /// After the handler failed on the `attempt`-th delivery (1-based) of an event.

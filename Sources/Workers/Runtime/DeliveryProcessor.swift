@@ -95,7 +95,8 @@ struct DeliveryProcessor: Sendable {
                 switch decision {
                 case .retry(let delay):
                     metrics.retried.increment()
-                    context.logger.warning("attempt failed (\(kind)), retrying in \(delay.secondsText): \(error)")
+                    context.logger.log(level: policy.logLevel(for: kind, attempt: attempt),
+                                       "attempt failed (\(kind)), retrying in \(delay.secondsText): \(error)")
                     try await log.clock.sleep(for: delay)
                     if kind == .transient { transientRetries += 1 } else { counted += 1 }
                 case .park(let reason):
