@@ -53,6 +53,26 @@ import Testing
         }
     }
 
+    /// A checkpoint that moves without a notification (one missed, for any reason) is still
+    /// seen: the checkpoints of a projection with waiters are read every recheck interval.
+    @Test func aCheckpointMovedWithoutANotificationIsSeenWithinTheRecheckInterval() async throws {
+        let harness = try await ProjectionHarness.make()
+        let archive = try ProjectionHarness.archive
+        _ = try await ProjectionCatalog(pool: harness.pool).register(archive, partitions: harness.log.partitioner.partitions)
+        let clock = ManualClock()
+        let watcher = CheckpointWatcher(pool: harness.pool, clock: clock.berrysClock(), recheckInterval: .seconds(1))
+        let watching = Task { try await watcher.run() }
+        defer { watching.cancel() }
+        while !watcher.isWatching { await Task.yield() }
+        let position = Position(partition: 0, streamID: StreamID(milliseconds: 5, sequence: 0))
+        async let reached = watcher.wait(projection: "archive", reached: position, timeout: .seconds(30))
+        try await eventually("the watcher listened and looked once") { watcher.activity(of: "archive").sinceRecheck != nil }
+        try await harness.pool.query("UPDATE berrys.checkpoints SET stream_id = '5-0' WHERE projection = 'archive' AND partition = 0")
+        clock.advance(by: .seconds(1))
+        #expect(try await reached)
+        #expect(watcher.activity(of: "archive").lastNotification == nil, "no notification was sent")
+    }
+
     /// One watcher serves many concurrent waiters (each sees its own event once it waited),
     /// and one that cannot be served in time gets false.
     @Test func oneWatcherServesManyConcurrentWaiters() async throws {

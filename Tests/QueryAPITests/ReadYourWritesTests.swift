@@ -54,9 +54,17 @@ import Testing
             SELECT partition, holder, round(extract(epoch FROM expires_at - now())::numeric, 1) FROM berrys.projection_leases
             WHERE projection = 'agents' ORDER BY 1
             """).values
-        let watching = harness.dependencies.checkpoints.isWatching
+        let watcher = harness.dependencies.checkpoints
+        let activity = watcher.activity(of: "agents")
+        // Statements still running or waiting (a read blocked on a lock, a stuck checkpoint query).
+        let busy = try await harness.admin.query("""
+            SELECT pid, state, wait_event_type, wait_event, round(extract(epoch FROM now() - query_start)::numeric, 1), left(query, 100)
+            FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()
+            """).values
         return "agents checkpoints (partition, stream id, seconds since it moved) \(checkpoints), leases (partition, holder, seconds left) \(leases), "
-            + "checkpoint watcher \(watching ? "listening" : "not running (each wait on a session of its own)")"
+            + "checkpoint watcher \(watcher.isWatching ? "listening" : "not running (each wait on a session of its own)"), "
+            + "last notification \(activity.lastNotification ?? "none") \(activity.sinceNotification.map { "\($0) ago" } ?? ""), "
+            + "last recheck \(activity.sinceRecheck.map { "\($0) ago" } ?? "never"), statements running \(busy)"
     }
 
     @Test func overRealHTTPWithWorkersAndProjectorsRunning() async throws {

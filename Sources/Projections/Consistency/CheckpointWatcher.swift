@@ -12,10 +12,17 @@ import Synchronization
 /// Without it every waiting request held a PostgreSQL session of its own (a connection per
 /// wait, and as many backends as concurrent waits). While the watcher is not running, `wait`
 /// falls back to that (`ProjectionWaiter`).
+///
+/// Notifications are the fast path; the checkpoints of a projection with waiters are also read
+/// every `recheckInterval` (1 s) without one, so a notification missed for any reason delays a
+/// wait by at most that much. (Seen under two CPU hogs: a first read waited out its 30 s while
+/// the checkpoint had reached its position 11 s after it asked.)
 public final class CheckpointWatcher: Service, Sendable {
     private let pool: PostgresPool
     private let logger: Logger
     private let clock: BerrysClock
+    /// How often the checkpoints of a projection with waiters are read without a notification.
+    public let recheckInterval: Duration
     // Mutex: waiters register from request tasks while the watch loop decides them.
     private let state = Mutex(WatchState())
 
@@ -25,14 +32,27 @@ public final class CheckpointWatcher: Service, Sendable {
     ///     never queued behind the projector's batches when the process shares one pool
     ///     (`berrys run` does), as the projector's leases are not (`Projector.leasePool`).
     ///   - clock: what the timeouts are measured on.
-    public init(pool: PostgresPool, clock: BerrysClock, logger: Logger = Logger(label: "berrys.checkpoints")) {
+    ///   - recheckInterval: how often waiters' checkpoints are read without a notification.
+    public init(pool: PostgresPool, clock: BerrysClock, recheckInterval: Duration = .seconds(1),
+                logger: Logger = Logger(label: "berrys.checkpoints")) {
         self.pool = PostgresPool(conninfo: pool.conninfo, size: 2)
         self.clock = clock
+        self.recheckInterval = recheckInterval
         self.logger = logger
     }
 
     /// Whether the watch loop runs (waits are served by it rather than by sessions of their own).
     public var isWatching: Bool { state.withLock { $0.running } }
+
+    /// What the watcher last did for `projection`, for diagnostics: the last notification's
+    /// payload and how long ago it came, and how long ago its checkpoints were last read.
+    public func activity(of projection: String) -> (lastNotification: String?, sinceNotification: Duration?, sinceRecheck: Duration?) {
+        let now = clock.now
+        return state.withLock { state in
+            let heard = state.heard[projection]
+            return (heard?.payload, heard.map { now - $0.at }, state.checked[projection].map { now - $0 })
+        }
+    }
 
     /// Waits until projection `name` (its live version) has applied `position`.
     /// - Returns: true when reached, false when `timeout` passed first.
@@ -91,6 +111,10 @@ public final class CheckpointWatcher: Service, Sendable {
             }
             if let note = try await listener.waitForNotification(timeout: 0.1),
                let name = listening.first(where: { BatchApplier.channel($0) == note.channel }) {
+                state.withLock { $0.heard[name] = (note.payload, clock.now) }
+                try await recheck(name)
+            }
+            for name in state.withLock({ $0.due(every: recheckInterval, now: clock.now) }) where listening.contains(name) {
                 try await recheck(name)
             }
             for id in state.withLock({ $0.expired(now: clock.now) }) { decide(id, false) }
@@ -100,6 +124,7 @@ public final class CheckpointWatcher: Service, Sendable {
     /// Reads the live checkpoints of `name` and decides the waiters they satisfy.
     private func recheck(_ name: String) async throws {
         guard state.withLock({ $0.hasWaiters(for: name) }) else { return }
+        state.withLock { $0.checked[name] = clock.now }
         let checkpoints = try await Self.liveCheckpoints(of: name, pool: pool)
         for id in state.withLock({ $0.satisfied(projection: name, by: checkpoints) }) { decide(id, true) }
     }

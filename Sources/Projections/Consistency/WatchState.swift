@@ -15,6 +15,10 @@ struct WatchState {
 
     /// Whether a watch loop runs (otherwise waiters are refused and wait on their own).
     var running = false
+    /// Per projection: the last notification heard (its payload, when) and the last time its
+    /// checkpoints were read for waiters.
+    var heard: [String: (payload: String, at: BerrysClock.Instant)] = [:]
+    var checked: [String: BerrysClock.Instant] = [:]
     private var waiters: [Int: Waiter] = [:]
     private var nextID = 0
 
@@ -51,6 +55,14 @@ struct WatchState {
     }
 
     var projectionsWaitedOn: Set<String> { Set(waiters.values.map(\.projection)) }
+
+    /// The projections with undecided waiters whose checkpoints were last read `interval` ago
+    /// or more: read again even without a notification.
+    func due(every interval: Duration, now: BerrysClock.Instant) -> [String] {
+        Set(waiters.values.filter { $0.outcome == nil }.map(\.projection)).filter { projection in
+            checked[projection].map { now - $0 >= interval } ?? true
+        }.sorted()
+    }
 
     func hasWaiters(for projection: String) -> Bool {
         waiters.values.contains { $0.projection == projection && $0.outcome == nil }
