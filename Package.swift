@@ -61,7 +61,6 @@ let package = Package(
             "RedisClient", "BerrysFoundation", "BerrysRuntime", "BerrysJSON", "JSONSchema", .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Lua")]),
 
         // The data owners' keys for erasure (crypto-shredding), in PostgreSQL, behind a per-process cache.
@@ -174,7 +173,7 @@ let package = Package(
 
         // Fuzzing (scripts/fuzz): the properties each decoder must keep, and the libFuzzer entry
         // points (built with -sanitize=fuzzer,address -DFUZZING; a normal build replays saved inputs).
-        .target(name: "BerrysFuzzTargets", dependencies: ["BerrysJSON", "JSONSchema", "EventLog", "BerrysDomain", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "BerrysFuzzTargets", dependencies: ["BerrysJSON", "JSONSchema", "EventLog", "BerrysDomain"]),
         .executableTarget(name: "BerrysFuzz", dependencies: ["BerrysFuzzTargets", "BerrysDomain"]),
 
         // Tests
@@ -217,7 +216,6 @@ let package = Package(
         ]),
         .testTarget(name: "EventLogTests", dependencies: [
             "EventLog", "BerrysJSON", "RedisClient", "TestSupport", .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "QueryAPITests", dependencies: [
             "BerrysRuntime", "QueryAPI", "Subscriptions", "BerrysAPI", "Projections", "Workers", "BerrysWorkers", "BerrysDomain", "EventLog", "PostgresClient", "RedisClient", "BerrysJSON", "TestSupport",

@@ -7,7 +7,7 @@ import BerrysJSON
 /// opened before it is upcast (an upcaster may move a field; the seal is bound to where it was).
 public enum PayloadSealing {
     /// `data` with every field at `fields` sealed by `sealer` for event `eventID`.
-    public static func seal(_ data: JSON, fields: PersonalFields, sealer: FieldSealer, eventID: String) throws -> JSON {
+    public static func seal(_ data: JSON, fields: PersonalFields, sealer: some FieldSealing, eventID: String) throws -> JSON {
         var result = data
         for path in fields.paths {
             result = try transform(result, along: path[...], at: "") { value, pointer in
@@ -28,13 +28,13 @@ public enum PayloadSealing {
     /// `data` with every sealed field opened; a field whose key `key(id)` no longer has
     /// (nil: erased) reads `null` and is listed in `erased`.
     /// - Throws: `SealingError` for a sealed field that does not parse or does not open.
-    public static func open(_ data: JSON, eventID: String, key: (String) throws -> FieldSealer?) throws -> Opened {
+    public static func open(_ data: JSON, eventID: String, key: (String) throws -> (any FieldSealing)?) throws -> Opened {
         var erased: [String] = []
         let opened = try openAll(data, at: "", eventID: eventID, key: key, erased: &erased)
         return Opened(data: opened, erased: erased)
     }
 
-    private static func openAll(_ data: JSON, at pointer: String, eventID: String, key: (String) throws -> FieldSealer?,
+    private static func openAll(_ data: JSON, at pointer: String, eventID: String, key: (String) throws -> (any FieldSealing)?,
                                 erased: inout [String]) throws -> JSON {
         switch data {
         case .string(let text) where SealedField.looksSealed(text):

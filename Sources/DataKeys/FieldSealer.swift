@@ -1,10 +1,11 @@
 import BerrysJSON
 import Crypto
+import EventLog
 import Foundation
 
 /// Seals and opens one personal field with its data owner's key: AES-256-GCM over the field's
 /// JSON text, with the event id and the field's pointer as associated data.
-public struct FieldSealer: Sendable {
+public struct FieldSealer: FieldSealing {
     /// The owner's data key and its id.
     public let key: SymmetricKey
     public let keyID: String

@@ -1,5 +1,6 @@
 import BerrysJSON
 import Crypto
+import DataKeys
 import EventLog
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import Foundation
 
 /// The key-encryption key that wraps every data owner's key (AES key wrap, RFC 3394), read
