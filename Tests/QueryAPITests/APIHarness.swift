@@ -52,12 +52,24 @@ struct APIHarness {
         let group = ServiceGroup(configuration: .named(services, logger: logger))
         let task = Task { try await group.run() }
         let harness = APIHarness(log: log, redis: redis, admin: admin, dependencies: dependencies, group: group, task: task)
-        // The projector registers its projections on start; reads need the read.* views.
+        // The projector registers its projections on start; reads need the read.* views. Then
+        // it takes each projection's partitions: a read-your-writes read waits for every
+        // projection of its routes (six for the Berrys read models), so before that a first
+        // read measures the projector's start-up, not read-your-writes (beside two CPU hogs:
+        // 30 s and more, while agents had applied the event 15 s after the read asked).
         if runProjector {
             do {
                 try await eventually("the projections live") {
                     try await admin.query("SELECT count(*) FROM berrys.projections WHERE state = 'live'").scalar == String(definitions.count)
                 }
+                let leases = """
+                    SELECT count(*) FROM berrys.projection_leases l JOIN berrys.projections p ON p.name = l.projection AND p.version = l.version
+                    WHERE p.state = 'live' AND l.expires_at > now()
+                    """
+                let wanted = String(definitions.count * log.partitioner.partitions)
+                try await eventually("the projector holding every projection's partitions", progress: {
+                    try await admin.query(leases).scalar
+                }) { try await admin.query(leases).scalar == wanted }
             } catch {
                 try? await harness.stop()
                 throw error

@@ -1,6 +1,7 @@
 import BerrysJSON
 import Foundation
 import HTTPTypes
+import EventLog
 import HummingbirdTesting
 @testable import QueryAPI
 import PostgresClient
@@ -23,7 +24,7 @@ import Testing
                     guard read.status == .ok else {
                         Issue.record("""
                             round \(round): \(read.status) after \(ContinuousClock.now - asked) \(read.json); position \(position); \
-                            \(try await Self.projectorState(harness))
+                            \(try await Self.projectorState(harness, position: Position(position)!))
                             """)
                         break
                     }
@@ -42,14 +43,15 @@ import Testing
 
     /// Where the agents projection is, for a read that did not get there: its live
     /// checkpoints and its leases (seen under two CPU hogs: a first read timing out at 30 s).
-    static func projectorState(_ harness: APIHarness) async throws -> String {
+    static func projectorState(_ harness: APIHarness, position: Position) async throws -> String {
         // How long ago each checkpoint moved: a checkpoint that reached the position only after
         // the 30 s says the projector was late; one that reached it early, that the wait missed it.
+        // Every projection the read waits for (BerrysRoutes.projections), not only agents.
         let checkpoints = try await harness.admin.query("""
-            SELECT c.partition, c.stream_id, round(extract(epoch FROM now() - c.updated_at)::numeric, 1) FROM berrys.checkpoints c
+            SELECT c.projection, c.partition, c.stream_id, round(extract(epoch FROM now() - c.updated_at)::numeric, 1) FROM berrys.checkpoints c
             JOIN berrys.projections p ON p.name = c.projection AND p.version = c.version
-            WHERE p.name = 'agents' AND p.state = 'live' ORDER BY 1
-            """).values
+            WHERE p.state = 'live' AND c.partition = $1 ORDER BY 1
+            """, [position.partition]).values
         let leases = try await harness.admin.query("""
             SELECT partition, holder, round(extract(epoch FROM expires_at - now())::numeric, 1) FROM berrys.projection_leases
             WHERE projection = 'agents' ORDER BY 1
@@ -61,7 +63,7 @@ import Testing
             SELECT pid, state, wait_event_type, wait_event, round(extract(epoch FROM now() - query_start)::numeric, 1), left(query, 100)
             FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()
             """).values
-        return "agents checkpoints (partition, stream id, seconds since it moved) \(checkpoints), leases (partition, holder, seconds left) \(leases), "
+        return "checkpoints of the read's partition (projection, partition, stream id, seconds since it moved) \(checkpoints), agents leases (partition, holder, seconds left) \(leases), "
             + "checkpoint watcher \(watcher.isWatching ? "listening" : "not running (each wait on a session of its own)"), "
             + "last notification \(activity.lastNotification ?? "none") \(activity.sinceNotification.map { "\($0) ago" } ?? ""), "
             + "last recheck \(activity.sinceRecheck.map { "\($0) ago" } ?? "never"), statements running \(busy)"

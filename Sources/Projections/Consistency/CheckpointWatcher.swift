@@ -14,9 +14,8 @@ import Synchronization
 /// falls back to that (`ProjectionWaiter`).
 ///
 /// Notifications are the fast path; the checkpoints of a projection with waiters are also read
-/// every `recheckInterval` (1 s) without one, so a notification missed for any reason delays a
-/// wait by at most that much. (Seen under two CPU hogs: a first read waited out its 30 s while
-/// the checkpoint had reached its position 11 s after it asked.)
+/// every `recheckInterval` (1 s) without one, so a notification missed for any reason (a
+/// listener reconnecting, a NOTIFY dropped) delays a wait by at most that much.
 public final class CheckpointWatcher: Service, Sendable {
     private let pool: PostgresPool
     private let logger: Logger
