@@ -30,7 +30,9 @@ import Testing
         _ = try await publish(harness, AgentCreated(agentID: good, name: "good", agentType: .assistant, templateID: template, specializations: []))
         _ = try await publish(harness, AgentCreated(agentID: orphan, name: "orphan", agentType: .assistant, templateID: missingTemplate, specializations: []))
         try await withRuntime(harness, [AgentLifecycleWorker()]) { _ in
-            try await eventually("four status changes") { try await harness.events(ofType: AgentStatusChanged.eventType).count == 4 }
+            try await eventually("four status changes", progress: { try await harness.progressMark(["agent-lifecycle"]) }) {
+                try await harness.events(ofType: AgentStatusChanged.eventType).count == 4
+            }
         }
 
         let changes = try await harness.events(ofType: AgentStatusChanged.eventType).map { try AgentStatusChanged(json: $0.data) }
@@ -49,7 +51,10 @@ import Testing
         let assigned = try await publish(harness, TaskAssigned(taskID: task, planID: plan, agentID: agent))
         _ = try await publish(harness, TaskAssigned(taskID: unknownTask, planID: plan, agentID: agent))
         try await withRuntime(harness, [PlanningToAgentWorker()]) { _ in
-            try await eventually("one execution queued and the unknown task's assignment parked") {
+            // Progress-based: beside two CPU hogs the fixed 60 s ran out while the worker was still
+            // starting and retrying the unknown task's assignment.
+            try await eventually("one execution queued and the unknown task's assignment parked",
+                                 progress: { try await harness.progressMark(["planning-to-agent"]) }) {
                 let queued = try await harness.events(ofType: AgentExecutionQueued.eventType).count
                 return try await harness.deadLetters().count == 1 && queued == 1
             }
@@ -75,14 +80,16 @@ import Testing
         _ = try await publish(harness, TaskStatusChanged(taskID: done, planID: plan, previousStatus: .planned, newStatus: .inProgress))
         try await withRuntime(harness, [ExecutionToTaskWorker()]) { postgres in
             // The facts must have seen the IN_PROGRESS change before the completion is handled.
-            try await eventually("the task facts know both tasks") {
+            try await eventually("the task facts know both tasks", progress: { try await harness.progressMark(["execution-to-task"]) }) {
                 (try? await postgres.query("SELECT count(*) FILTER (WHERE status = 'IN_PROGRESS') || '/' || count(*) FROM worker_state.tasks").scalar) == "1/2"
             }
             _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: done, outcome: .completed,
                                                                    result: .object(["summary": .string("ok")])))
             _ = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: failed, outcome: .failed,
                                                                    errorMessage: "tool crashed"))
-            try await eventually("four status changes") { try await harness.events(ofType: TaskStatusChanged.eventType).count == 4 }
+            try await eventually("four status changes", progress: { try await harness.progressMark(["execution-to-task"]) }) {
+                try await harness.events(ofType: TaskStatusChanged.eventType).count == 4
+            }
         }
         let changes = try await harness.events(ofType: TaskStatusChanged.eventType).map { try TaskStatusChanged(json: $0.data) }
         #expect(changes.filter { $0.taskID == done }.map(\.newStatus) == [.inProgress, .completed])
@@ -103,12 +110,12 @@ import Testing
         }
         let completion = try await withRuntime(harness, [RacedExecutionToTask(competitor: competitor)]) { postgres in
             // The facts know the task at its second event (the assignment counts for its sequence).
-            try await eventually("the task facts at sequence 2") {
+            try await eventually("the task facts at sequence 2", progress: { try await harness.progressMark(["execution-to-task"]) }) {
                 (try? await postgres.query("SELECT last_sequence FROM worker_state.tasks").scalar) == "2"
             }
             let completion = try await publish(harness, AgentExecutionCompleted(executionID: Self.uuid(), agentID: agent, taskID: task,
                                                                                 outcome: .completed))
-            try await eventually("the task completed") {
+            try await eventually("the task completed", progress: { try await harness.progressMark(["execution-to-task"]) }) {
                 try await harness.events(ofType: TaskStatusChanged.eventType).contains { try TaskStatusChanged(json: $0.data).newStatus == .completed }
             }
             return completion
@@ -138,7 +145,9 @@ import Testing
         let direct = try await publish(harness, AgentMessageSent(messageID: Self.uuid(), fromAgentID: sender, routing: .direct(recipientID: carol),
                                                                  content: "3", priority: 1))
         try await withRuntime(harness, [MessageRouterWorker()]) { _ in
-            try await eventually("five deliveries") { try await harness.events(ofType: AgentMessageDelivered.eventType).count == 5 }
+            try await eventually("five deliveries", progress: { try await harness.progressMark(["message-router"]) }) {
+                try await harness.events(ofType: AgentMessageDelivered.eventType).count == 5
+            }
         }
         let deliveries = try await harness.events(ofType: AgentMessageDelivered.eventType)
         func recipients(_ sent: AppendResult) -> Set<String> {
